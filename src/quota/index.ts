@@ -1,0 +1,3 @@
+export type { Budget, QuotaDecision, QuotaStore } from "./types.ts";
+export { MemoryQuotaStore } from "./memory.ts";
+export { RedisQuotaStore, type RedisQuotaOptions } from "./redis.ts";

@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MemoryQuotaStore } from "./memory.ts";
+
+const budget = { requestsPerMinute: 2, tokensPerDay: 100 };
+
+test("requests beyond the minute budget are refused until the next minute, with the seconds to wait", async () => {
+  const q = new MemoryQuotaStore();
+  const t = 60_000 * 10 + 15_000;
+  assert.equal((await q.take("DEU", budget, t)).ok, true);
+  assert.equal((await q.take("DEU", budget, t)).ok, true);
+  const d = await q.take("DEU", budget, t);
+  assert.deepEqual(d, { ok: false, limit: "requests_per_minute", retryAfterSeconds: 45 });
+  assert.equal((await q.take("DEU", budget, t + 45_000)).ok, true);
+});
+
+test("each nation has its own budget", async () => {
+  const q = new MemoryQuotaStore();
+  await q.take("DEU", budget, 0);
+  await q.take("DEU", budget, 0);
+  assert.equal((await q.take("FRA", budget, 0)).ok, true);
+});
+
+test("a nation whose day's tokens are spent is refused until the next UTC day", async () => {
+  const q = new MemoryQuotaStore();
+  await q.charge("DEU", 100, 1000);
+  const d = await q.take("DEU", budget, 1000);
+  assert.equal(d.ok, false);
+  assert.equal(!d.ok && d.limit, "tokens_per_day");
+  assert.equal((await q.take("DEU", budget, 86_400_000 + 1)).ok, true);
+});

@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import sjson from "secure-json-parse";
+import { asConcordError, InvalidRequest, NotFound, PayloadTooLarge } from "../errors/index.ts";
+import { demoIssuer } from "../identity/index.ts";
+import type { Gateway } from "./gateway.ts";
+import { registerModelRoutes } from "./model-routes.ts";
+
+/**
+ * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
+ */
+export function buildApp(gw: Gateway): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: gw.cfg.server.body_limit,
+    trustProxy: gw.cfg.server.trust_proxy,
+    // Request ids are ours (context.ts); Fastify's would only be logged, and we log nothing per request by default.
+    genReqId: () => "",
+    return503OnClosing: true,
+  });
+
+  // Keep the raw bytes: the audit log records the SHA-256 of exactly what the client sent.
+  app.removeContentTypeParser(["application/json"]);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    (req as typeof req & { rawBody?: Buffer }).rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, sjson.parse(body as Buffer, { protoAction: "error", constructorAction: "error" }));
+    } catch {
+      done(new InvalidRequest("request body is not valid JSON"), undefined);
+    }
+  });
+
+  app.setErrorHandler((err, _req, reply) => {
+    const fe = err as { code?: string; statusCode?: number };
+    const e =
+      fe.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? new PayloadTooLarge(`request body exceeds ${gw.cfg.server.body_limit} bytes`)
+      : fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? new InvalidRequest("unsupported Content-Type; send application/json")
+      : fe.code?.startsWith("FST_ERR_CTP") || fe.statusCode === 400 ? new InvalidRequest(`malformed request (${fe.code ?? "bad request"})`)
+      : asConcordError(err);
+    if (e.status >= 500) gw.log.error({ err: String((err as Error).stack ?? err) }, "unhandled error");
+    return reply.code(e.status).headers(e.headers).send(e.toBody());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new NotFound(`no route ${req.method} ${req.url.split("?")[0]}`);
+    return reply.code(404).send(e.toBody());
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    const endpoints = gw.registry.states.map((s) => ({ id: s.endpoint.id, jurisdiction: s.endpoint.jurisdiction, circuit: s.breaker.state, outstanding: s.outstanding }));
+    return reply.code(200).send({ status: "ready", endpoints });
+  });
+  app.get("/metrics", async (_req, reply) => {
+    for (const s of gw.registry.states) gw.metrics.outstanding.set({ endpoint: s.endpoint.id }, s.outstanding);
+    reply.header("content-type", gw.metrics.registry.contentType);
+    return gw.metrics.registry.metrics();
+  });
+
+  // The demo IdP's public keys, as a real IdP would publish them (for relying parties other than this gateway).
+  app.get<{ Params: { nation: string } }>("/demo-idp/:nation/jwks.json", async (req) => {
+    const key = gw.demoKeys.get(req.params.nation);
+    if (!key) throw new NotFound(`${req.params.nation} has no demo identity provider`);
+    return { issuer: demoIssuer(key.nation), keys: [key.publicJwk] };
+  });
+
+  registerModelRoutes(app, gw);
+  return app;
+}

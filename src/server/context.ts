@@ -1,0 +1,52 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Principal } from "../identity/index.ts";
+
+/**
+ * Everything one request carries through the pipeline. Stages read and add to it; none reaches for the HTTP
+ * request or reply, so each can be tested alone.
+ */
+export interface RequestContext {
+  readonly id: string;
+  readonly startedAt: number;
+  /** The route as registered (e.g. /v1/chat/completions), for metrics and audit; never the URL with its query. */
+  readonly route: string;
+  readonly authorization: string | undefined;
+  /** Aborted when the client goes away, so upstream work stops too. */
+  readonly signal: AbortSignal;
+  /** SHA-256 (hex) of the request body as received. */
+  readonly requestHash: string;
+  /** The parsed JSON body (validated by the parse stage). */
+  body: unknown;
+  capability: string;
+  principal?: Principal;
+  /** Concrete jurisdictions the principal's nation allows. */
+  allowed?: ReadonlySet<string>;
+  endpoint?: { readonly id: string; readonly jurisdiction: string };
+  /** Decisions made so far, in order: the audit entry and metrics are built from them. */
+  readonly decisions: Decision[];
+  tokens: number;
+  responseHash?: string;
+}
+
+export interface Decision {
+  readonly stage: string;
+  readonly decision: "allow" | "deny";
+  readonly reason: string;
+}
+
+export function newContext(init: { route: string; authorization: string | undefined; rawBody: Buffer | undefined; body: unknown; signal: AbortSignal; capability: string }): RequestContext {
+  return {
+    id: randomUUID(),
+    startedAt: Date.now(),
+    route: init.route,
+    authorization: init.authorization,
+    signal: init.signal,
+    requestHash: createHash("sha256").update(init.rawBody ?? Buffer.alloc(0)).digest("hex"),
+    body: init.body,
+    capability: init.capability,
+    decisions: [],
+    tokens: 0,
+  };
+}
+
+export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");

@@ -1,0 +1,63 @@
+import type { JWK } from "jose";
+import { allowedJurisdictions, type LoadedConfig } from "../config/index.ts";
+import { ApiKeys, createAuthenticator, JwtVerifier, loadOrCreateDemoKey, openApiKeyStore, type Authenticator, type DemoKey } from "../identity/index.ts";
+import { EndpointRegistry } from "../routing/index.ts";
+import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/index.ts";
+import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
+import { Metrics } from "./metrics.ts";
+import type { Logger } from "./log.ts";
+
+/** Every long-lived service one gateway process uses, built once from the configuration. */
+export interface Gateway {
+  readonly cfg: LoadedConfig;
+  readonly authenticator: Authenticator;
+  readonly apiKeys: ApiKeys;
+  readonly demoKeys: ReadonlyMap<string, DemoKey>;
+  readonly registry: EndpointRegistry;
+  readonly backends: ReadonlyMap<string, ModelBackend>;
+  readonly quota: QuotaStore;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** Concrete jurisdictions each nation allows, expanded once. */
+  allowed(nation: string): ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Gateway> {
+  const metrics = new Metrics();
+  const demoKeys = new Map<string, DemoKey>();
+  for (const [nation, n] of Object.entries(cfg.nations)) {
+    if (n.identity === "demo") demoKeys.set(nation, await loadOrCreateDemoKey(cfg.data_dir, nation));
+  }
+  const jwt = await JwtVerifier.create(cfg, new Map<string, JWK>([...demoKeys].map(([k, v]) => [k, v.publicJwk])));
+  const apiKeys = new ApiKeys(openApiKeyStore(cfg.store.url), new Set(Object.keys(cfg.nations)));
+
+  const allowedByNation = new Map<string, ReadonlySet<string>>();
+  for (const [nation, n] of Object.entries(cfg.nations)) allowedByNation.set(nation, allowedJurisdictions(cfg, n.residency));
+
+  const registry = new EndpointRegistry(cfg.endpoints, cfg.server.breaker);
+  const backends = new Map<string, ModelBackend>();
+  for (const ep of cfg.endpoints) backends.set(ep.id, "engine" in ep ? createLlamaBackend(ep) : new UpstreamBackend(ep, env));
+
+  const redisUrl = cfg.quota.redis ?? (cfg.quota.redis_env ? env[cfg.quota.redis_env] : undefined);
+  const quota: QuotaStore = redisUrl
+    ? new RedisQuotaStore({
+        url: redisUrl,
+        onFallback: (active, reason) => {
+          metrics.quotaFallback.set(active ? 1 : 0);
+          if (active) log.warn({ event: "quota_fallback", reason }, "shared quotas unreachable; counting in this process");
+          else log.info({ event: "quota_recovered" }, "shared quotas reachable again");
+        },
+      })
+    : new MemoryQuotaStore();
+
+  return {
+    cfg, authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    allowed: (nation) => allowedByNation.get(nation) ?? new Set<string>(),
+    async close() {
+      await Promise.allSettled([...backends.values()].map((b) => b.close()));
+      await quota.close();
+      await apiKeys.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The OpenAI request bodies Concord accepts. Unknown fields are refused (DESIGN.md: invalid_request), so the
+ * list names every field the OpenAI API defines for these endpoints.
+ */
+const TextPart = z.object({ type: z.literal("text"), text: z.string() }).strict();
+const ImagePart = z.object({ type: z.literal("image_url"), image_url: z.object({ url: z.string(), detail: z.string().optional() }).strict() }).strict();
+const Content = z.union([z.string(), z.array(z.union([TextPart, ImagePart])), z.null()]);
+
+export const ChatMessage = z
+  .object({
+    role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+    content: Content.optional(),
+    name: z.string().max(256).optional(),
+    tool_calls: z.array(z.unknown()).optional(),
+    tool_call_id: z.string().optional(),
+    refusal: z.string().nullable().optional(),
+  })
+  .strict();
+
+const Purpose = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "metadata.purpose is a lower-case word such as intelligence_summary");
+
+export const ChatCompletionRequest = z
+  .object({
+    model: z.string().min(1).max(256),
+    messages: z.array(ChatMessage).min(1).max(1024),
+    stream: z.boolean().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).strict().nullable().optional(),
+    max_tokens: z.number().int().positive().nullable().optional(),
+    max_completion_tokens: z.number().int().positive().nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    top_p: z.number().min(0).max(1).nullable().optional(),
+    n: z.number().int().min(1).max(8).nullable().optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+    seed: z.number().int().nullable().optional(),
+    presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+    frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+    logit_bias: z.record(z.string(), z.number()).nullable().optional(),
+    logprobs: z.boolean().nullable().optional(),
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+    response_format: z.object({ type: z.string() }).passthrough().optional(),
+    tools: z.array(z.unknown()).optional(),
+    tool_choice: z.unknown().optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    user: z.string().max(256).optional(),
+    metadata: z.object({ purpose: Purpose.optional() }).catchall(z.string().max(512)).optional(),
+    store: z.boolean().nullable().optional(),
+    reasoning_effort: z.string().optional(),
+  })
+  .strict();
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+export const EmbeddingsRequest = z
+  .object({
+    model: z.string().min(1).max(256),
+    input: z.union([z.string(), z.array(z.string()).min(1).max(2048), z.array(z.number().int()), z.array(z.array(z.number().int()))]),
+    encoding_format: z.enum(["float", "base64"]).optional(),
+    dimensions: z.number().int().positive().optional(),
+    user: z.string().max(256).optional(),
+  })
+  .strict();
+export type EmbeddingsRequest = z.infer<typeof EmbeddingsRequest>;
+
+/** The text a guard must read in a chat request: every message's text content. */
+export function chatText(req: ChatCompletionRequest): string {
+  const parts: string[] = [];
+  for (const m of req.messages) {
+    if (typeof m.content === "string") parts.push(m.content);
+    else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === "text") parts.push(p.text);
+  }
+  return parts.join("\n");
+}
+
+export function embeddingsText(req: EmbeddingsRequest): string {
+  if (typeof req.input === "string") return req.input;
+  return req.input.filter((x): x is string => typeof x === "string").join("\n");
+}
