@@ -33,9 +33,12 @@ export const TINY_GGUF = {
   unk: 0,
 } as const;
 
-/** A role-prefixed transcript; no special tokens, since the byte-level vocabulary has none to offer. */
+/**
+ * A role-prefixed transcript whose turns end with `</s>`: the end of a reply is the EOS token, as in most real
+ * templates, rather than a newline the random model would emit by chance.
+ */
 export const TINY_CHAT_TEMPLATE =
-  "{{ bos_token }}{% for message in messages %}{{ message['role'] + ': ' + message['content'] + '\n' }}{% endfor %}" +
+  "{{ bos_token }}{% for message in messages %}{{ message['role'] + ': ' + message['content'] + eos_token }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ 'assistant: ' }}{% endif %}";
 
 export async function writeTinyGguf(path: string, options: TinyGgufOptions = {}): Promise<void> {
@@ -84,7 +87,7 @@ export function tinyGguf(options: TinyGgufOptions = {}): Buffer {
   const tensors: Tensor[] = [
     { name: "token_embd.weight", dims: [d, vocabulary], data: matrix(vocabulary, d) },
     { name: "output_norm.weight", dims: [d], data: ones(d) },
-    { name: "output.weight", dims: [d, vocabulary], data: matrix(vocabulary, d) },
+    { name: "output.weight", dims: [d, vocabulary], data: silenceControlTokens(matrix(vocabulary, d), d) },
     { name: "blk.0.attn_norm.weight", dims: [d], data: ones(d) },
     { name: "blk.0.attn_q.weight", dims: [d, d], data: matrix(d, d) },
     { name: "blk.0.attn_k.weight", dims: [d, d], data: matrix(d, d) },
@@ -99,6 +102,16 @@ export function tinyGguf(options: TinyGgufOptions = {}): Buffer {
 }
 
 const SPACE = "\u2581";
+
+/**
+ * Zeroes the output rows of `<unk>`, `<s>` and `</s>`: their logits stay 0 while some of the 257 random ones are
+ * always higher, so greedy decoding never ends a response on its own and runs to `max_tokens` or a stop sequence.
+ * That makes response lengths predictable for tests; random weights would otherwise end at an arbitrary step.
+ */
+function silenceControlTokens(output: Float32Array, d: number): Float32Array {
+  output.fill(0, 0, 3 * d);
+  return output;
+}
 
 function tokenType(token: string, id: number): number {
   if (id === TINY_GGUF.unk) return TOKEN.UNKNOWN;
