@@ -1,0 +1,312 @@
+/**
+ * The durable audit log. `append` validates and encodes an entry, queues it, and resolves once the batch holding it
+ * has committed (group commit: every append that arrives while a commit is on disk joins the next one).
+ * Proofs come from the store's leaf and bucket hashes plus an in-memory cache of the perfect subtrees above them.
+ */
+import { AuditUnavailable, InvalidRequest } from "../errors/index.ts";
+import { parseStoreUrl } from "../store/index.ts";
+import { openCheckpoint, signCheckpoint, type SignedCheckpoint } from "./checkpoint.ts";
+import { decodeEntry, encodeEntry, type AuditEntry } from "./entry.ts";
+import { loadOrCreateLogKey } from "./keys.ts";
+import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, type SubtreeHasher } from "./merkle.ts";
+import { parseVerifierKey, type NoteSigner, type NoteVerifier } from "./note.ts";
+import { openPostgresLogStore } from "./store/postgres.ts";
+import { openSqliteLogStore } from "./store/sqlite.ts";
+import { TABLE_PREFIX, type LogStore } from "./store/types.ts";
+import { BUCKET_SIZE, SubtreeCache, type NewRow } from "./tree.ts";
+import { verifyLogStore, type VerifyReport } from "./verify.ts";
+
+export interface AuditLogOptions {
+  /** `sqlite:PATH` or `postgres://...` */
+  readonly store: string;
+  /** Directory holding the log's signing key (kept out of the database). */
+  readonly keyDir: string;
+  /** The checkpoint origin line: names this log uniquely, e.g. `concord.alliance.example/audit`. */
+  readonly origin: string;
+  /** Issue a checkpoint once this many entries arrived since the last one. */
+  readonly checkpointEvery?: number;
+  /** ... and at least this often while entries arrive (0 disables the timer). */
+  readonly checkpointIntervalMs?: number;
+  /** Table name prefix (tests use a unique one). */
+  readonly tablePrefix?: string;
+}
+
+/** `{"index","tree_size","leaf_hash","hashes","root_hash","checkpoint"}` as DESIGN.md and the HTTP API give it. */
+export interface InclusionProof {
+  readonly index: number;
+  readonly tree_size: number;
+  readonly leaf_hash: string;
+  readonly hashes: string[];
+  readonly root_hash: string;
+  readonly checkpoint: string;
+}
+
+export interface ConsistencyProof {
+  readonly from: number;
+  readonly to: number;
+  readonly hashes: string[];
+  readonly from_root: string;
+  readonly to_root: string;
+}
+
+export interface LogEntry {
+  readonly index: number;
+  readonly leaf_hash: string;
+  readonly entry: AuditEntry;
+}
+
+interface Pending {
+  readonly row: NewRow;
+  readonly resolve: (v: { index: number }) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const MAX_BATCH = 20_000;
+const MAX_PAGE = 10_000;
+const b64 = (b: Buffer) => b.toString("base64");
+
+function checkIndex(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidRequest(`${name} must be a non-negative integer`, { param: name });
+}
+
+export class AuditLog {
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly cache = new SubtreeCache();
+  private knownSize = 0;
+  private lastCheckpointSize = -1;
+  private checkpointing: Promise<SignedCheckpoint> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly verifier: NoteVerifier;
+
+  private constructor(
+    private readonly store: LogStore,
+    private readonly signer: NoteSigner,
+    readonly origin: string,
+    private readonly checkpointEvery: number,
+  ) {
+    this.verifier = parseVerifierKey(signer.verifierKey);
+  }
+
+  static async open(opts: AuditLogOptions): Promise<AuditLog> {
+    const prefix = opts.tablePrefix ?? "audit";
+    if (!TABLE_PREFIX.test(prefix)) throw new InvalidRequest(`audit table prefix "${prefix}" must be lowercase letters, digits and _`);
+    const signer = loadOrCreateLogKey(opts.keyDir, opts.origin);
+    const store = await openLogStore(opts.store, prefix);
+    const log = new AuditLog(store, signer, opts.origin, opts.checkpointEvery ?? 1000);
+    log.knownSize = await store.size();
+    log.lastCheckpointSize = (await store.latestCheckpoint())?.size ?? -1;
+    const interval = opts.checkpointIntervalMs ?? 60_000;
+    if (interval > 0) {
+      log.timer = setInterval(() => void log.checkpointIfBehind(1).catch(() => {}), interval);
+      log.timer.unref();
+    }
+    return log;
+  }
+
+  /** The C2SP verifier key of this log (`name+keyid+base64`): publish it; nations pin it. */
+  publicKey(): string {
+    return this.signer.verifierKey;
+  }
+
+  /**
+   * Appends one entry; resolves with its index once it is durable. Rejects with InvalidRequest for an entry that
+   * does not match the schema and with AuditUnavailable when the store cannot commit (the caller must then refuse).
+   */
+  append(entry: AuditEntry | Record<string, unknown>): Promise<{ index: number }> {
+    if (this.closed) return Promise.reject(new AuditUnavailable("the audit log is closed"));
+    let row: NewRow;
+    try {
+      const { entry: parsed, bytes } = encodeEntry(entry);
+      row = { entry: bytes, leaf: leafHash(bytes), nation: parsed.nation };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate lets every append issued in this turn of the event loop join the batch.
+    setImmediate(() => {
+      this.writing = this.writing.then(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (this.queue.length > 0) this.scheduleFlush();
+    if (batch.length === 0) return;
+    let first: number;
+    try {
+      first = await this.store.append(batch.map((p) => p.row));
+    } catch (err) {
+      const failure = new AuditUnavailable("the audit log could not store the entry; the request was not served", { cause: err });
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    this.knownSize = Math.max(this.knownSize, first + batch.length);
+    batch.forEach((p, i) => p.resolve({ index: first + i }));
+    void this.checkpointIfBehind(this.checkpointEvery).catch(() => {});
+  }
+
+  private async checkpointIfBehind(by: number): Promise<void> {
+    if (this.closed || this.knownSize - Math.max(this.lastCheckpointSize, 0) < by) return;
+    await this.checkpoint();
+  }
+
+  /** Signs and stores a checkpoint of everything committed so far (by any process sharing the store). */
+  checkpoint(): Promise<SignedCheckpoint> {
+    // One at a time per process; a second request while one runs shares its result.
+    this.checkpointing ??= (async () => {
+      try {
+        const size = await this.store.size();
+        this.knownSize = Math.max(this.knownSize, size);
+        const signed = signCheckpoint({ origin: this.origin, size, rootHash: await this.root(size) }, this.signer);
+        await this.store.putCheckpoint(size, signed.note);
+        this.lastCheckpointSize = Math.max(this.lastCheckpointSize, size);
+        const note = (await this.store.checkpointAt(size)) ?? signed.note;
+        return openCheckpoint(note, this.verifier, this.origin);
+      } finally {
+        this.checkpointing = null;
+      }
+    })();
+    return this.checkpointing;
+  }
+
+  /** The latest stored checkpoint, or null before the first. */
+  async latestCheckpoint(): Promise<SignedCheckpoint | null> {
+    const cp = await this.store.latestCheckpoint();
+    return cp ? openCheckpoint(cp.note, this.verifier, this.origin) : null;
+  }
+
+  /** Number of committed entries (all processes). */
+  size(): Promise<number> {
+    return this.store.size();
+  }
+
+  /** Entries with from <= index < to (at most 10,000), optionally only one nation's. */
+  async entries(q: { from: number; to?: number; nation?: string }): Promise<LogEntry[]> {
+    checkIndex(q.from, "from");
+    const to = q.to ?? q.from + MAX_PAGE;
+    checkIndex(to, "to");
+    if (to < q.from) throw new InvalidRequest("to must not be below from", { param: "to" });
+    const limit = Math.min(to - q.from, MAX_PAGE);
+    const rows = await this.store.rows(q.from, limit, q.nation);
+    return rows.filter((r) => r.index < to).map((r) => ({ index: r.index, leaf_hash: b64(r.leaf), entry: decodeEntry(r.entry) }));
+  }
+
+  /** Brings the subtree cache up to `size` and loads the leaf buckets the given leaf indexes fall in. */
+  private async hasherFor(size: number, leafIndexes: number[]): Promise<SubtreeHasher> {
+    const complete = Math.floor(size / BUCKET_SIZE);
+    if (this.cache.buckets < complete) {
+      const from = this.cache.buckets;
+      const hashes = await this.store.bucketHashes(from, complete);
+      if (hashes.length !== complete - from) throw new AuditUnavailable("the audit store is missing subtree hashes; run `concord audit verify`");
+      // Another call may have grown the cache while this one awaited.
+      for (const [i, h] of hashes.entries()) if (this.cache.buckets === from + i) this.cache.add(h);
+    }
+    const buckets = new Map<number, Buffer[]>();
+    for (const b of new Set(leafIndexes.filter((i) => i >= 0 && i < size).map((i) => Math.floor(i / BUCKET_SIZE)))) {
+      const start = b * BUCKET_SIZE;
+      buckets.set(b, await this.store.leafHashes(start, Math.min(start + BUCKET_SIZE, size)));
+    }
+    return this.cache.hasher(buckets);
+  }
+
+  private async root(size: number): Promise<Buffer> {
+    if (size === 0) return EMPTY_ROOT;
+    return (await this.hasherFor(size, [size - 1])).subtree(0, size);
+  }
+
+  private async currentSize(): Promise<number> {
+    this.knownSize = Math.max(this.knownSize, await this.store.size());
+    return this.knownSize;
+  }
+
+  /** A signed note for `size`: the stored checkpoint when there is one, else one signed now (not stored). */
+  private async noteFor(size: number, root: Buffer): Promise<string> {
+    return (await this.store.checkpointAt(size)) ?? signCheckpoint({ origin: this.origin, size, rootHash: root }, this.signer).note;
+  }
+
+  /**
+   * Proof that entry `index` is in the tree of `size` entries. Without a size: the latest checkpoint's tree, or a
+   * new checkpoint when the entry is newer than it.
+   */
+  async inclusionProof(index: number, size?: number): Promise<InclusionProof> {
+    checkIndex(index, "index");
+    let treeSize = size;
+    if (treeSize === undefined) {
+      const latest = await this.latestCheckpoint();
+      treeSize = latest && latest.size > index ? latest.size : (await this.checkpoint()).size;
+    }
+    checkIndex(treeSize, "size");
+    const current = await this.currentSize();
+    if (treeSize > current) throw new InvalidRequest(`size ${treeSize} is beyond the log's ${current} entries`, { param: "size" });
+    if (index >= treeSize) throw new InvalidRequest(`index ${index} is not below tree size ${treeSize}`, { param: "index" });
+    const tree = await this.hasherFor(treeSize, [index, treeSize - 1]);
+    const root = tree.subtree(0, treeSize);
+    const [leaf] = await this.store.leafHashes(index, index + 1);
+    if (!leaf) throw new AuditUnavailable(`the audit store has no entry ${index}; run \`concord audit verify\``);
+    return {
+      index,
+      tree_size: treeSize,
+      leaf_hash: b64(leaf),
+      hashes: inclusionProof(index, treeSize, tree).map(b64),
+      root_hash: b64(root),
+      checkpoint: await this.noteFor(treeSize, root),
+    };
+  }
+
+  /** Proof that the tree of `from` entries is a prefix of the tree of `to` entries. */
+  async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {
+    checkIndex(from, "from");
+    checkIndex(to, "to");
+    if (from > to) throw new InvalidRequest(`from ${from} is beyond to ${to}`, { param: "from" });
+    const current = await this.currentSize();
+    if (to > current) throw new InvalidRequest(`to ${to} is beyond the log's ${current} entries`, { param: "to" });
+    const tree = await this.hasherFor(to, [from - 1, to - 1]);
+    const root = (n: number) => (n === 0 ? EMPTY_ROOT : tree.subtree(0, n));
+    const fromTree = from === 0 ? null : await this.hasherFor(from, [from - 1]);
+    return {
+      from,
+      to,
+      hashes: consistencyProof(from, to, tree).map(b64),
+      from_root: b64(fromTree ? fromTree.subtree(0, from) : root(0)),
+      to_root: b64(root(to)),
+    };
+  }
+
+  /** Recomputes the whole log and checks every checkpoint; names the first bad index. */
+  verify(opts: { onProgress?: (done: number) => void } = {}): Promise<VerifyReport> {
+    return verifyLogStore(this.store, this.verifier, { origin: this.origin, ...opts });
+  }
+
+  /** Commits what is queued, signs a last checkpoint when entries arrived since the last one, and closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    while (this.queue.length > 0 || this.flushScheduled) {
+      await new Promise((r) => setImmediate(r));
+      await this.writing;
+    }
+    await this.writing;
+    await this.checkpointIfBehind(1).catch(() => {});
+    this.closed = true;
+    await this.checkpointing?.catch(() => {});
+    await this.store.close();
+  }
+}
+
+export async function openLogStore(url: string, prefix = "audit"): Promise<LogStore> {
+  if (!TABLE_PREFIX.test(prefix)) throw new InvalidRequest(`audit table prefix "${prefix}" must be lowercase letters, digits and _`);
+  const parsed = parseStoreUrl(url);
+  return parsed.kind === "sqlite" ? openSqliteLogStore(parsed.path, prefix) : openPostgresLogStore(parsed.url, prefix);
+}

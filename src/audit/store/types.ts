@@ -1,0 +1,35 @@
+import type { NewRow } from "../tree.ts";
+
+export interface StoredRow {
+  readonly index: number;
+  readonly entry: Buffer;
+  readonly leaf: Buffer;
+  readonly chain: Buffer;
+}
+
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly note: string;
+}
+
+/**
+ * Where the log lives. `append` is the one sequencer: it runs in one transaction under the store's write lock,
+ * reads the log's end from the store itself (never from memory, so several processes can share it), and
+ * resolves only after commit.
+ */
+export interface LogStore {
+  append(rows: readonly NewRow[]): Promise<number>;
+  size(): Promise<number>;
+  leafHashes(from: number, to: number): Promise<Buffer[]>;
+  bucketHashes(from: number, to: number): Promise<Buffer[]>;
+  /** Rows with index >= from in index order, at most `limit`; only one nation's when `nation` is given. */
+  rows(from: number, limit: number, nation?: string): Promise<StoredRow[]>;
+  /** Keeps the first note stored for a size. */
+  putCheckpoint(size: number, note: string): Promise<void>;
+  checkpointAt(size: number): Promise<string | null>;
+  checkpoints(): Promise<StoredCheckpoint[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | null>;
+  close(): Promise<void>;
+}
+
+export const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,40}$/;
