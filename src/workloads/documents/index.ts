@@ -1,0 +1,12 @@
+/**
+ * The documents workload: ingest unclassified reports, search them with releasability enforced in the store,
+ * and summarize them with every sentence cited. Usable from the CLI alone; the server wires the same calls.
+ */
+export { ingestDocument, IngestInput, fullText, documentId, type IngestOptions, type IngestResult, type Embed } from "./ingest.ts";
+export { searchDocuments, SearchRequest, fuse, type SearchHit, type SearchResult } from "./search.ts";
+export { openDocumentStore, type DocumentStore, type SearchFilters, type PassageHit } from "./store/index.ts";
+export { openSqliteDocumentStore } from "./store/sqlite.ts";
+export { extract, detectFormat, DEFAULT_LIMITS, type ExtractLimits } from "./extract/index.ts";
+export { detectLanguage, normalizeLanguage } from "./language.ts";
+export { toPassages, titleOf } from "./passages.ts";
+export type { Block, Citation, DocumentLabel, DocumentSummary, ExtractedDocument, Format, Passage, Releasability, StoredDocument } from "./model.ts";
