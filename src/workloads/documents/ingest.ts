@@ -16,7 +16,7 @@ export type Embed = (texts: string[]) => Promise<number[][]>;
 export const IngestInput = z
   .object({
     filename: z.string().min(1).max(255),
-    bytes: z.instanceof(Uint8Array),
+    bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "bytes must be a Uint8Array"),
     /** The uploader's nation (from the principal, never from the request body). */
     nation: NationCode,
     /** "all" (the default) or the nations besides the owner that may read the document. */
