@@ -4,6 +4,7 @@ import { register as registerServe } from "./commands/serve.ts";
 import { register as registerToken } from "./commands/token.ts";
 import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
+import { register as registerPlan } from "./commands/plan.ts";
 
 export function buildProgram(): Command {
   const program = new Command("concord")
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerKeys(program);
   // Add new register calls below this line.
+  registerPlan(program);
   return program;
 }
 

@@ -1,0 +1,189 @@
+/**
+ * Runs one HiGHS solve inside a worker thread, so the event loop that started it keeps serving. It receives one
+ * SolveRequest, posts progress while HiGHS works, then posts the result and exits.
+ */
+import { parentPort } from "node:worker_threads";
+import highsModule, { type HighsCallbackMap, type Model } from "highs";
+import type { Progress, SolveRequest, SolveResult, SolveStatus, WorkerMessage } from "./protocol.ts";
+
+// highs' types describe its CommonJS build; Node loads its ES build, whose default export is the loader itself.
+const loadHighs = highsModule as unknown as typeof highsModule.default;
+const PROGRESS_EVERY_MS = 500;
+const FEASIBLE = 2; // HiGHS solution status "feasible"
+
+const port = parentPort;
+if (port === null) throw new Error("solver worker must run in a worker thread");
+port.once("message", (req: SolveRequest) => {
+  solve(req).then(
+    (result) => {
+      const transfer = [result.colValue, result.rowValue, result.rowDual].flatMap((a) => (a === null ? [] : [a.buffer]));
+      send({ type: "result", result }, transfer as ArrayBuffer[]);
+    },
+    (err: unknown) => send({ type: "error", kind: err instanceof InputError ? "input" : "solver", message: err instanceof Error ? err.message : String(err) }),
+  );
+});
+
+function send(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(msg, transfer);
+}
+
+async function solve(req: SolveRequest): Promise<SolveResult> {
+  const highs = await loadHighs();
+  const started = performance.now();
+  const model = highs.createModel();
+  try {
+    load(model, req);
+    model.options.set({ output_flag: false, time_limit: req.timeLimitSeconds });
+    if (req.mipRelGap !== undefined) model.options.set({ mip_rel_gap: req.mipRelGap });
+    const dims = model.getDimensions();
+    const integrality = model.getLp("csr").integrality;
+    const numIntegers = integrality.reduce((n: number, v: number) => n + (v === 0 ? 0 : 1), 0);
+    const isMip = numIntegers > 0;
+
+    const run = model.run(progressCallbacks(highs.constants.callbackType, started));
+    const status = statusOf(run.modelStatus, highs.constants.modelStatus);
+    const primal = Number(model.info.get("primal_solution_status")) === FEASIBLE;
+    const solution = primal ? model.getSolution() : null;
+    const objective = primal ? model.getObjectiveValue() : null;
+    let gap: number | null = null;
+    let bound: number | null = null;
+    if (isMip) {
+      gap = finite(Number(model.info.get("mip_gap")));
+      bound = finite(Number(model.info.get("mip_dual_bound")));
+    } else if (status === "optimal") {
+      gap = 0;
+      bound = objective;
+    }
+
+    let rowDual: Float64Array | null = null;
+    let dualsFrom: SolveResult["dualsFrom"] = null;
+    if (req.duals && solution !== null && !isMip && status === "optimal") {
+      rowDual = solution.rowDual;
+      dualsFrom = "lp";
+    } else if (req.duals && solution !== null && isMip) {
+      // Integer programs have no duals; the LP relaxation's are the standard reading of marginal values.
+      model.clearIntegrality();
+      model.zeroAllClocks();
+      model.options.set({ time_limit: Math.max(1, req.timeLimitSeconds / 4) });
+      if (model.run().modelStatus === highs.constants.modelStatus.optimal) {
+        rowDual = model.getSolution().rowDual;
+        dualsFrom = "lp_relaxation";
+      }
+    }
+    const names = (n: number, get: (i: number) => string) => (req.names ? Array.from({ length: n }, (_, i) => get(i)) : null);
+    return {
+      status,
+      solverStatus: statusName(run.modelStatus, highs.constants.modelStatus),
+      objective,
+      gap,
+      bound,
+      colValue: solution?.colValue ?? null,
+      rowValue: solution?.rowValue ?? null,
+      rowDual,
+      dualsFrom,
+      numCols: dims.numCols,
+      numRows: dims.numRows,
+      numIntegers,
+      seconds: (performance.now() - started) / 1000,
+      colNames: names(dims.numCols, (i) => model.getColName(i)),
+      rowNames: names(dims.numRows, (i) => model.getRowName(i)),
+      solverVersion: `HiGHS ${highs.version.string} (WebAssembly)`,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+class InputError extends Error {}
+
+function load(model: Model, req: SolveRequest): void {
+  try {
+    loadUnchecked(model, req);
+  } catch (err) {
+    throw new InputError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function loadUnchecked(model: Model, req: SolveRequest): void {
+  const src = req.model;
+  if (src.format === "lp") model.readModel({ format: "lp", data: src.text });
+  else if (src.format === "mps") model.readModel({ format: "mps", data: src.bytes });
+  else {
+    const a = src.arrays;
+    model.passModel({
+      numCols: a.numCols,
+      numRows: a.numRows,
+      colCost: a.colCost,
+      colLower: a.colLower,
+      colUpper: a.colUpper,
+      rowLower: a.rowLower,
+      rowUpper: a.rowUpper,
+      matrix: { format: "csr", numRows: a.numRows, numCols: a.numCols, starts: a.starts, indices: a.indices, values: a.values },
+      ...(a.integrality === undefined ? {} : { integrality: a.integrality }),
+    });
+  }
+}
+
+type CallbackTypes = { simplexInterrupt: 1; mipInterrupt: 6 };
+
+function progressCallbacks(types: CallbackTypes, started: number): HighsCallbackMap {
+  let last = 0;
+  const due = (): number | null => {
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS) return null;
+    last = now;
+    return (now - started) / 1000;
+  };
+  const post = (progress: Progress) => send({ type: "progress", progress });
+  return {
+    [types.simplexInterrupt](event) {
+      const seconds = due();
+      if (seconds === null) return;
+      post({ seconds, incumbent: null, bound: null, gap: null, nodes: null, iterations: event.data.simplex_iteration_count ?? null });
+    },
+    [types.mipInterrupt](event) {
+      const seconds = due();
+      if (seconds === null) return;
+      const d = event.data;
+      post({
+        seconds,
+        incumbent: finite(d.mip_primal_bound),
+        bound: finite(d.mip_dual_bound),
+        gap: finite(d.mip_gap),
+        nodes: d.mip_node_count === undefined ? null : Number(d.mip_node_count),
+        iterations: d.mip_total_lp_iterations === undefined ? null : Number(d.mip_total_lp_iterations),
+      });
+    },
+  };
+}
+
+function finite(x: number | undefined): number | null {
+  return x === undefined || !Number.isFinite(x) || Math.abs(x) >= 1e30 ? null : x;
+}
+
+type StatusCodes = Record<string, number>;
+
+function statusName(code: number, codes: StatusCodes): string {
+  return Object.entries(codes).find(([, v]) => v === code)?.[0] ?? `status ${code}`;
+}
+
+function statusOf(code: number, codes: StatusCodes): SolveStatus {
+  switch (statusName(code, codes)) {
+    case "optimal":
+      return "optimal";
+    case "infeasible":
+      return "infeasible";
+    case "unbounded":
+      return "unbounded";
+    case "unboundedOrInfeasible":
+      return "infeasible_or_unbounded";
+    case "timeLimit":
+      return "time_limit";
+    case "iterationLimit":
+      return "iteration_limit";
+    case "interrupted":
+      return "interrupted";
+    default:
+      return "error";
+  }
+}
