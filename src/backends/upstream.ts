@@ -6,6 +6,12 @@ import { RetryableFailure, type BackendReply, type ModelBackend } from "./reply.
 
 const MAX_JSON_BYTES = 16 << 20;
 
+/** Drops a response body we will not read; the listener keeps undici's abort error from going unhandled. */
+function discard(body: { on(e: "error", f: () => void): unknown; destroy(): void }): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 function describe(err: unknown): string {
   if (err instanceof undiciErrors.ConnectTimeoutError) return "connect timeout";
   if (err instanceof undiciErrors.HeadersTimeoutError) return "no response headers within the first-byte timeout";
@@ -58,13 +64,13 @@ export class UpstreamBackend implements ModelBackend {
       throw new RetryableFailure(`${this.endpoint.id}: ${describe(err)}`, { cause: err });
     }
     if (res.statusCode >= 500) {
-      res.body.destroy();
+      discard(res.body);
       throw new RetryableFailure(`${this.endpoint.id}: HTTP ${res.statusCode}`);
     }
     const type = String(res.headers["content-type"] ?? "");
     if (stream && res.statusCode === 200) {
       if (!type.includes("text/event-stream")) {
-        res.body.destroy();
+        discard(res.body);
         throw new RetryableFailure(`${this.endpoint.id}: asked for a stream, got ${type || "no content type"}`);
       }
       return { kind: "stream", events: this.events(res.body) };
@@ -75,7 +81,7 @@ export class UpstreamBackend implements ModelBackend {
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
         if (size > MAX_JSON_BYTES) {
-          res.body.destroy();
+          discard(res.body);
           throw new RetryableFailure(`${this.endpoint.id}: response larger than ${MAX_JSON_BYTES} bytes`);
         }
         chunks.push(chunk as Buffer);
@@ -108,7 +114,7 @@ export class UpstreamBackend implements ModelBackend {
       if (err instanceof UpstreamError) throw err;
       throw new UpstreamError(`${this.endpoint.id}: stream broke (${describe(err)})`, { cause: err });
     } finally {
-      body.destroy();
+      discard(body as unknown as Parameters<typeof discard>[0]);
     }
     if (!done) throw new UpstreamError(`${this.endpoint.id}: stream ended without [DONE]`);
   }

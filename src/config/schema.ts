@@ -29,6 +29,8 @@ const JwtIdentity = z
     roles_claim: z.string().prefault("roles"),
     subject_claim: z.string().prefault("sub"),
     clock_skew: Duration.prefault("30s"),
+    /** Least time between two JWKS fetches triggered by an unknown key id (key rotation). */
+    jwks_cooldown: Duration.prefault("30s"),
   })
   .strict()
   .refine((v) => (v.jwks_uri === undefined) !== (v.jwks_file === undefined), {
@@ -123,7 +125,10 @@ export const Config = z
       })
       .strict()
       .prefault({}),
-    quota: z.object({ redis: z.string().optional(), redis_env: EnvName.optional() }).strict().prefault({}),
+    quota: z
+      .object({ redis: z.string().optional(), redis_env: EnvName.optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]*$/).prefault("concord:quota:") })
+      .strict()
+      .prefault({}),
     oversight: z
       .object({
         review: z.array(z.string()).prefault([]),

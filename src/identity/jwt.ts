@@ -90,7 +90,7 @@ export class JwtVerifier {
           }
           keys = createLocalJWKSet(jwks);
         } else {
-          keys = createRemoteJWKSet(new URL(id.jwks_uri as string), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+          keys = createRemoteJWKSet(new URL(id.jwks_uri as string), { cacheMaxAge: 600_000, cooldownDuration: id.jwks_cooldown, timeoutDuration: 5_000 });
         }
         issuer = {
           nation, issuer: id.issuer, audience: id.audience, algorithms: id.algorithms, rolesClaim: id.roles_claim,

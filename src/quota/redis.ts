@@ -27,12 +27,20 @@ export class RedisQuotaStore implements QuotaStore {
   private readonly prefix: string;
   private readonly local = new MemoryQuotaStore();
   private fallback = false;
+  // Until the first connection is up (or 2 s passed), commands wait instead of falling back, so a fresh
+  // replica does not grant requests outside the shared count.
+  private readonly connected: Promise<void>;
 
   constructor(private readonly opts: RedisQuotaOptions) {
     this.prefix = opts.prefix ?? "concord:quota:";
     this.redis = new Redis(opts.url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, commandTimeout: 500 });
     this.redis.on("error", () => {}); // surfaced per command through the fallback path
     this.redis.defineCommand("concordTake", { numberOfKeys: 2, lua: TAKE });
+    this.connected = new Promise((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      timer.unref();
+      this.redis.once("ready", () => { clearTimeout(timer); resolve(); });
+    });
   }
 
   private setFallback(active: boolean, reason: string): void {
@@ -46,6 +54,7 @@ export class RedisQuotaStore implements QuotaStore {
   async take(nation: string, budget: Budget, now: number): Promise<QuotaDecision> {
     const mk = `${this.prefix}rpm:${nation}:${minuteWindow(now)}`;
     const dk = `${this.prefix}tpd:${nation}:${dayWindow(now)}`;
+    await this.connected;
     try {
       // ioredis adds defined commands at run time, hence the cast.
       const n = (await (this.redis as unknown as { concordTake: (...a: unknown[]) => Promise<number> }).concordTake(mk, dk, budget.requestsPerMinute, budget.tokensPerDay));
@@ -62,6 +71,7 @@ export class RedisQuotaStore implements QuotaStore {
   async charge(nation: string, tokens: number, now: number): Promise<void> {
     if (tokens <= 0) return;
     const dk = `${this.prefix}tpd:${nation}:${dayWindow(now)}`;
+    await this.connected;
     try {
       await this.redis.multi().incrby(dk, tokens).expire(dk, 2 * 86_400).exec();
     } catch (err) {

@@ -43,6 +43,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
   const quota: QuotaStore = redisUrl
     ? new RedisQuotaStore({
         url: redisUrl,
+        prefix: cfg.quota.prefix,
         onFallback: (active, reason) => {
           metrics.quotaFallback.set(active ? 1 : 0);
           if (active) log.warn({ event: "quota_fallback", reason }, "shared quotas unreachable; counting in this process");

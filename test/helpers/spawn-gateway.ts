@@ -1,0 +1,25 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+
+const BIN = resolve(import.meta.dirname, "../../bin/concord.js");
+
+/** Runs `concord serve` as a separate process and resolves once it prints its URL. */
+export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, "serve", "--config", configFile, "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`gateway did not start in 30 s: ${err}`)), 30_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = / at (http:\/\/\S+) /.exec(out);
+      if (m && out.includes("ready")) { clearTimeout(timer); res(m[1] as string); }
+    });
+    child.once("exit", (code) => { clearTimeout(timer); rej(new Error(`gateway exited with ${code}: ${err}`)); });
+  });
+  return {
+    url, child,
+    stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once("exit", () => r()); child.kill("SIGTERM"); }),
+  };
+}
