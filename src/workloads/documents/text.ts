@@ -86,7 +86,7 @@ function mergeAbbreviations(parts: string[]): string[] {
   return out;
 }
 
-const ISO3_TO_BCP47: Readonly<Record<string, string>> = {
+export const ISO3_TO_BCP47: Readonly<Record<string, string>> = {
   eng: "en", fra: "fr", deu: "de", ita: "it", spa: "es", por: "pt", nld: "nl", dan: "da", nob: "nb", nno: "nn",
   swe: "sv", fin: "fi", pol: "pl", ces: "cs", slk: "sk", slv: "sl", hrv: "hr", srp: "sr", bos: "bs", est: "et",
   lav: "lv", lit: "lt", hun: "hu", ron: "ro", bul: "bg", ell: "el", tur: "tr", isl: "is", sqi: "sq", mkd: "mk",
