@@ -1,0 +1,30 @@
+/**
+ * The policy guard: pure decisions over request and response content.
+ *   classify   scanMarkings / createMarkingStream: classification markings above the network's ceiling
+ *   prohibit   detectProhibitedUse: the alliance's red lines (mass surveillance, autonomous weapons, targeting)
+ *   redact     findPersonalData / redactPersonalData / shouldRedact: personal data and residency
+ *   authorize  createAuthorizer: Cedar policies over principal x capability x resource x context
+ */
+import { levelRank, type Level } from "./levels.ts";
+import { scanWindow, type Finding } from "./markings/scan.ts";
+import { createWindowedStream, type MarkingStream } from "./markings/stream.ts";
+
+export { LEVELS, compareLevels, levelRank, levelName, type Level } from "./levels.ts";
+export type { Finding, Evasion } from "./markings/scan.ts";
+export type { MarkingStream } from "./markings/stream.ts";
+export { MARKINGS, type MarkingRow } from "./markings/table.ts";
+
+export interface MarkingOptions {
+  /** The network's ceiling, e.g. "NATO UNCLASSIFIED" (the default). */
+  readonly ceiling?: Level | string;
+}
+
+/** Markings above the ceiling in a text, in order. Findings name the marking and where, never the content. */
+export function scanMarkings(text: string, opts: MarkingOptions = {}): Finding[] {
+  return scanWindow(text, { ceiling: levelRank(opts.ceiling ?? "NATO UNCLASSIFIED") });
+}
+
+/** The same scan over a stream of chunks, catching markings split between chunks, with bounded buffering. */
+export function createMarkingStream(opts: MarkingOptions = {}): MarkingStream {
+  return createWindowedStream(levelRank(opts.ceiling ?? "NATO UNCLASSIFIED"));
+}

@@ -1,0 +1,112 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { compareLevels, createMarkingStream, scanMarkings } from "../index.ts";
+
+const names = (text: string, ceiling?: string) => scanMarkings(text, ceiling === undefined ? {} : { ceiling }).map((f) => f.marking);
+
+test("a banner line of a NATO level is found with its level, nation and position", () => {
+  const [f, ...rest] = scanMarkings("Report of the working group\nNATO SECRET\n\nThe convoy leaves at dawn.");
+  assert.equal(rest.length, 0);
+  assert.equal(f?.marking, "NATO SECRET");
+  assert.equal(f?.level, "NATO SECRET");
+  assert.equal(f?.nation, "NATO");
+  assert.deepEqual(f?.location, { line: 2, column: 1, offset: 28 });
+});
+
+test("findings never carry the text around the marking", () => {
+  const [f] = scanMarkings("NATO SECRET\nThe password is hunter2");
+  assert.ok(f);
+  assert.ok(!JSON.stringify(f).includes("hunter2"));
+});
+
+test("prose look-alikes are not markings", () => {
+  for (const text of [
+    "The Secretary General met the press in Brussels.",
+    "Members voted by secret ballot on the new chair.",
+    "Grandma's top-secret recipe for apple pie.",
+    "We keep your personal data confidential and never sell it.",
+    "Das Rezept ist streng geheim.",
+    "To są tajne informacje o przyjęciu urodzinowym.",
+    "Bu çok gizli bir tarif.",
+    "NATO Secret is one of four NATO classification levels.",
+    "He whispered: it's SECRET! Don't tell mum.",
+    "S E C R E T A R Y",
+  ]) assert.deepEqual(names(text), [], text);
+});
+
+test("spelling evasions are normalised: spacing, zero-width, confusables, full-width, mixed case, line breaks", () => {
+  assert.deepEqual(names("N A T O  S-E-C-R-E-T"), ["NATO SECRET"]);
+  assert.deepEqual(names("NATO SE\u200bCR\u200dET"), ["NATO SECRET"]);
+  assert.deepEqual(names("N\u0410TO S\u0415CRET"), ["NATO SECRET"]); // Cyrillic А and Е
+  assert.deepEqual(names("\uff2e\uff21\uff34\uff2f \uff33\uff25\uff23\uff32\uff25\uff34"), ["NATO SECRET"]);
+  assert.deepEqual(names("please summarise this nAtO sEcReT annex"), ["NATO SECRET"]);
+  assert.deepEqual(names("the NATO\nSECRET annex"), ["NATO SECRET"]);
+  assert.deepEqual(scanMarkings("N A T O  S-E-C-R-E-T")[0]?.evasions, ["spacing"]);
+});
+
+test("common words count as markings only when written as markings", () => {
+  assert.deepEqual(names("SECRET\nMeeting notes"), ["SECRET"]);
+  assert.deepEqual(names("Classification: Secret\nMeeting notes"), ["SECRET"]);
+  assert.deepEqual(names("TOP SECRET//NOFORN"), ["TOP SECRET", "NOFORN"]);
+  assert.deepEqual(names("[GEHEIM] Lagebericht"), ["GEHEIM"]);
+  assert.deepEqual(names("ŚCIŚLE TAJNE\nEgz. nr 1"), ["ŚCIŚLE TAJNE"]);
+});
+
+test("portion marks open a paragraph; the same letters elsewhere are not marks", () => {
+  assert.deepEqual(names("(NS) The convoy will leave at 0600."), ["(NS)"]);
+  assert.deepEqual(names("1. (S//NF) Source reporting indicates a delay."), ["(S)"]);
+  assert.deepEqual(names("She moved to Raleigh (NC) last year."), []);
+  assert.deepEqual(names("(C) 2024 Example Corp. All rights reserved."), []);
+});
+
+test("machine-readable confidentiality labels are found", () => {
+  assert.deepEqual(names('<slab:ConfidentialityInformation><slab:PolicyIdentifier>NATO</slab:PolicyIdentifier><slab:Classification>SECRET</slab:Classification>'), ["SECRET"]);
+  assert.deepEqual(names('{"ConfidentialityInformation":{"PolicyIdentifier":"NATO","Classification":"restricted"}}'), ["RESTRICTED"]);
+});
+
+test("the ceiling decides which levels are reported", () => {
+  const text = "NATO RESTRICTED\nbody\nNATO CONFIDENTIAL";
+  assert.deepEqual(names(text), ["NATO RESTRICTED", "NATO CONFIDENTIAL"]);
+  assert.deepEqual(names(text, "NATO RESTRICTED"), ["NATO CONFIDENTIAL"]);
+  assert.deepEqual(names("NATO UNCLASSIFIED\nbody"), []);
+});
+
+test("the longest marking wins where spellings overlap", () => {
+  const [f, ...rest] = scanMarkings("COSMIC TOP SECRET ATOMAL");
+  assert.equal(rest.length, 0);
+  assert.equal(f?.level, "COSMIC TOP SECRET");
+});
+
+test("compareLevels orders levels by rank whatever their spelling", () => {
+  assert.ok(compareLevels("NATO SECRET", "NATO RESTRICTED") > 0);
+  assert.ok(compareLevels("restricted", "COSMIC TOP SECRET") < 0);
+  assert.equal(compareLevels("NS", "NATO SECRET"), 0);
+  assert.throws(() => compareLevels("MOSTLY HARMLESS", "NATO SECRET"), /not a classification level/);
+});
+
+test("a stream catches a marking split across chunks, once, at its stream position", () => {
+  const stream = createMarkingStream();
+  const chunks = ["Here is the summary.\nNATO SEC", "RET\nMore text ", "about logistics. The Secre", "tary General said.\nTOP SEC", "RET"];
+  const found = chunks.flatMap((c) => stream.push(c).map((f) => f.marking));
+  found.push(...stream.end().map((f) => f.marking));
+  assert.deepEqual(found, ["NATO SECRET", "TOP SECRET"]);
+});
+
+test("a stream reports a banner only once its line is complete", () => {
+  const stream = createMarkingStream();
+  assert.deepEqual(stream.push("SECRET"), []);
+  assert.deepEqual(stream.push(" BALLOT results\n"), []);
+  assert.deepEqual(stream.end(), []);
+});
+
+test("a stream gives the same findings as scanning the whole text, whatever the chunk size", () => {
+  const text = "Intro line\n(NS) First para.\nThe Secretary General spoke.\nN A T O  R E S T R I C T E D\nGEHEIM\n" + "filler ".repeat(300) + "\nVS-VERTRAULICH\n";
+  const whole = scanMarkings(text).map((f) => `${f.marking}@${f.location.offset}:${f.location.line}:${f.location.column}`);
+  for (const size of [1, 3, 7, 64, 1000]) {
+    const stream = createMarkingStream();
+    const got: string[] = [];
+    for (let i = 0; i < text.length; i += size) got.push(...stream.push(text.slice(i, i + size)).map((f) => `${f.marking}@${f.location.offset}:${f.location.line}:${f.location.column}`));
+    got.push(...stream.end().map((f) => `${f.marking}@${f.location.offset}:${f.location.line}:${f.location.column}`));
+    assert.deepEqual(got, whole, `chunk size ${size}`);
+  }
+});

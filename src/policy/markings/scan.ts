@@ -1,0 +1,341 @@
+/**
+ * Decides which table spellings found in a text are written as markings. A spelling is a marking by how it is
+ * written, never by being there: the case of its letters, whether it stands alone on a banner line, follows a
+ * label ("Classification:"), sits in marking syntax ("SECRET//NOFORN", "[SECRET]", next to a control), or is
+ * spelled to evade (spaced letters, zero-width characters, confusable or full-width letters, mixed case).
+ * Distinct markings (NATO SECRET, VS-VERTRAULICH) need one such sign; common words (SECRET, GEHEIM, TAJNE)
+ * need capitals and a structural sign, or a label.
+ */
+import { levelName, type Level } from "../levels.ts";
+import { buildAutomaton } from "./automaton.ts";
+import { classAfter, classBefore, gapBetween, lineEnd, lineStart, locate, MAX_BANNER_SIDE } from "./context.ts";
+import { foldWords, IGN, isLetterClass, WORD } from "./fold.ts";
+import { findRawMatches, readChar, type LetterStream, type RawMatch } from "./letters.ts";
+import { findPortionMarks } from "./portion.ts";
+import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, type MarkingKind, type MarkingRow } from "./table.ts";
+
+export type Evasion = "spacing" | "zero_width" | "confusable" | "fullwidth" | "case" | "line_break";
+
+export interface Finding {
+  /** Canonical spelling of the marking (from the table), never the text around it. */
+  readonly marking: string;
+  readonly level: Level;
+  /** Nation (or NATO / EU) whose marking it is; `nations` lists all when the spelling is shared. */
+  readonly nation: string;
+  readonly nations: readonly string[];
+  readonly language: string;
+  readonly kind: MarkingKind | "label";
+  readonly location: { readonly line: number; readonly column: number; readonly offset: number };
+  /** Spelling tricks seen in this occurrence. */
+  readonly evasions: readonly Evasion[];
+}
+
+export interface ScanOptions {
+  /** Highest level the text may carry; findings are the markings above it. Default NATO UNCLASSIFIED. */
+  readonly ceiling?: number;
+}
+
+/** Internal: also lets the stream scanner say the text starts mid-line. */
+export interface WindowOptions {
+  readonly ceiling: number;
+  readonly openStart?: boolean;
+}
+
+type CaseClass = "upper" | "lower" | "prose" | "evasive";
+
+interface Candidate {
+  readonly rows: readonly MarkingRow[];
+  readonly start: number;
+  readonly end: number;
+  readonly caseClass: CaseClass;
+  readonly evasions: number;
+  readonly slashInside: boolean;
+  readonly strength: "distinct" | "common";
+  readonly isControl: boolean;
+}
+
+const PATTERNS = patternsOf(MARKINGS);
+const AUTOMATON = buildAutomaton(PATTERNS);
+const PORTIONS = portionsOf(MARKINGS);
+const CONNECTORS = /(?: (?:IS|AS|ALS|IST|EST|ES|E|JEST|COMME|COMO|COME|OLARAK|ER|ZIJN|IS GERUBRICEERD))+$/;
+
+function caseOf(cp: number): number {
+  if (cp >= 65 && cp <= 90) return UPPER;
+  if (cp >= 97 && cp <= 122) return LOWER;
+  const ch = String.fromCodePoint(cp);
+  if (ch !== ch.toLowerCase()) return UPPER;
+  if (ch !== ch.toUpperCase()) return LOWER;
+  return 0;
+}
+const UPPER = 1;
+const LOWER = 2;
+
+/** Turns a raw letter match into a candidate, or null when its letters are not one written phrase. */
+function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candidate | null {
+  const { starts, ends } = letters;
+  const { pattern } = raw;
+  const len = pattern.letters.length;
+  const first = raw.last - len + 1;
+  const start = starts[first]!;
+  const end = ends[raw.last]!;
+  const before = classBefore(text, start);
+  if (isLetterClass(before) || before === WORD) return null;
+  const after = classAfter(text, end);
+  if (isLetterClass(after) || after === WORD) return null;
+
+  let evasions = 0;
+  let slashInside = false;
+  let sentenceBreak = false;
+  const primary = pattern.rows[0]!;
+  // Case, word by word: all upper, all lower, Title, or mixed (an evasion such as "SeCrEt").
+  let allUpper = true;
+  let allLower = true;
+  let mixed = false;
+  let wordUpper = true;
+  let wordLower = true;
+  let wordTitle = true;
+  let wordPos = 0;
+  const endWord = (): void => {
+    if (wordPos === 0) return;
+    if (!wordUpper && !wordLower && !wordTitle) mixed = true;
+    allUpper &&= wordUpper;
+    allLower &&= wordLower;
+    wordUpper = wordLower = wordTitle = true;
+    wordPos = 0;
+  };
+  for (let j = 0; j < len; j++) {
+    const at = first + j;
+    const wordBreak = pattern.breaks.has(j);
+    if (j > 0 && starts[at] !== starts[at - 1] && starts[at] !== ends[at - 1]) {
+      const gap = gapBetween(text, ends[at - 1]!, starts[at]!);
+      if (gap.visible > (wordBreak ? 8 : 3)) return null;
+      if (gap.ignorable) evasions |= ZERO_WIDTH;
+      if (gap.slash) slashInside = true;
+      if (gap.newline) evasions |= LINE_BREAK;
+      if (gap.sentenceEnd && !gap.slash && wordBreak) sentenceBreak = true;
+      if (!wordBreak && gap.visible > 0) {
+        if (gap.sentenceEnd && !gap.newline && gap.visible > 1) return null;
+        evasions |= SPACING;
+      }
+    }
+    if (wordBreak) endWord();
+    if (j > 0 && starts[at] === starts[at - 1]) continue; // second letter of ß, Æ
+    const code = text.charCodeAt(starts[at]!);
+    const cp = code < 128 ? code : readChar(text, starts[at]!).cp;
+    const cs = caseOf(cp);
+    if (cs !== 0) {
+      if (cs !== UPPER) wordUpper = false;
+      if (cs !== LOWER) wordLower = false;
+      if ((wordPos === 0) !== (cs === UPPER)) wordTitle = false;
+      wordPos++;
+    }
+    if (cp >= 128) {
+      if (cp >= 0xff00 && cp <= 0xffef) evasions |= FULLWIDTH;
+      else if ((primary.latin && cp > 0x24f && cp < 0x1e00) || cp > 0xffff) evasions |= CONFUSABLE;
+    }
+  }
+  endWord();
+  const caseClass: CaseClass = mixed ? "evasive" : allUpper ? "upper" : allLower ? "lower" : "prose";
+  if (mixed) evasions |= CASE;
+  // "... of NATO. Secret ballots": a sentence ends between the words unless everything is in capitals.
+  if (caseClass !== "upper" && sentenceBreak) return null;
+  // Spaced letters that keep going ("S E C R E T A R Y") are a spaced-out word, not a marking.
+  if (evasions & SPACING && spacedWordContinues(text, end)) return null;
+
+  const strength = pattern.rows.some((r) => r.strength === "distinct") ? "distinct" : "common";
+  const isControl = pattern.rows.every((r) => r.kind === "control" || r.kind === "category");
+  return { rows: pattern.rows, start, end, caseClass, evasions, slashInside, strength, isControl };
+}
+
+const SPACING = 1;
+const ZERO_WIDTH = 2;
+const CONFUSABLE = 4;
+const FULLWIDTH = 8;
+const CASE = 16;
+const LINE_BREAK = 32;
+const EVASION_NAMES: [number, Evasion][] = [
+  [SPACING, "spacing"], [ZERO_WIDTH, "zero_width"], [CONFUSABLE, "confusable"], [FULLWIDTH, "fullwidth"], [CASE, "case"], [LINE_BREAK, "line_break"],
+];
+
+function evasionList(bits: number): Evasion[] {
+  return EVASION_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
+}
+
+function spacedWordContinues(text: string, end: number): boolean {
+  let i = end;
+  let seps = 0;
+  while (i < text.length && seps <= 3) {
+    const { cls, cp, width } = readChar(text, i);
+    if (isLetterClass(cls)) break;
+    if (cls === WORD || cp === 10 || cp === 13) return false;
+    seps++;
+    i += width;
+  }
+  if (seps === 0 || seps > 3 || i >= text.length) return false;
+  const letter = readChar(text, i);
+  if (i + letter.width >= text.length) return false;
+  const next = readChar(text, i + letter.width).cls;
+  return !isLetterClass(next) && next !== WORD;
+}
+
+// ---- structural evidence -------------------------------------------------------------------------------
+
+const CONNECTOR_WORDS = new Set(["IS", "AS", "ALS", "IST", "EST", "ES", "E", "JEST", "COMME", "COMO", "COME", "OLARAK", "ER", "ZIJN"]);
+const LABEL_LAST_WORDS = new Set([...LABELS].map((l) => l.split(" ").at(-1)!));
+
+/** The word before idx on the same line, folded, and where it starts; separators skipped (at most 8). */
+function wordBefore(text: string, idx: number): { word: string; start: number } | null {
+  let i = idx;
+  let seps = 0;
+  while (i > 0) {
+    const cls = classBefore(text, i);
+    if (isLetterClass(cls) || cls === WORD) break;
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13 || ++seps > 8) return null;
+    i--;
+  }
+  const end = i;
+  while (i > 0 && end - i < 40) {
+    const cls = classBefore(text, i);
+    if (!isLetterClass(cls) && cls !== WORD && cls !== IGN) break;
+    i--;
+  }
+  return end === i ? null : { word: foldWords(text.slice(i, end)), start: i };
+}
+
+function labelled(text: string, c: Candidate): boolean {
+  // Cheap test first: the word before (or the one before a connector such as "as") must end some label.
+  let prev = wordBefore(text, c.start);
+  if (prev !== null && CONNECTOR_WORDS.has(prev.word)) prev = wordBefore(text, prev.start);
+  if (prev === null || !LABEL_LAST_WORDS.has(prev.word)) return false;
+  const from = lineStart(text, c.start, 64);
+  const words = foldWords(text.slice(from === -1 ? c.start - 64 : from, c.start).replace(/\\[nrt]/g, " ")).replace(CONNECTORS, "");
+  for (const label of LABELS) {
+    if (words.endsWith(label) && (words.length === label.length || words[words.length - label.length - 1] === " ")) return true;
+  }
+  return false;
+}
+
+const OPENERS = "[*=<#(-_|";
+const CLOSERS = "]*=>#)-_|";
+
+/** Candidates near the i-th in text order: evidence comes from the same line. */
+const NEAR = 16;
+
+function syntax(text: string, all: readonly Candidate[], i: number): boolean {
+  const c = all[i]!;
+  if (c.slashInside) return true;
+  const before = text.slice(Math.max(0, c.start - 4), c.start).replace(/[ \t]+$/, "");
+  const after = text.slice(c.end, c.end + 4).replace(/^[ \t]+/, "");
+  if (before.endsWith("//") || after.startsWith("//")) return true;
+  const open = before.at(-1);
+  const close = after[0];
+  if (open !== undefined && close !== undefined && OPENERS.includes(open) && CLOSERS.includes(close)) return true;
+  // Next to a control or special category written in capitals: "SECRET NOFORN", "CONFIDENTIAL ATOMAL".
+  if (c.isControl) return false;
+  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+    const o = all[k]!;
+    if (o === c || !o.isControl || o.caseClass !== "upper") continue;
+    if (o.start >= c.end && /^[\s/,\-–]{1,4}$/.test(text.slice(c.end, o.start))) return true;
+    if (o.end <= c.start && /^[\s/,\-–]{1,4}$/.test(text.slice(o.end, c.start))) return true;
+  }
+  return false;
+}
+
+/** The candidate's line holds nothing but markings, controls, nation codes, labels and decoration. */
+function bannerLine(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
+  const c = all[i]!;
+  const ls = lineStart(text, c.start, MAX_BANNER_SIDE);
+  const le = lineEnd(text, c.end, MAX_BANNER_SIDE);
+  if (ls === -1 || le === -1 || (ls === 0 && openStart)) return false;
+  let residue = "";
+  let pos = ls;
+  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+    const o = all[k]!;
+    if (o.end <= ls || o.start >= le || o.start < pos) continue;
+    residue += text.slice(pos, o.start) + " ";
+    pos = o.end;
+  }
+  residue += text.slice(pos, le);
+  const words = foldWords(residue.replace(/\\[nrt]/g, " "));
+  if (words === "") return true;
+  return words.split(" ").every((w) => BANNER_WORDS.has(w) || /^\d+$/.test(w));
+}
+
+function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
+  const c = all[i]!;
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c);
+  if (c.strength === "distinct") {
+    if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
+    return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
+  }
+  if (labelled(text, c)) return true;
+  if (c.caseClass === "evasive") return true;
+  if (c.caseClass !== "upper") return false;
+  if ((c.evasions & ~LINE_BREAK) !== 0) return true;
+  return syntax(text, all, i) || bannerLine(text, all, i, openStart);
+}
+
+// ---- the scan ---------------------------------------------------------------------------------------------
+
+interface Hit {
+  readonly rows: readonly MarkingRow[];
+  readonly start: number;
+  readonly end: number;
+  readonly kind: MarkingKind;
+  readonly evasions: readonly Evasion[];
+}
+
+/** All markings in the text (any level), longest first where they overlap, in text order. */
+export function markingHits(text: string, openStart = false): Hit[] {
+  const candidates: Candidate[] = [];
+  const letters = findRawMatches(text, AUTOMATON);
+  for (const raw of letters.matches) {
+    const c = toCandidate(text, letters, raw);
+    if (c !== null) candidates.push(c);
+  }
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const hits: Hit[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    // Evidence comes from the same line: neighbours in text order are enough.
+    if (!accept(text, candidates, i, openStart)) continue;
+    const kind = c.rows.find((r) => r.kind !== "control")?.kind ?? "control";
+    hits.push({ rows: c.rows, start: c.start, end: c.end, kind, evasions: evasionList(c.evasions) });
+  }
+  for (const p of findPortionMarks(text, PORTIONS)) hits.push({ rows: p.rows, start: p.start, end: p.end, kind: "portion", evasions: [] });
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Keep the longest of overlapping hits: COSMIC TOP SECRET, not also TOP SECRET and SECRET inside it.
+  const kept: Hit[] = [];
+  for (const h of hits) {
+    const last = kept.at(-1);
+    if (last !== undefined && h.start < last.end) {
+      if (h.end - h.start > last.end - last.start) kept[kept.length - 1] = h;
+      continue;
+    }
+    kept.push(h);
+  }
+  return kept;
+}
+
+function rankOf(rows: readonly MarkingRow[]): number | null {
+  let best: number | null = null;
+  for (const r of rows) if (r.level !== null && (best === null || r.level > best)) best = r.level;
+  return best;
+}
+
+/** Findings above the ceiling, located in the text (offset, 1-based line and column). */
+export function scanWindow(text: string, opts: WindowOptions): Finding[] {
+  const above = markingHits(text, opts.openStart ?? false).filter((h) => (rankOf(h.rows) ?? -1) > opts.ceiling);
+  const where = locate(text, above.map((h) => h.start));
+  return above.map((h, i) => {
+    const rank = rankOf(h.rows)!;
+    const top = h.rows.filter((r) => r.level === rank);
+    const first = top[0]!;
+    const nations = [...new Set(top.map((r) => r.nation))];
+    return {
+      marking: first.marking, level: levelName(rank), nation: first.nation, nations, language: first.language,
+      kind: h.kind, location: { ...where[i]!, offset: h.start }, evasions: h.evasions,
+    };
+  });
+}
