@@ -26,6 +26,10 @@ export interface RequestContext {
   readonly decisions: Decision[];
   tokens: number;
   responseHash?: string;
+  /** Index of this request's audit entry once appended. */
+  auditIndex?: number;
+  /** Extra fields a stage adds to the audit entry (sizes, purposes, marking names; never content). */
+  auditExtra?: Record<string, string | number | boolean | null>;
 }
 
 export interface Decision {

@@ -1,10 +1,13 @@
+import { join } from "node:path";
 import type { JWK } from "jose";
 import { allowedJurisdictions, type LoadedConfig } from "../config/index.ts";
 import { ApiKeys, createAuthenticator, JwtVerifier, loadOrCreateDemoKey, openApiKeyStore, type Authenticator, type DemoKey } from "../identity/index.ts";
 import { EndpointRegistry } from "../routing/index.ts";
 import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/index.ts";
 import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
+import { AuditLog } from "../audit/index.ts";
 import { Metrics } from "./metrics.ts";
+import { policyVersionOf } from "./policy-version.ts";
 import type { Logger } from "./log.ts";
 
 /** Every long-lived service one gateway process uses, built once from the configuration. */
@@ -18,6 +21,9 @@ export interface Gateway {
   readonly quota: QuotaStore;
   readonly metrics: Metrics;
   readonly log: Logger;
+  readonly audit: AuditLog;
+  /** SHA-256 of the policy bundle in force, cited by every audit entry. */
+  policyVersion(): string;
   /** Concrete jurisdictions each nation allows, expanded once. */
   allowed(nation: string): ReadonlySet<string>;
   close(): Promise<void>;
@@ -52,12 +58,22 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
       })
     : new MemoryQuotaStore();
 
+  const audit = await AuditLog.open({
+    store: cfg.audit.store,
+    keyDir: join(cfg.data_dir, "keys", "audit"),
+    origin: cfg.audit.origin ?? `concord/${cfg.network.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`,
+    checkpointEvery: cfg.audit.checkpoint_every,
+    checkpointIntervalMs: cfg.audit.checkpoint_interval,
+  });
+  const version = policyVersionOf(cfg);
+
   return {
-    cfg, authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    cfg, audit, policyVersion: () => version, authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
     allowed: (nation) => allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));
       await quota.close();
+      await audit.close();
       await apiKeys.close();
     },
   };

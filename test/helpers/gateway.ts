@@ -2,13 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig, type ConfigInput } from "../../src/config/index.ts";
-import { silentLogger, startServer, type RunningServer } from "../../src/server/index.ts";
+import { silentLogger, startServer, type Logger, type RunningServer } from "../../src/server/index.ts";
 
 /** Starts a gateway on a free loopback port with a configuration built by the test, data in a temp dir. */
-export async function startGateway(input: Omit<ConfigInput, "data_dir"> & { data_dir?: string }): Promise<RunningServer & { dataDir: string }> {
+export async function startGateway(input: Omit<ConfigInput, "data_dir"> & { data_dir?: string }, log: Logger = silentLogger): Promise<RunningServer & { dataDir: string }> {
   const dataDir = input.data_dir ?? mkdtempSync(join(tmpdir(), "concord-test-"));
   const cfg = parseConfig({ store: { url: `sqlite:${join(dataDir, "concord.db")}` }, audit: { store: `sqlite:${join(dataDir, "audit.db")}` }, ...input, data_dir: dataDir }, "test");
-  const server = await startServer(cfg, silentLogger, { port: 0, host: "127.0.0.1" });
+  const server = await startServer(cfg, log, { port: 0, host: "127.0.0.1" });
   return Object.assign(server, { dataDir });
 }
 

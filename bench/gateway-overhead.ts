@@ -1,0 +1,103 @@
+/**
+ * Gateway overhead: autocannon (64 connections) against a raw Node http echo, directly against an upstream that
+ * answers at once, and through Concord (authentication, residency routing, quotas and metrics on) to that same
+ * upstream; then one connection each to read the latency Concord adds at p50 and p99. One run, one machine:
+ * compare the ratios, not absolute figures across runs (FACTS.md).
+ *
+ *   npx tsx bench/gateway-overhead.ts [--quick] [--duration S]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import autocannon from "autocannon";
+import { Pool } from "undici";
+import { stringify } from "yaml";
+import { loadOrCreateDemoKey, mintDemoToken } from "../src/identity/index.ts";
+
+const quick = process.argv.includes("--quick");
+const dIdx = process.argv.indexOf("--duration");
+const duration = dIdx > 0 ? Number(process.argv[dIdx + 1]) : quick ? 3 : 10;
+const root = resolve(import.meta.dirname, "..");
+
+function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  return new Promise((res, rej) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) res({ child, match: m });
+    });
+    child.once("exit", (c) => rej(new Error(`${args.join(" ")} exited ${c}`)));
+  });
+}
+
+async function run(url: string, connections: number, headers: Record<string, string>, body: string) {
+  const r = await autocannon({ url, connections, duration, method: "POST", headers: { "content-type": "application/json", ...headers }, body, pipelining: 1 });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total };
+}
+
+/** Sequential requests on one keep-alive connection, timed with hrtime (autocannon rounds latency to 1 ms). */
+async function latency(url: string, headers: Record<string, string>, body: string, seconds: number) {
+  const u = new URL(url);
+  const pool = new Pool(u.origin, { connections: 1 });
+  const samples: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    const t0 = process.hrtime.bigint();
+    const r = await pool.request({ path: u.pathname, method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    await r.body.arrayBuffer();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] as number;
+  return { rps: samples.length / seconds, p50: q(0.5), p99: q(0.99), errors: 0, total: samples.length };
+}
+
+const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "Status report for sector 4?" }] });
+const echo = await start([join(root, "bench/lib/upstream.mjs"), "echo"], /(\d+)\n/);
+const upstream = await start([join(root, "bench/lib/upstream.mjs"), "chat"], /(\d+)\n/);
+const dir = mkdtempSync(join(tmpdir(), "concord-bench-"));
+const cfgFile = join(dir, "concord.yaml");
+writeFileSync(cfgFile, stringify({
+  network: { name: "bench", jurisdiction: "BEL" },
+  data_dir: dir,
+  jurisdictions: { EU: ["DEU", "FRA"] },
+  nations: { DEU: { residency: ["EU"], identity: "demo", quota: { requests_per_minute: 100_000_000, tokens_per_day: 1_000_000_000_000 } } },
+  endpoints: [
+    { id: "usa", url: "http://127.0.0.1:9/v1", jurisdiction: "USA", models: ["m"] },
+    { id: "deu", url: `http://127.0.0.1:${upstream.match[1]}/v1`, jurisdiction: "DEU", models: ["m"] },
+  ],
+}));
+const gateway = await start([join(root, "bin/concord.js"), "serve", "--config", cfgFile, "--port", "0"], / at (http:\/\/\S+) [\s\S]*ready/);
+const token = await mintDemoToken(await loadOrCreateDemoKey(dir, "DEU"), { nation: "DEU", role: "analyst" });
+const auth = { authorization: `Bearer ${token}` };
+
+const echoUrl = `http://127.0.0.1:${echo.match[1]}/`;
+const directUrl = `http://127.0.0.1:${upstream.match[1]}/v1/chat/completions`;
+const viaUrl = `${gateway.match[1]}/v1/chat/completions`;
+
+try {
+  // Warm-up: JIT, keep-alive pools, the token cache.
+  await autocannon({ url: viaUrl, connections: 8, duration: 2, method: "POST", headers: { "content-type": "application/json", ...auth }, body });
+  const raw64 = await run(echoUrl, 64, {}, body);
+  const direct64 = await run(directUrl, 64, {}, body);
+  const via64 = await run(viaUrl, 64, auth, body);
+  const direct1 = await latency(directUrl, {}, body, duration);
+  const via1 = await latency(viaUrl, auth, body, duration);
+
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  console.log(`gateway overhead: ${cpus().length} cores (${cpu}), node ${process.version}, ${duration} s per run`);
+  console.log("| run | connections | req/s | p50 ms | p99 ms | errors |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const [name, c, r] of [["raw node http echo", 64, raw64], ["direct to upstream", 64, direct64], ["through Concord", 64, via64], ["direct to upstream", 1, direct1], ["through Concord", 1, via1]] as const) {
+    console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
+  }
+  console.log(`Concord throughput / direct: ${((via64.rps / direct64.rps) * 100).toFixed(1)}%  (target >= 60%)`);
+  console.log(`Concord throughput / raw echo: ${((via64.rps / raw64.rps) * 100).toFixed(1)}%`);
+  console.log(`added latency, one connection: p50 +${(via1.p50 - direct1.p50).toFixed(3)} ms, p99 +${(via1.p99 - direct1.p99).toFixed(3)} ms  (target p99 < 2 ms)`);
+} finally {
+  for (const p of [echo, upstream, gateway]) p.child.kill("SIGTERM");
+}

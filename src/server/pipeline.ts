@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { AuditUnavailable } from "../errors/index.ts";
+import { newContext, sha256Hex, type RequestContext } from "./context.ts";
+import type { Gateway } from "./gateway.ts";
+import { finish, refusal, writeFrame } from "./respond.ts";
+
+/**
+ * What a route's stages produce: a JSON answer, or a stream of SSE data payloads. Stages refuse by throwing.
+ */
+export type Outcome =
+  | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers?: Record<string, string> }
+  | { readonly kind: "stream"; readonly events: AsyncIterable<string>; readonly done: (ok: boolean) => void };
+
+export type Stages = (ctx: RequestContext) => Promise<Outcome>;
+
+function contextOf(req: FastifyRequest, reply: FastifyReply, capability: string): RequestContext {
+  const ac = new AbortController();
+  // The socket closing before the response finished means the client went away: stop upstream work.
+  reply.raw.on("close", () => { if (!reply.raw.writableFinished) ac.abort(); });
+  return newContext({
+    route: req.routeOptions.url ?? "unknown",
+    authorization: req.headers.authorization,
+    rawBody: (req as FastifyRequest & { rawBody?: Buffer }).rawBody,
+    body: req.body,
+    signal: ac.signal,
+    capability,
+  });
+}
+
+/** Appends the request's decision to the audit log; an audit log that cannot commit refuses the answer. */
+export async function record(ctx: RequestContext, gw: Gateway, decision: "allow" | "deny" | "review", reason: string): Promise<number> {
+  try {
+    const { index } = await gw.audit.append({
+      time: new Date().toISOString(),
+      nation: ctx.principal?.nation ?? null,
+      subject: ctx.principal?.subject ?? null,
+      action: ctx.capability,
+      decision,
+      reason,
+      policy_version: gw.policyVersion(),
+      endpoint: ctx.endpoint?.id ?? null,
+      jurisdiction: ctx.endpoint?.jurisdiction ?? null,
+      request_sha256: ctx.requestHash,
+      response_sha256: ctx.responseHash ?? null,
+      request_id: ctx.id,
+      ...(ctx.auditExtra ?? {}),
+    });
+    ctx.auditIndex = index;
+    return index;
+  } catch (err) {
+    gw.log.error({ req: ctx.id, event: "audit_unavailable", err: (err as Error).message }, "audit append failed; refusing the answer");
+    throw new AuditUnavailable("the audit log cannot record this request right now, so it is refused; retry later", { cause: err });
+  }
+}
+
+/**
+ * Runs a route's stages and answers: every outcome, allowed or refused, is audited before the client sees it.
+ * A stream is audited when it starts (so no answer begins unaudited) and again when it ends, with its hash.
+ */
+export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyReply, capability: string, stages: Stages): Promise<FastifyReply> {
+  const ctx = contextOf(req, reply, capability);
+  let outcome: Outcome;
+  try {
+    outcome = await stages(ctx);
+  } catch (err) {
+    const e = refusal(err);
+    if (e.code === "internal_error") gw.log.error({ req: ctx.id, route: ctx.route, err: String((err as Error)?.stack ?? err) }, "internal error");
+    let sent = e;
+    try {
+      await record(ctx, gw, "deny", String(e.details["reason"] ?? e.code));
+    } catch (auditErr) {
+      sent = refusal(auditErr);
+    }
+    finish(ctx, gw, sent.status, sent.code);
+    return reply.code(sent.status).headers(sent.headers).send(sent.toBody());
+  }
+
+  if (outcome.kind === "json") {
+    const text = typeof outcome.body === "string" ? outcome.body : JSON.stringify(outcome.body);
+    ctx.responseHash = sha256Hex(text);
+    try {
+      await record(ctx, gw, outcome.status === 202 ? "review" : "allow", "ok");
+    } catch (err) {
+      const e = refusal(err);
+      finish(ctx, gw, e.status, e.code);
+      return reply.code(e.status).send(e.toBody());
+    }
+    finish(ctx, gw, outcome.status, "ok");
+    return reply.code(outcome.status).headers({ "content-type": "application/json; charset=utf-8", ...outcome.headers }).send(text);
+  }
+
+  try {
+    await record(ctx, gw, "allow", "stream_started");
+  } catch (err) {
+    outcome.done(false);
+    const e = refusal(err);
+    finish(ctx, gw, e.status, e.code);
+    return reply.code(e.status).send(e.toBody());
+  }
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  const hash = createHash("sha256");
+  let code = "ok";
+  try {
+    for await (const data of outcome.events) {
+      hash.update(data);
+      if (!(await writeFrame(raw, `data: ${data}\n\n`))) { code = "client_closed"; break; }
+    }
+  } catch (err) {
+    const e = refusal(err);
+    code = e.code;
+    await writeFrame(raw, `data: ${JSON.stringify(e.toBody())}\n\n`);
+  }
+  ctx.responseHash = hash.digest("hex");
+  outcome.done(code === "ok" || code === "client_closed");
+  try {
+    await record(ctx, gw, code === "ok" ? "allow" : "deny", code === "ok" ? "ok" : code);
+    if (code === "ok") await writeFrame(raw, "data: [DONE]\n\n");
+  } catch (err) {
+    code = "audit_unavailable";
+    await writeFrame(raw, `data: ${JSON.stringify(refusal(err).toBody())}\n\n`);
+  }
+  raw.end();
+  finish(ctx, gw, 200, code);
+  return reply;
+}
