@@ -1,0 +1,2 @@
+export type { Sentiment, SentimentLabel } from "./sentiment.ts";
+export { analyzeSentiment } from "./sentiment.ts";
