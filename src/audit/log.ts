@@ -63,6 +63,7 @@ interface Pending {
 
 const MAX_BATCH = 20_000;
 const MAX_PAGE = 10_000;
+const LEAF_CACHE_BUCKETS = 4096; // 2 MB of leaf hashes
 const b64 = (b: Buffer) => b.toString("base64");
 
 function checkIndex(value: number, name: string): void {
@@ -79,6 +80,8 @@ export class AuditLog {
   private lastCheckpointSize = -1;
   private checkpointing: Promise<SignedCheckpoint> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly leafCache = new Map<string, Buffer[]>();
+  private lastNote: { size: number; note: string } | null = null;
   private readonly verifier: NoteVerifier;
 
   private constructor(
@@ -173,6 +176,7 @@ export class AuditLog {
         await this.store.putCheckpoint(size, signed.note);
         this.lastCheckpointSize = Math.max(this.lastCheckpointSize, size);
         const note = (await this.store.checkpointAt(size)) ?? signed.note;
+        this.lastNote = { size, note };
         return openCheckpoint(note, this.verifier, this.origin);
       } finally {
         this.checkpointing = null;
@@ -204,7 +208,7 @@ export class AuditLog {
   }
 
   /** Brings the subtree cache up to `size` and loads the leaf buckets the given leaf indexes fall in. */
-  private async hasherFor(size: number, leafIndexes: number[]): Promise<SubtreeHasher> {
+  private async hasherFor(size: number, leafIndexes: number[]): Promise<{ tree: SubtreeHasher; leaf: (i: number) => Buffer | undefined }> {
     const complete = Math.floor(size / BUCKET_SIZE);
     if (this.cache.buckets < complete) {
       const from = this.cache.buckets;
@@ -215,25 +219,43 @@ export class AuditLog {
     }
     const buckets = new Map<number, Buffer[]>();
     for (const b of new Set(leafIndexes.filter((i) => i >= 0 && i < size).map((i) => Math.floor(i / BUCKET_SIZE)))) {
-      const start = b * BUCKET_SIZE;
-      buckets.set(b, await this.store.leafHashes(start, Math.min(start + BUCKET_SIZE, size)));
+      buckets.set(b, await this.bucketLeaves(b, Math.min(BUCKET_SIZE, size - b * BUCKET_SIZE)));
     }
-    return this.cache.hasher(buckets);
+    const leaf = (i: number) => buckets.get(Math.floor(i / BUCKET_SIZE))?.[i % BUCKET_SIZE];
+    return { tree: this.cache.hasher(buckets), leaf };
+  }
+
+  /** The first `count` leaf hashes of bucket `b`; stored leaves never change, so recent reads are kept. */
+  private async bucketLeaves(b: number, count: number): Promise<Buffer[]> {
+    const key = `${b}:${count}`;
+    const hit = this.leafCache.get(key);
+    if (hit) return hit;
+    const start = b * BUCKET_SIZE;
+    const leaves = await this.store.leafHashes(start, start + count);
+    if (leaves.length !== count) throw new AuditUnavailable(`the audit store is missing entries ${start}..${start + count - 1}; run \`concord audit verify\``);
+    if (this.leafCache.size >= LEAF_CACHE_BUCKETS) this.leafCache.delete(this.leafCache.keys().next().value as string);
+    this.leafCache.set(key, leaves);
+    return leaves;
   }
 
   private async root(size: number): Promise<Buffer> {
     if (size === 0) return EMPTY_ROOT;
-    return (await this.hasherFor(size, [size - 1])).subtree(0, size);
+    return (await this.hasherFor(size, [size - 1])).tree.subtree(0, size);
   }
 
-  private async currentSize(): Promise<number> {
+  /** Checks `size` against the committed length, asking the store only when it is beyond what this process saw. */
+  private async withinLog(size: number, param: string): Promise<void> {
+    if (size <= this.knownSize) return;
     this.knownSize = Math.max(this.knownSize, await this.store.size());
-    return this.knownSize;
+    if (size > this.knownSize) throw new InvalidRequest(`${param} ${size} is beyond the log's ${this.knownSize} entries`, { param });
   }
 
   /** A signed note for `size`: the stored checkpoint when there is one, else one signed now (not stored). */
   private async noteFor(size: number, root: Buffer): Promise<string> {
-    return (await this.store.checkpointAt(size)) ?? signCheckpoint({ origin: this.origin, size, rootHash: root }, this.signer).note;
+    if (this.lastNote?.size === size) return this.lastNote.note;
+    const note = (await this.store.checkpointAt(size)) ?? signCheckpoint({ origin: this.origin, size, rootHash: root }, this.signer).note;
+    this.lastNote = { size, note };
+    return note;
   }
 
   /**
@@ -248,17 +270,14 @@ export class AuditLog {
       treeSize = latest && latest.size > index ? latest.size : (await this.checkpoint()).size;
     }
     checkIndex(treeSize, "size");
-    const current = await this.currentSize();
-    if (treeSize > current) throw new InvalidRequest(`size ${treeSize} is beyond the log's ${current} entries`, { param: "size" });
+    await this.withinLog(treeSize, "size");
     if (index >= treeSize) throw new InvalidRequest(`index ${index} is not below tree size ${treeSize}`, { param: "index" });
-    const tree = await this.hasherFor(treeSize, [index, treeSize - 1]);
+    const { tree, leaf } = await this.hasherFor(treeSize, [index, treeSize - 1]);
     const root = tree.subtree(0, treeSize);
-    const [leaf] = await this.store.leafHashes(index, index + 1);
-    if (!leaf) throw new AuditUnavailable(`the audit store has no entry ${index}; run \`concord audit verify\``);
     return {
       index,
       tree_size: treeSize,
-      leaf_hash: b64(leaf),
+      leaf_hash: b64(leaf(index) as Buffer),
       hashes: inclusionProof(index, treeSize, tree).map(b64),
       root_hash: b64(root),
       checkpoint: await this.noteFor(treeSize, root),
@@ -270,17 +289,15 @@ export class AuditLog {
     checkIndex(from, "from");
     checkIndex(to, "to");
     if (from > to) throw new InvalidRequest(`from ${from} is beyond to ${to}`, { param: "from" });
-    const current = await this.currentSize();
-    if (to > current) throw new InvalidRequest(`to ${to} is beyond the log's ${current} entries`, { param: "to" });
-    const tree = await this.hasherFor(to, [from - 1, to - 1]);
-    const root = (n: number) => (n === 0 ? EMPTY_ROOT : tree.subtree(0, n));
-    const fromTree = from === 0 ? null : await this.hasherFor(from, [from - 1]);
+    await this.withinLog(to, "to");
+    const { tree } = await this.hasherFor(to, [from - 1, to - 1]);
+    const fromRoot = from === 0 ? EMPTY_ROOT : (await this.hasherFor(from, [from - 1])).tree.subtree(0, from);
     return {
       from,
       to,
       hashes: consistencyProof(from, to, tree).map(b64),
-      from_root: b64(fromTree ? fromTree.subtree(0, from) : root(0)),
-      to_root: b64(root(to)),
+      from_root: b64(fromRoot),
+      to_root: b64(to === 0 ? EMPTY_ROOT : tree.subtree(0, to)),
     };
   }
 

@@ -13,8 +13,11 @@ export const GENESIS_CHAIN = Buffer.alloc(32);
 
 /** chain_i = SHA-256(chain_{i-1} || leaf_i), chain_{-1} = 32 zero bytes. */
 export function chainHash(prev: Buffer, leaf: Buffer): Buffer {
-  return hash("sha256", Buffer.concat([prev, leaf]), "buffer");
+  chainScratch.set(prev, 0);
+  chainScratch.set(leaf, 32);
+  return hash("sha256", chainScratch, "buffer");
 }
+const chainScratch = Buffer.alloc(64);
 
 export interface NewRow {
   readonly entry: Buffer;

@@ -1,0 +1,117 @@
+/**
+ * Audit log benchmark: durable appends per second (SQLite, PostgreSQL), proof generation time and full verify time
+ * for a large log. `--quick` shrinks every N for a smoke run. Figures depend on the machine's load: compare ratios.
+ *   node --import tsx bench/audit.ts [--quick] [--big N] [--no-postgres]
+ */
+import { rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { AuditLog, verifyInclusion, verifyConsistency } from "../src/audit/index.ts";
+import { postgresReachable, PG_URL, sampleEntry, uniquePrefix } from "../test/audit/helpers.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const bigArg = args.indexOf("--big");
+const BIG = bigArg >= 0 ? Number(args[bigArg + 1]) : quick ? 100_000 : 1_000_000;
+const APPENDS = quick ? 5_000 : 60_000;
+const PROOFS = quick ? 500 : 5_000;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
+/** Wall and CPU milliseconds of `f`: on a machine shared with other work, CPU time shows what the code itself costs. */
+async function timed<T>(f: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const c = process.cpuUsage(c0);
+  return { value, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+}
+
+async function durableAppends(log: AuditLog, total: number, concurrency: number): Promise<{ rate: number; cpuRate: number }> {
+  let next = 0;
+  const t = await timed(() =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) await log.append(sampleEntry(next++));
+      }),
+    ),
+  );
+  return { rate: total / (t.wallMs / 1000), cpuRate: total / (t.cpuMs / 1000) };
+}
+
+async function appendBench(label: string, open: () => Promise<AuditLog>): Promise<void> {
+  for (const concurrency of [64, 1000]) {
+    const log = await open();
+    const { rate, cpuRate } = await durableAppends(log, APPENDS, concurrency);
+    console.log(`${label}: ${fmt(rate)} durable appends/s wall (${fmt(cpuRate)}/s per CPU-second of this process; ${fmt(APPENDS)} entries, ${concurrency} concurrent callers, each acknowledged after commit)`);
+    await log.close();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "concord-bench-audit-"));
+try {
+  let n = 0;
+  await appendBench("sqlite", () =>
+    AuditLog.open({ store: `sqlite:${join(dir, `append-${n++}.db`)}`, keyDir: join(dir, "keys"), origin: "bench/audit", checkpointIntervalMs: 0 }),
+  );
+  if (!args.includes("--no-postgres") && (await postgresReachable())) {
+    const prefixes: string[] = [];
+    await appendBench("postgres", () => {
+      const prefix = uniquePrefix("bench");
+      prefixes.push(prefix);
+      return AuditLog.open({ store: PG_URL, tablePrefix: prefix, keyDir: join(dir, "keys"), origin: "bench/audit", checkpointIntervalMs: 0 });
+    });
+    const postgres = (await import("postgres")).default;
+    const sql = postgres(PG_URL, { onnotice: () => {} });
+    for (const p of prefixes) for (const t of ["entries", "buckets", "checkpoints"]) await sql`DROP TABLE IF EXISTS ${sql(`${p}_${t}`)}`;
+    await sql.end();
+  } else {
+    console.log("postgres: skipped (no PostgreSQL at 127.0.0.1:5432 or --no-postgres)");
+  }
+
+  // A large log, filled through the same durable path with many callers so batches are large.
+  const big = await AuditLog.open({ store: `sqlite:${join(dir, "big.db")}`, keyDir: join(dir, "keys"), origin: "bench/audit", checkpointEvery: 100_000, checkpointIntervalMs: 0 });
+  const fill = await durableAppends(big, BIG, 20_000);
+  console.log(`sqlite fill: ${fmt(BIG)} entries at ${fmt(fill.rate)} appends/s wall, ${fmt(fill.cpuRate)}/s per CPU-second (20,000 concurrent callers)`);
+  await big.checkpoint();
+
+  const size = await big.size();
+  const rnd = () => Math.floor(Math.random() * size);
+  await big.inclusionProof(rnd(), size); // warm the subtree cache (loads every stored bucket hash once)
+  const proofs: Awaited<ReturnType<AuditLog["inclusionProof"]>>[] = [];
+  const inc = await timed(async () => {
+    for (let i = 0; i < PROOFS; i++) proofs.push(await big.inclusionProof(rnd(), size));
+  });
+  const odd = size - 7;
+  const incOdd = await timed(async () => {
+    for (let i = 0; i < PROOFS; i++) await big.inclusionProof(rnd() % odd, odd);
+  });
+  const cons: Awaited<ReturnType<AuditLog["consistencyProof"]>>[] = [];
+  const con = await timed(async () => {
+    for (let i = 0; i < PROOFS; i++) {
+      const a = rnd();
+      cons.push(await big.consistencyProof(a, a + Math.floor(Math.random() * (size - a))));
+    }
+  });
+  const b = (s: string) => Buffer.from(s, "base64");
+  const allValid =
+    proofs.every((p) => verifyInclusion(p.index, p.tree_size, b(p.leaf_hash), p.hashes.map(b), b(p.root_hash))) &&
+    cons.every((c) => verifyConsistency(c.from, c.to, b(c.from_root), b(c.to_root), c.hashes.map(b)));
+  const us = (t: { wallMs: number; cpuMs: number }) => `${fmt((t.wallMs * 1000) / PROOFS, 1)} µs wall / ${fmt((t.cpuMs * 1000) / PROOFS, 1)} µs CPU`;
+  console.log(`proof generation at ${fmt(size)} entries (${fmt(PROOFS)} random each, store read included):`);
+  console.log(`  inclusion at a checkpoint size: ${us(inc)}`);
+  console.log(`  inclusion at a size with no checkpoint (signs a note): ${us(incOdd)}`);
+  console.log(`  consistency between random sizes: ${us(con)}`);
+  console.log(`  all proofs verified: ${allValid}`);
+
+  const v = await timed(() => big.verify());
+  const report = v.value;
+  console.log(`verify of ${fmt(size)} entries: ${fmt(v.wallMs / 1000, 2)} s wall / ${fmt(v.cpuMs / 1000, 2)} s CPU (${fmt(size / (v.wallMs / 1000))} entries/s), result ${report.ok ? "intact" : `broken at ${report.index}`}`);
+  console.log(
+    `targets: 20k durable appends/s on SQLite, proof < 100 µs at 1M, verify of 1M < 10 s` + (BIG !== 1_000_000 ? ` (this run used ${fmt(BIG)} entries)` : ""),
+  );
+  await big.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
