@@ -10,3 +10,9 @@ export { extract, detectFormat, DEFAULT_LIMITS, type ExtractLimits } from "./ext
 export { detectLanguage, normalizeLanguage } from "./language.ts";
 export { toPassages, titleOf } from "./passages.ts";
 export type { Block, Citation, DocumentLabel, DocumentSummary, ExtractedDocument, Format, Passage, Releasability, StoredDocument } from "./model.ts";
+export { summarizeDocuments, summarizeFiles, summarize, fileDocument, SummarizeRequest, type SummarizeOptions, type SummarizeFileInput } from "./summarize.ts";
+export { summarizeExtractive, type Summary, type SummarySentence, type ExtractiveOptions, type ExtractiveMethod } from "./summarize/extractive.ts";
+export { summarizeAbstractive, checkClaims, type AbstractiveSummary, type ChatMessage, type Complete, type DroppedClaim, type GroundingPassage } from "./summarize/abstractive.ts";
+export { rouge, rougeN, rougeL, tokenize as rougeTokenize, type RougeScores, type Score as RougeScore } from "./summarize/rouge.ts";
+export type { AiLabel } from "./summarize/label.ts";
+export type { SummarizableDocument } from "./summarize/sentences.ts";

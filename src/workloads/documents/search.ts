@@ -19,7 +19,10 @@ export const SearchRequest = z
     tags: z.array(z.string().min(1)).optional(),
     from: IsoDate.optional(),
     to: IsoDate.optional(),
-    /** Languages the query words are stemmed in, besides their surface form; default: the language filter, else English. */
+    /**
+     * Languages the query words are stemmed in, besides their surface form. Default: the language filter, else
+     * every language among the documents the caller may see (a query rarely says which language it is in).
+     */
     query_languages: z.array(z.string().min(2).max(3)).optional(),
     limit: z.number().int().min(1).max(100).prefault(10),
     offset: z.number().int().min(0).max(10_000).prefault(0),
@@ -48,6 +51,9 @@ export interface SearchResult {
   total: number;
 }
 
+/** Each language adds one alternative per word; past this many the query gets slow for little gain. */
+const MAX_QUERY_LANGUAGES = 16;
+
 /** Reciprocal rank fusion constant (Cormack, Clarke & Büttcher 2009). */
 const RRF_K = 60;
 
@@ -67,7 +73,7 @@ export async function searchDocuments(store: DocumentStore, request: SearchReque
     ...(req.from ? { from: req.from } : {}),
     ...(req.to ? { to: req.to } : {}),
   };
-  const queryLanguages = (req.query_languages ?? req.languages ?? ["eng"]).map(normalizeLanguage);
+  const queryLanguages = (req.query_languages ?? req.languages ?? (await store.languages(req.nation))).map(normalizeLanguage).slice(0, MAX_QUERY_LANGUAGES);
   const query = parseQuery(req.q, queryLanguages);
 
   const depth = opts.embed ? Math.max(50, req.offset + req.limit) : req.limit;

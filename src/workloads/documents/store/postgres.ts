@@ -134,6 +134,12 @@ class PostgresDocumentStore implements DocumentStore {
     return (await this.sql.unsafe(text, p.values as postgres.ParameterOrJSON<never>[])).map((r) => toHit(r));
   }
 
+  async languages(nation: string): Promise<string[]> {
+    const p = new Params(dialect);
+    const rows = await this.sql.unsafe(`SELECT DISTINCT d.language FROM doc_documents d WHERE ${visibleTo(p, nation)} ORDER BY 1`, p.values as postgres.ParameterOrJSON<never>[]);
+    return rows.map((r) => String(r.language));
+  }
+
   async get(documentId: string, nation: string): Promise<StoredDocument | null> {
     const p = new Params(dialect);
     const id = p.add(documentId);

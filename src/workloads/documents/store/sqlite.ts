@@ -120,6 +120,11 @@ class SqliteDocumentStore implements DocumentStore {
     return (this.db.prepare(sql).all(...p.values) as Record<string, unknown>[]).map(toHit);
   }
 
+  async languages(nation: string): Promise<string[]> {
+    const p = new Params(dialect);
+    return this.db.prepare(`SELECT DISTINCT d.language FROM doc_documents d WHERE ${visibleTo(p, nation)} ORDER BY 1`).pluck().all(...p.values) as string[];
+  }
+
   async get(documentId: string, nation: string): Promise<StoredDocument | null> {
     const p = new Params(dialect);
     const id = p.add(documentId);

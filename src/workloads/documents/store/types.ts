@@ -60,6 +60,8 @@ export interface DocumentStore {
   vectors(nation: string, filters: SearchFilters): Promise<{ passage_id: number; vector: Float32Array }[]>;
   /** The given passages, if visible to `nation`. */
   passages(nation: string, ids: readonly number[]): Promise<PassageHit[]>;
+  /** Languages of the documents visible to `nation` (to stem a query in each of them). */
+  languages(nation: string): Promise<string[]>;
   /** A whole document, or null when it does not exist or is not released to `nation` (the caller cannot tell which). */
   get(documentId: string, nation: string): Promise<StoredDocument | null>;
   close(): Promise<void>;
