@@ -28,3 +28,5 @@ export function scanMarkings(text: string, opts: MarkingOptions = {}): Finding[]
 export function createMarkingStream(opts: MarkingOptions = {}): MarkingStream {
   return createWindowedStream(levelRank(opts.ceiling ?? "NATO UNCLASSIFIED"));
 }
+
+export { findPersonalData, redactPersonalData, shouldRedact, type PersonalDataKind, type PersonalDataMatch, type Redaction, type RedactionSetting } from "./personal/detect.ts";

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts";
+
+const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
+
+test("identifiers are found only when their check digits hold", () => {
+  // Valid examples: IBAN from ISO 13616's register example, PESEL/Steuer-ID/codice fiscale from their issuers' documentation.
+  assert.deepEqual(kinds("IBAN DE89 3704 0044 0532 0130 00"), ["IBAN:DE89 3704 0044 0532 0130 00"]);
+  assert.deepEqual(kinds("IBAN DE88 3704 0044 0532 0130 00"), []);
+  assert.deepEqual(kinds("PESEL 44051401359"), ["PESEL:44051401359"]);
+  assert.deepEqual(kinds("PESEL 44051401358"), []);
+  assert.deepEqual(kinds("Steuer-ID 86095742719"), ["STEUER_ID:86095742719"]);
+  assert.deepEqual(kinds("Steuer-ID 86095742718"), []);
+  assert.deepEqual(kinds("CF RSSMRA85T10A562S"), ["CODICE_FISCALE:RSSMRA85T10A562S"]);
+  assert.deepEqual(kinds("CF RSSMRA85T10A562T"), []);
+  assert.deepEqual(kinds("NIR 1 85 05 78 006 084 91"), ["NIR:1 85 05 78 006 084 91"]);
+  assert.deepEqual(kinds("NIR 1 85 05 78 006 084 36"), []);
+  assert.deepEqual(kinds("card 4111 1111 1111 1111"), ["CARD:4111 1111 1111 1111"]);
+  assert.deepEqual(kinds("card 4111 1111 1111 1112"), []);
+  assert.deepEqual(kinds("NINO AB 12 34 56 C"), ["NINO:AB 12 34 56 C"]);
+  assert.deepEqual(kinds("SSN 123-45-6789, not 000-12-3456"), ["SSN:123-45-6789"]);
+});
+
+test("emails and phone numbers in international and national forms are found", () => {
+  assert.deepEqual(kinds("write to j.smith@mod.example.gov.uk"), ["EMAIL:j.smith@mod.example.gov.uk"]);
+  for (const phone of ["+48 601 234 567", "+49 30 12345678", "+33 1 23 45 67 89", "01 23 45 67 89", "030 12345678", "(202) 555-0143", "07700 900123", "0312 123 45 67", "06-12345678", "347 123 4567"]) {
+    assert.deepEqual(kinds(`call ${phone} today`), [`PHONE:${phone}`], phone);
+  }
+});
+
+test("dates, times and order numbers are not phone numbers", () => {
+  assert.deepEqual(kinds("The meeting is on 12.05.2024 at 10:30, order 123456789012, 2024-05-06."), []);
+});
+
+test("person names are found through given names and titles, not capitalised words", () => {
+  assert.deepEqual(kinds("Anna Kowalska met Dr. Weber and Mr. Smith."), ["NAME:Anna Kowalska", "NAME:Dr. Weber", "NAME:Mr. Smith"]);
+  assert.deepEqual(kinds("Mark the location. The Supply Depot opened."), []);
+});
+
+test("redaction uses typed placeholders and one placeholder per value", () => {
+  const r = redactPersonalData("Mail anna@example.pl, then anna@example.pl again, or bob@example.org.");
+  assert.equal(r.text, "Mail [EMAIL_1], then [EMAIL_1] again, or [EMAIL_2].");
+  assert.deepEqual(r.counts, { EMAIL: 2 });
+});
+
+test("shouldRedact follows the nation's setting and the endpoint's residency", () => {
+  assert.equal(shouldRedact("outside_residency", false), true);
+  assert.equal(shouldRedact("outside_residency", true), false);
+  assert.equal(shouldRedact("always", true), true);
+  assert.equal(shouldRedact("never", false), false);
+});

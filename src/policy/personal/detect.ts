@@ -1,0 +1,140 @@
+/**
+ * Finds personal data: identifiers validated by their check digits, contact details by their written form,
+ * and person names through a small gazetteer of given names and titles. Kinds are the placeholder names.
+ */
+import { readFileSync } from "node:fs";
+import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
+
+export type PersonalDataKind =
+  | "EMAIL" | "PHONE" | "IBAN" | "CARD" | "STEUER_ID" | "NIR" | "PESEL" | "CODICE_FISCALE" | "NINO" | "SSN" | "NAME";
+
+export interface PersonalDataMatch {
+  readonly kind: PersonalDataKind;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Detector {
+  readonly kind: PersonalDataKind;
+  readonly pattern: RegExp;
+  /** Accepts the matched text (after the pattern), e.g. by its check digits. */
+  readonly valid?: (match: string) => boolean;
+}
+
+const digitsOf = (s: string) => s.replace(/\D/g, "");
+
+// Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
+const DETECTORS: readonly Detector[] = [
+  { kind: "EMAIL", pattern: /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g },
+  { kind: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
+  { kind: "CARD", pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
+  { kind: "NIR", pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
+  { kind: "CODICE_FISCALE", pattern: /\b[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z]\b/g, valid: codiceFiscaleValid },
+  { kind: "STEUER_ID", pattern: /\b[1-9]\d(?: ?\d){9}\b/g, valid: (m) => steuerIdValid(digitsOf(m)) },
+  { kind: "PESEL", pattern: /\b\d{11}\b/g, valid: peselValid },
+  { kind: "NINO", pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
+  { kind: "SSN", pattern: /\b\d{3}-\d{2}-\d{4}\b/g, valid: ssnValid },
+  // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
+  { kind: "PHONE", pattern: /(?<![\w+]|\d[ .-])\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
+  {
+    kind: "PHONE",
+    pattern: new RegExp(
+      [
+        String.raw`0[1-9](?:[ .]\d{2}){4}`, // FR 01 23 45 67 89
+        String.raw`\(\d{3}\) ?\d{3}-\d{4}`, // US (202) 555-0143
+        String.raw`\d{3}-\d{3}-\d{4}`, // US 202-555-0143
+        String.raw`0\d{2,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 089/1234567; NL 020-1234567; IT 06 1234 5678
+        String.raw`07\d{3} ?\d{6}`, // UK mobile 07700 900123
+        String.raw`0\d{3} \d{3} \d{2} \d{2}`, // TR 0312 123 45 67
+        String.raw`06-?\d{8}`, // NL mobile 06-12345678
+        String.raw`3\d{2} \d{3} \d{3,4}`, // IT mobile 347 123 4567
+        String.raw`[5-9]\d{2} \d{3} \d{3}`, // PL 601 234 567, ES 612 345 678
+      ].map((p) => String.raw`(?<![\w+]|\d[ .-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
+      "g",
+    ),
+    valid: (m) => digitsOf(m).length >= 9 && digitsOf(m).length <= 12,
+  },
+];
+
+function wordList(name: string): Set<string> {
+  const text = readFileSync(new URL(name, import.meta.url), "utf8");
+  return new Set(text.split("\n").filter((l) => !l.startsWith("#")).flatMap((l) => l.split(/\s+/)).filter(Boolean));
+}
+
+const GIVEN_NAMES = wordList("./first-names.txt");
+const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan";
+const SURNAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ -](?:van der|van den|van|von|de la|de|di|da|del|le|la|ter|ten) ?)?(?:\p{Lu}[\p{Ll}'’-]+)?`;
+const NAME_PATTERN = new RegExp(
+  String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>\p{Lu}[\p{Ll}]+)(?: \p{Lu}\.)? (?<surname>(?:(?:van der|van den|van|von|de la|de|di|da|del|le|ter|ten) )?\p{Lu}[\p{Ll}'’-]+(?:-\p{Lu}[\p{Ll}]+)?))(?![\p{L}])`,
+  "gu",
+);
+// Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
+const NOT_SURNAMES = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak"]);
+
+function findNames(text: string, out: PersonalDataMatch[]): void {
+  NAME_PATTERN.lastIndex = 0;
+  for (let m = NAME_PATTERN.exec(text); m !== null; m = NAME_PATTERN.exec(text)) {
+    const g = m.groups ?? {};
+    if (g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!))) {
+      // Not a listed given name: let the next word start a match ("Dear Anna Kowalska").
+      NAME_PATTERN.lastIndex = m.index + g.given.length;
+      continue;
+    }
+    out.push({ kind: "NAME", start: m.index, end: m.index + m[0].length });
+  }
+}
+
+/** Personal data in the text, in order, without overlaps (first detector wins). */
+export function findPersonalData(text: string): PersonalDataMatch[] {
+  const found: PersonalDataMatch[] = [];
+  const taken = (s: number, e: number) => found.some((f) => s < f.end && e > f.start);
+  for (const d of DETECTORS) {
+    d.pattern.lastIndex = 0;
+    for (let m = d.pattern.exec(text); m !== null; m = d.pattern.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if ((d.valid === undefined || d.valid(m[0])) && !taken(start, end)) found.push({ kind: d.kind, start, end });
+    }
+  }
+  const names: PersonalDataMatch[] = [];
+  findNames(text, names);
+  for (const n of names) if (!taken(n.start, n.end)) found.push(n);
+  return found.sort((a, b) => a.start - b.start);
+}
+
+export interface Redaction {
+  readonly text: string;
+  /** How many distinct values of each kind were replaced. */
+  readonly counts: Partial<Record<PersonalDataKind, number>>;
+}
+
+/** Replaces personal data with typed placeholders ([EMAIL_1], [NAME_2]); one value keeps one placeholder. */
+export function redactPersonalData(text: string): Redaction {
+  const matches = findPersonalData(text);
+  const counts: Partial<Record<PersonalDataKind, number>> = {};
+  const assigned = new Map<string, string>();
+  let out = "";
+  let pos = 0;
+  for (const m of matches) {
+    const value = text.slice(m.start, m.end);
+    const key = `${m.kind}\u0000${m.kind === "NAME" || m.kind === "EMAIL" ? value : value.replace(/[\s.-]/g, "")}`;
+    let placeholder = assigned.get(key);
+    if (placeholder === undefined) {
+      const n = (counts[m.kind] ?? 0) + 1;
+      counts[m.kind] = n;
+      placeholder = `[${m.kind}_${n}]`;
+      assigned.set(key, placeholder);
+    }
+    out += text.slice(pos, m.start) + placeholder;
+    pos = m.end;
+  }
+  return { text: out + text.slice(pos), counts };
+}
+
+export type RedactionSetting = "outside_residency" | "always" | "never";
+
+/** Whether a request must be redacted before it leaves for an endpoint (the nation's setting decides). */
+export function shouldRedact(setting: RedactionSetting, endpointInResidency: boolean): boolean {
+  return setting === "always" || (setting === "outside_residency" && !endpointInResidency);
+}
