@@ -115,8 +115,9 @@ export function checkClaims(answer: string, passages: readonly GroundingPassage[
   const sentences: SummarySentence[] = [];
   const dropped: DroppedClaim[] = [];
   const weak: number[] = [];
-  // Citation markers that end a sentence sit after its full stop ("... depot. [P2]"); glue them back on.
-  const units = split(answer.replace(/([.!?])\s+((?:\[P\d+\]\s*)+)/g, "$1$2 "), language);
+  // Markers placed after a full stop ("... depot. [P2] Next") belong to the sentence before; move them inside it
+  // so that sentence segmentation keeps them there.
+  const units = split(answer.replace(/([.!?])[ \t]*((?:\[P\d+\][ \t]*)+)/g, (_m, stop: string, marks: string) => ` ${marks.trim()}${stop} `), language);
   for (const unit of units) {
     const ids = [...unit.matchAll(CITE)].map((m) => `P${m[1]}`);
     const text = unit.replace(CITE, "").replace(/\s+([.,;:!?])/g, "$1").replace(/\s+/g, " ").trim();
