@@ -15,6 +15,7 @@ export interface LoadedConfig extends Config {
 function describe(issue: ZodIssue): string {
   const path = issue.path.length ? issue.path.join(".") : "(top level)";
   if (issue.code === "unrecognized_keys") return `${path === "(top level)" ? "" : path + ": "}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_key") return `${path}: invalid key (${issue.issues.map((i) => i.message).join("; ")})`;
   return `${path}: ${issue.message}`;
 }
 

@@ -84,6 +84,10 @@ const LlamaEndpoint = z
     model_card: z.string().optional(),
     context_size: z.number().int().positive().prefault(2048),
     max_tokens: z.number().int().positive().prefault(256),
+    /** CPU threads for generation; default one less than the cores, since spinning threads must not starve the event loop. */
+    threads: z.number().int().positive().optional(),
+    /** Concurrent sequences (requests generated at once). */
+    parallel: z.number().int().positive().max(64).prefault(1),
   })
   .strict();
 

@@ -90,6 +90,20 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
     return reply.code(outcome.status).headers({ "content-type": "application/json; charset=utf-8", ...outcome.headers }).send(text);
   }
 
+  // Pull the first event before committing to a 200 stream: a request the backend refuses at once (bad
+  // parameters, model missing) then gets a proper HTTP error instead of an error event.
+  const iterator = outcome.events[Symbol.asyncIterator]();
+  let first: IteratorResult<string>;
+  try {
+    first = await iterator.next();
+  } catch (err) {
+    outcome.done(false);
+    const e = refusal(err);
+    let sent = e;
+    try { await record(ctx, gw, "deny", e.code); } catch (auditErr) { sent = refusal(auditErr); }
+    finish(ctx, gw, sent.status, sent.code);
+    return reply.code(sent.status).headers(sent.headers).send(sent.toBody());
+  }
   try {
     await record(ctx, gw, "allow", "stream_started");
   } catch (err) {
@@ -104,9 +118,9 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
   const hash = createHash("sha256");
   let code = "ok";
   try {
-    for await (const data of outcome.events) {
-      hash.update(data);
-      if (!(await writeFrame(raw, `data: ${data}\n\n`))) { code = "client_closed"; break; }
+    for (let r = first; !r.done; r = await iterator.next()) {
+      hash.update(r.value);
+      if (!(await writeFrame(raw, `data: ${r.value}\n\n`))) { code = "client_closed"; await iterator.return?.(); break; }
     }
   } catch (err) {
     const e = refusal(err);

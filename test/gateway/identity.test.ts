@@ -29,7 +29,7 @@ describe("identity: tokens from each nation's own IdP", () => {
   });
 
   const models = (token: string) => call(gw.url, "/v1/models", { token });
-  const forge = async (claims: Record<string, unknown>, opts: { alg?: string; kid?: string; key?: CryptoKey | Uint8Array; exp?: number; iss?: string; aud?: string } = {}) => {
+  const forge = async (claims: Record<string, unknown>, opts: { alg?: string; kid?: string; key?: Parameters<SignJWT["sign"]>[0]; exp?: number; iss?: string; aud?: string } = {}) => {
     const now = Math.floor(Date.now() / 1000);
     const key = opts.key ?? (await importJWK(deu.privateJwk, "RS256"));
     return new SignJWT({ roles: ["analyst"], ...claims })
@@ -134,7 +134,7 @@ describe("identity: tokens from each nation's own IdP", () => {
       nations: { NLD: { residency: ["NLD"], identity: { issuer, jwks_uri: `${issuer}/jwks`, audience: AUDIENCE, jwks_cooldown: "0s" } } },
     });
     try {
-      const mint = (key: CryptoKey, kid: string) => forge({ jti: Math.random().toString(36) }, { alg: "ES256", key, kid, iss: issuer });
+      const mint = (key: Parameters<SignJWT["sign"]>[0], kid: string) => forge({ jti: Math.random().toString(36) }, { alg: "ES256", key, kid, iss: issuer });
       assert.equal((await call(rot.url, "/v1/models", { token: await mint(k1.privateKey, "k1") })).status, 200);
       jwks = { keys: [{ ...(await exportJWK(k2.publicKey)), kid: "k2", alg: "ES256" }] };
       assert.equal((await call(rot.url, "/v1/models", { token: await mint(k2.privateKey, "k2") })).status, 200, "new key accepted after rotation");
