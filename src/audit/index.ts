@@ -40,3 +40,15 @@ export { AuditEntry, canonicalJson, encodeEntry } from "./entry.ts";
 export { AuditLog, openLogStore, type AuditLogOptions, type InclusionProof, type ConsistencyProof, type LogEntry } from "./log.ts";
 export { verifyLogStore, type VerifyReport } from "./verify.ts";
 export { loadOrCreateLogKey, readLogVerifier, keyNameFor, SIGNER_FILE, VERIFIER_FILE } from "./keys.ts";
+export {
+  getCheckpoint,
+  getPublicKey,
+  getInclusionProof,
+  getConsistencyProof,
+  getEntries,
+  witnessCosign,
+  type AuditScope,
+  type CheckpointBody,
+  type EntriesBody,
+} from "./http.ts";
+export { auditLogOptions, defaultOrigin, type AuditConfigView } from "./options.ts";

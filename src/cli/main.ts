@@ -4,6 +4,7 @@ import { register as registerServe } from "./commands/serve.ts";
 import { register as registerToken } from "./commands/token.ts";
 import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
+import { register as registerAudit } from "./commands/audit.ts";
 import { register as registerPlan } from "./commands/plan.ts";
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerKeys(program);
   // Add new register calls below this line.
+  registerAudit(program);
   registerPlan(program);
   return program;
 }

@@ -1,0 +1,98 @@
+/**
+ * The audit API as pure handlers: query parameters (strings, as an HTTP framework hands them over) in, the JSON body
+ * out, ConcordError thrown for bad input. The server mounts them; docs/audit.md gives each route's exact shape.
+ */
+import { z } from "zod";
+import { InvalidRequest } from "../errors/index.ts";
+import { cosignCheckpoint } from "./checkpoint.ts";
+import type { AuditLog, ConsistencyProof, InclusionProof } from "./log.ts";
+import type { AuditEntry } from "./entry.ts";
+import type { NoteSigner, NoteVerifier } from "./note.ts";
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** Whose entries a caller may read in full: one nation's auditor, or the alliance auditor (all). */
+export type AuditScope = { readonly nation: string } | "all";
+
+const Index = z.string().regex(/^(0|[1-9][0-9]{0,15})$/, "a non-negative integer").transform(Number);
+
+function read<T extends z.ZodRawShape>(shape: T, query: Query): z.infer<z.ZodObject<T>> {
+  const flat = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = z.object(shape).safeParse(flat);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue?.path.join(".") ?? null;
+    throw new InvalidRequest(`query parameter ${param ?? ""}: ${issue?.message ?? "invalid"}`, { param });
+  }
+  return parsed.data;
+}
+
+export interface CheckpointBody {
+  readonly origin: string;
+  readonly tree_size: number;
+  readonly root_hash: string;
+  /** The C2SP signed note, verbatim: what a nation verifies and keeps. */
+  readonly checkpoint: string;
+}
+
+/** GET /admin/audit/checkpoint — the latest checkpoint (one is signed now if the log has none yet). */
+export async function getCheckpoint(log: AuditLog): Promise<CheckpointBody> {
+  const cp = (await log.latestCheckpoint()) ?? (await log.checkpoint());
+  return { origin: cp.origin, tree_size: cp.size, root_hash: cp.rootHash.toString("base64"), checkpoint: cp.note };
+}
+
+/** GET /.well-known/concord/audit-key — the log's verifier key; nations pin it out of band. */
+export function getPublicKey(log: AuditLog): { origin: string; key: string; algorithm: "Ed25519"; format: "c2sp-signed-note" } {
+  return { origin: log.origin, key: log.publicKey(), algorithm: "Ed25519", format: "c2sp-signed-note" };
+}
+
+/** GET /admin/audit/proof/inclusion?index=N[&size=S] */
+export function getInclusionProof(log: AuditLog, query: Query): Promise<InclusionProof> {
+  const q = read({ index: Index, size: Index.optional() }, query);
+  return log.inclusionProof(q.index, q.size);
+}
+
+/** GET /admin/audit/proof/consistency?from=M&to=S */
+export function getConsistencyProof(log: AuditLog, query: Query): Promise<ConsistencyProof> {
+  const q = read({ from: Index, to: Index }, query);
+  return log.consistencyProof(q.from, q.to);
+}
+
+export interface EntriesBody {
+  readonly from: number;
+  readonly to: number;
+  readonly tree_size: number;
+  /** Every index in [from, to): the entry itself only where the scope allows, the leaf hash always. */
+  readonly data: { index: number; leaf_hash: string; entry?: AuditEntry }[];
+}
+
+const PAGE = 1000;
+
+/**
+ * GET /admin/audit/entries?from=M[&to=N] — up to 1000 entries. A nation's auditor sees its own nation's entries in
+ * full and only the leaf hash of the others (enough to recompute the tree); the alliance auditor sees all.
+ */
+export async function getEntries(log: AuditLog, query: Query, scope: AuditScope): Promise<EntriesBody> {
+  const size = await log.size();
+  const q = read({ from: Index.optional(), to: Index.optional() }, query);
+  const from = q.from ?? Math.max(0, size - PAGE);
+  const to = Math.min(q.to ?? from + PAGE, from + PAGE, size);
+  if (to < from) throw new InvalidRequest("to must not be below from", { param: "to" });
+  const rows = await log.entries({ from, to });
+  const data = rows.map((r) => (scope === "all" || r.entry.nation === scope.nation ? r : { index: r.index, leaf_hash: r.leaf_hash }));
+  return { from, to, tree_size: size, data };
+}
+
+/**
+ * POST body of a witness service a nation runs: `{"old":"<note>"|null,"new":"<note>","proof":["<b64>",...]}`.
+ * Verifies the log's signatures and the consistency proof, then returns `{"checkpoint":"<note + witness line>"}`.
+ */
+export function witnessCosign(body: unknown, keys: { logKey: NoteVerifier; witness: NoteSigner }): { checkpoint: string } {
+  const parsed = z
+    .object({ old: z.string().nullable(), new: z.string(), proof: z.array(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "a base64 SHA-256 hash")) })
+    .strict()
+    .safeParse(body);
+  if (!parsed.success) throw new InvalidRequest(`witness request: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  const proof = parsed.data.proof.map((h) => Buffer.from(h, "base64"));
+  return { checkpoint: cosignCheckpoint({ oldCheckpoint: parsed.data.old, newCheckpoint: parsed.data.new, proof, logKey: keys.logKey, witness: keys.witness }) };
+}
