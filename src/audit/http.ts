@@ -47,13 +47,13 @@ export function getPublicKey(log: AuditLog): { origin: string; key: string; algo
 }
 
 /** GET /admin/audit/proof/inclusion?index=N[&size=S] */
-export function getInclusionProof(log: AuditLog, query: Query): Promise<InclusionProof> {
+export async function getInclusionProof(log: AuditLog, query: Query): Promise<InclusionProof> {
   const q = read({ index: Index, size: Index.optional() }, query);
   return log.inclusionProof(q.index, q.size);
 }
 
 /** GET /admin/audit/proof/consistency?from=M&to=S */
-export function getConsistencyProof(log: AuditLog, query: Query): Promise<ConsistencyProof> {
+export async function getConsistencyProof(log: AuditLog, query: Query): Promise<ConsistencyProof> {
   const q = read({ from: Index, to: Index }, query);
   return log.consistencyProof(q.from, q.to);
 }
