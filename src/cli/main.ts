@@ -4,6 +4,9 @@ import { register as registerServe } from "./commands/serve.ts";
 import { register as registerToken } from "./commands/token.ts";
 import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
+import { register as registerIngest } from "./commands/ingest.ts";
+import { register as registerSearch } from "./commands/search.ts";
+import { register as registerSummarize } from "./commands/summarize.ts";
 import { register as registerAudit } from "./commands/audit.ts";
 import { register as registerPlan } from "./commands/plan.ts";
 
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
   registerToken(program);
   registerKeys(program);
   // Add new register calls below this line.
+  registerIngest(program);
+  registerSearch(program);
+  registerSummarize(program);
   registerAudit(program);
   registerPlan(program);
   return program;
