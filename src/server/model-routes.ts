@@ -4,12 +4,16 @@ import { InvalidRequest, NotFound, UpstreamError, type ConcordError } from "../e
 import { dispatch } from "../routing/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
-import { ChatCompletionRequest, EmbeddingsRequest } from "./openai-schema.ts";
+import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, mapChatText, mapEmbeddingsText } from "./openai-schema.ts";
+import { bodyFor, classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
 import { handle, type Outcome } from "./pipeline.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
 
 /** Sends the request to the best allowed endpoint for the model, retrying on the next allowed one. */
-async function route(ctx: RequestContext, gw: Gateway, model: string, path: string, body: Record<string, unknown>, stream: boolean) {
+async function route(
+  ctx: RequestContext, gw: Gateway, model: string, path: string, body: Record<string, unknown>, stream: boolean,
+  textFields: (b: Record<string, unknown>, map: (s: string) => string) => Record<string, unknown>,
+) {
   const d = await dispatch(
     gw.registry,
     { allowed: ctx.allowed ?? new Set(), model },
@@ -17,7 +21,7 @@ async function route(ctx: RequestContext, gw: Gateway, model: string, path: stri
     (state) => {
       const backend = gw.backends.get(state.endpoint.id);
       if (!backend) throw new UpstreamError(`endpoint ${state.endpoint.id} has no backend`);
-      return backend.call(path, body, stream, ctx.signal);
+      return backend.call(path, bodyFor(ctx, gw, body, state.endpoint.jurisdiction, textFields), stream, ctx.signal);
     },
     (err) => err instanceof RetryableFailure,
     ctx.signal,
@@ -56,7 +60,7 @@ async function answer(ctx: RequestContext, gw: Gateway, d: Awaited<ReturnType<ty
   if (result.kind === "stream") {
     let tokens = 0;
     const events = (async function* () {
-      for await (const data of result.events) {
+      for await (const data of guardStream(ctx, gw, result.events)) {
         if (data.includes('"usage"')) tokens = usageTokens(safeJson(data)) || tokens;
         yield data;
       }
@@ -74,6 +78,7 @@ async function answer(ctx: RequestContext, gw: Gateway, d: Awaited<ReturnType<ty
   const refused = upstreamRefusal(result, d.state.endpoint.id);
   if (refused) throw refused;
   await charge(ctx, gw, usageTokens(result.json));
+  classifyOutput(ctx, gw, completionText(result.json));
   return { kind: "json", status: 200, body: result.json };
 }
 
@@ -87,9 +92,10 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
       await authenticate(ctx, gw);
       const body = parse(ctx, ChatCompletionRequest);
       ctx.capability = body.metadata?.purpose ? `chat.${body.metadata.purpose}` : "chat";
+      classifyInput(ctx, gw, chatText(body), "the request's messages");
       authorize(ctx, gw);
       await meter(ctx, gw);
-      const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true);
+      const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true, mapChatText);
       return answer(ctx, gw, d);
     }),
   );
@@ -98,9 +104,10 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
     handle(gw, req, reply, "embeddings", async (ctx) => {
       await authenticate(ctx, gw);
       const body = parse(ctx, EmbeddingsRequest);
+      classifyInput(ctx, gw, embeddingsText(body), "the embeddings input");
       authorize(ctx, gw);
       await meter(ctx, gw);
-      const d = await route(ctx, gw, body.model, "/embeddings", body as Record<string, unknown>, false);
+      const d = await route(ctx, gw, body.model, "/embeddings", body as Record<string, unknown>, false, mapEmbeddingsText);
       if (d.result.kind !== "json") {
         d.release(false);
         throw new UpstreamError(`endpoint ${d.state.endpoint.id} answered embeddings with a stream`);

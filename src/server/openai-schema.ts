@@ -76,3 +76,22 @@ export function embeddingsText(req: EmbeddingsRequest): string {
   if (typeof req.input === "string") return req.input;
   return req.input.filter((x): x is string => typeof x === "string").join("\n");
 }
+
+/** A copy of a chat request with `map` applied to every text the user or system wrote (for redaction). */
+export function mapChatText(body: Record<string, unknown>, map: (s: string) => string): Record<string, unknown> {
+  const req = body as ChatCompletionRequest;
+  return {
+    ...body,
+    messages: req.messages.map((m) => ({
+      ...m,
+      ...(typeof m.content === "string" ? { content: map(m.content) } : {}),
+      ...(Array.isArray(m.content) ? { content: m.content.map((p) => (p.type === "text" ? { ...p, text: map(p.text) } : p)) } : {}),
+    })),
+  };
+}
+
+export function mapEmbeddingsText(body: Record<string, unknown>, map: (s: string) => string): Record<string, unknown> {
+  const req = body as EmbeddingsRequest;
+  if (typeof req.input === "string") return { ...body, input: map(req.input) };
+  return { ...body, input: (req.input as unknown[]).map((x) => (typeof x === "string" ? map(x) : x)) };
+}

@@ -13,6 +13,8 @@ export interface StubUpstream {
   mode: "ok" | "fail500" | "slow-stream";
   /** Text the stub answers with (streamed as one chunk per word). */
   answer: string;
+  /** When set, the exact chunks a stream sends instead of the answer's words. */
+  chunks: string[] | null;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startStubUpstream(opts: { answer?: string; name?: string }
     cancelled: 0,
     mode: "ok" as StubUpstream["mode"],
     answer: opts.answer ?? "Hello from the stub upstream.",
+    chunks: null as string[] | null,
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,7 +47,7 @@ export async function startStubUpstream(opts: { answer?: string; name?: string }
       const id = `chatcmpl-stub${state.hits.length}`;
       if (body["stream"] === true) {
         res.writeHead(200, { "content-type": "text/event-stream" });
-        const words = state.answer.split(/(?<= )/);
+        const words = state.chunks ?? state.answer.split(/(?<= )/);
         let i = 0;
         let finished = false;
         res.on("close", () => { if (!finished) state.cancelled++; });

@@ -1,0 +1,96 @@
+import { ClassificationExceeded } from "../errors/index.ts";
+import { createMarkingStream, redactPersonalData, scanMarkings, shouldRedact, type Finding } from "../policy/index.ts";
+import type { RequestContext } from "./context.ts";
+import type { Gateway } from "./gateway.ts";
+
+/**
+ * The guard stages: classification of what comes in and what goes out, and redaction of personal data before
+ * it leaves. Decisions are the policy folder's pure functions; this file only applies them to a request.
+ */
+
+function refuseMarking(ctx: RequestContext, gw: Gateway, f: Finding, where: string, direction: "input" | "output"): never {
+  ctx.decisions.push({ stage: direction === "input" ? "classify" : "classify_out", decision: "deny", reason: "classification_exceeded" });
+  ctx.auditExtra = { ...ctx.auditExtra, marking: f.marking, marking_level: f.level };
+  const at = `line ${f.location.line}, column ${f.location.column}`;
+  const msg = direction === "input"
+    ? `${where} carries the marking "${f.marking}" (${f.level}) at ${at}, above this network's ceiling ${gw.cfg.network.ceiling}; remove classified material before sending it here`
+    : `the model's output carried the marking "${f.marking}" (${f.level}), above this network's ceiling ${gw.cfg.network.ceiling}; the output was withheld`;
+  throw new ClassificationExceeded(msg, { details: { marking: f.marking, level: f.level, where: direction === "input" ? where : "output", line: f.location.line, column: f.location.column } });
+}
+
+/** Refuses input carrying a marking above the ceiling, naming the marking and where, never echoing content. */
+export function classifyInput(ctx: RequestContext, gw: Gateway, text: string, where: string): void {
+  const [f] = scanMarkings(text, { ceiling: gw.cfg.network.ceiling });
+  if (f) refuseMarking(ctx, gw, f, where, "input");
+  ctx.decisions.push({ stage: "classify", decision: "allow", reason: "no_marking" });
+}
+
+/** Withholds a complete output that carries a marking above the ceiling. */
+export function classifyOutput(ctx: RequestContext, gw: Gateway, text: string): void {
+  const [f] = scanMarkings(text, { ceiling: gw.cfg.network.ceiling });
+  if (f) refuseMarking(ctx, gw, f, "output", "output");
+}
+
+/** The model text inside a chat completion (or chunk): message content, deltas, and reasoning text. */
+export function completionText(json: unknown): string {
+  const choices = (json as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return "";
+  let text = "";
+  for (const c of choices) {
+    const m = (c as { message?: Record<string, unknown>; delta?: Record<string, unknown> }).message ?? (c as { delta?: Record<string, unknown> }).delta;
+    if (!m) continue;
+    for (const k of ["content", "reasoning_content", "refusal"]) if (typeof m[k] === "string") text += m[k] as string;
+  }
+  return text;
+}
+
+/** Characters the marking scanner may still be undecided about at the end of a stream (its MAX_TAIL). */
+const UNDECIDED_TAIL = 512;
+
+/**
+ * Guards a stream of SSE payloads: events are released only once the scanner has decided on all of their text
+ * (their line ended, or they are far enough behind), so a marking split across chunks is caught before any part
+ * of it reaches the client. A marking ends the stream with an error instead of the withheld events.
+ */
+export async function* guardStream(ctx: RequestContext, gw: Gateway, events: AsyncIterable<string>): AsyncIterable<string> {
+  const scanner = createMarkingStream({ ceiling: gw.cfg.network.ceiling });
+  const held: Array<{ data: string; end: number }> = [];
+  let total = 0;
+  let lastNewline = -1;
+  const check = (found: Finding[]) => { if (found[0]) refuseMarking(ctx, gw, found[0], "output", "output"); };
+  for await (const data of events) {
+    const text = completionText(safeJson(data));
+    if (text) {
+      check(scanner.push(text));
+      const nl = text.lastIndexOf("\n");
+      if (nl >= 0) lastNewline = total + nl;
+      total += text.length;
+    }
+    held.push({ data, end: total });
+    const decided = Math.max(lastNewline + 1, total - UNDECIDED_TAIL);
+    while (held.length > 0 && held[0]!.end <= decided) yield held.shift()!.data;
+  }
+  check(scanner.end());
+  for (const h of held) yield h.data;
+}
+
+function safeJson(s: string): unknown {
+  try { return JSON.parse(s); } catch { return null; }
+}
+
+/** The request body to send to an endpoint: personal data redacted when the nation's setting asks for it. */
+export function bodyFor(ctx: RequestContext, gw: Gateway, body: Record<string, unknown>, endpointJurisdiction: string, textFields: (b: Record<string, unknown>, map: (s: string) => string) => Record<string, unknown>): Record<string, unknown> {
+  const nation = ctx.principal ? gw.cfg.nations[ctx.principal.nation] : undefined;
+  if (!nation || !shouldRedact(nation.redact_personal_data, ctx.allowed?.has(endpointJurisdiction) ?? false)) return body;
+  let redacted = 0;
+  const out = textFields(body, (s) => {
+    const r = redactPersonalData(s);
+    for (const n of Object.values(r.counts)) redacted += n ?? 0;
+    return r.text;
+  });
+  if (redacted > 0) {
+    ctx.decisions.push({ stage: "redact", decision: "allow", reason: "personal_data_redacted" });
+    ctx.auditExtra = { ...ctx.auditExtra, redacted };
+  }
+  return out;
+}
