@@ -30,3 +30,4 @@ export function createMarkingStream(opts: MarkingOptions = {}): MarkingStream {
 }
 
 export { findPersonalData, redactPersonalData, shouldRedact, type PersonalDataKind, type PersonalDataMatch, type Redaction, type RedactionSetting } from "./personal/detect.ts";
+export { detectProhibitedUse, type ProhibitedReason, type ProhibitedUse } from "./prohibited/detect.ts";
