@@ -10,7 +10,7 @@ export interface StubUpstream {
   readonly hits: Array<{ path: string; body: Record<string, unknown> }>;
   /** Requests whose connection closed before the stub finished answering (client cancels reaching upstream). */
   readonly cancelled: number;
-  mode: "ok" | "fail500" | "slow-stream";
+  mode: "ok" | "fail500" | "slow-stream" | "hang";
   /** Text the stub answers with (streamed as one chunk per word). */
   answer: string;
   /** When set, the exact chunks a stream sends instead of the answer's words. */
@@ -33,6 +33,7 @@ export async function startStubUpstream(opts: { answer?: string; name?: string }
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
       const path = (req.url ?? "").replace(/^\/v1/, "");
       state.hits.push({ path, body });
+      if (state.mode === "hang") return; // never answers: exercises the first-byte timeout
       if (state.mode === "fail500") {
         res.writeHead(500, { "content-type": "application/json" }).end('{"error":{"message":"stub failure"}}');
         return;
