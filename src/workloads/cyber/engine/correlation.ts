@@ -1,0 +1,209 @@
+/**
+ * Correlation rules (sigma-correlation-rules-specification v2): event_count, value_count, temporal and
+ * temporal_ordered, per group-by value and within a timespan. The correlator is fed occurrences (a rule matched
+ * an event, with the fields correlations need) in stream order and keeps per-group state.
+ *
+ * Windows: for conditions with only a lower bound (gt/gte), counts are taken over a sliding window and fire as
+ * soon as they are met; conditions with an upper bound (lt/lte/eq) can only be judged once a window is over, so
+ * they use a window opened by a group's first event, judged when a later event falls outside it or at `flush`.
+ * A group that fired starts afresh, so one burst raises one alert.
+ */
+import type { Alert, AlertSource, CorrelationDetails } from "../alert.ts";
+import type { CorrelationRule, CountCondition } from "../rule/types.ts";
+
+export interface Occurrence {
+  /** The matched rule's id, and its name when it has one. */
+  rule: string;
+  name?: string;
+  time: number;
+  /** Values of the fields correlations on this rule group by or count. */
+  values: Record<string, unknown>;
+  source: AlertSource;
+}
+
+interface Entry {
+  time: number;
+  rule: string;
+  source: AlertSource;
+  value?: string;
+}
+
+interface Group {
+  values: Record<string, unknown>;
+  entries: Entry[];
+  windowStart?: number;
+  /** temporal_ordered: for each step, the start time of the most recent chain that reached it. */
+  chain?: Array<number | undefined>;
+}
+
+const MAX_LISTED = 100;
+
+export function satisfies(c: CountCondition, n: number): boolean {
+  return (c.gt === undefined || n > c.gt) && (c.gte === undefined || n >= c.gte) && (c.lt === undefined || n < c.lt) &&
+    (c.lte === undefined || n <= c.lte) && (c.eq === undefined || n === c.eq);
+}
+
+const lowerBoundOnly = (c: CountCondition): boolean => c.lt === undefined && c.lte === undefined && c.eq === undefined;
+
+export class Correlator {
+  private readonly state = new Map<CorrelationRule, Map<string, Group>>();
+  /** Rule id or name -> correlations that refer to it. */
+  private readonly users = new Map<string, CorrelationRule[]>();
+
+  constructor(private readonly correlations: readonly CorrelationRule[]) {
+    for (const c of correlations) {
+      this.state.set(c, new Map());
+      for (const ref of c.rules) this.users.set(ref, [...(this.users.get(ref) ?? []), c]);
+    }
+  }
+
+  /** Fields a correlation needs from the events of rule `ref` (by id or name). */
+  static fieldsFor(correlations: readonly CorrelationRule[], id: string, name?: string): string[] {
+    const out = new Set<string>();
+    for (const c of correlations) {
+      const ref = c.rules.find((r) => r === id || r === name);
+      if (ref === undefined) continue;
+      for (const g of c.groupBy) out.add(fieldOf(c, g, ref));
+      if (c.field !== undefined) out.add(c.field);
+    }
+    return [...out];
+  }
+
+  push(o: Occurrence): Alert[] {
+    const alerts: Alert[] = [];
+    const seen = new Set<CorrelationRule>();
+    for (const key of o.name === undefined ? [o.rule] : [o.rule, o.name]) {
+      for (const c of this.users.get(key) ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        const alert = this.advance(c, o);
+        if (alert) alerts.push(...this.emitOrChain(c, alert));
+      }
+    }
+    return alerts;
+  }
+
+  /** Judges the windows still open (end of input). */
+  flush(): Alert[] {
+    const alerts: Alert[] = [];
+    for (const c of this.correlations) {
+      if (c.type !== "event_count" && c.type !== "value_count") continue;
+      if (lowerBoundOnly(c.condition)) continue;
+      for (const [key, g] of this.state.get(c)!) {
+        const alert = this.judgeWindow(c, g);
+        this.state.get(c)!.delete(key);
+        if (alert) alerts.push(...this.emitOrChain(c, alert));
+      }
+    }
+    return alerts;
+  }
+
+  private emitOrChain(c: CorrelationRule, alert: Alert): Alert[] {
+    const out = c.emit ? [alert] : [];
+    const details = alert.correlation!;
+    const last = details.events.at(-1);
+    const occurrence: Occurrence = {
+      rule: c.info.id,
+      ...(c.info.name !== undefined ? { name: c.info.name } : {}),
+      time: last ? Date.parse(last.time) : Date.now(),
+      values: details.group,
+      source: alert.source,
+    };
+    return [...out, ...this.push(occurrence)];
+  }
+
+  private advance(c: CorrelationRule, o: Occurrence): Alert | undefined {
+    const ref = c.rules.find((r) => r === o.rule || r === o.name)!;
+    const groupValues: Record<string, unknown> = {};
+    for (const g of c.groupBy) groupValues[g] = o.values[fieldOf(c, g, ref)] ?? null;
+    const key = JSON.stringify(c.groupBy.map((g) => groupValues[g]));
+    const groups = this.state.get(c)!;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { values: groupValues, entries: [] }));
+    const entry: Entry = { time: o.time, rule: o.rule, source: o.source };
+    if (c.field !== undefined) {
+      const v = o.values[c.field];
+      if (v === undefined || v === null) return undefined; // no value to count
+      entry.value = typeof v === "string" ? v : JSON.stringify(v);
+    }
+
+    switch (c.type) {
+      case "event_count":
+      case "value_count": {
+        if (!lowerBoundOnly(c.condition)) {
+          let alert: Alert | undefined;
+          if (g.windowStart !== undefined && o.time > g.windowStart + c.timespanMs) {
+            alert = this.judgeWindow(c, g);
+            g.entries = [];
+            g.windowStart = undefined;
+          }
+          g.windowStart ??= o.time;
+          g.entries.push(entry);
+          return alert;
+        }
+        g.entries.push(entry);
+        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs);
+        const n = count(c, g.entries);
+        if (!satisfies(c.condition, n)) return undefined;
+        const alert = this.alert(c, g, n);
+        groups.delete(key);
+        return alert;
+      }
+      case "temporal": {
+        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs && e.rule !== o.rule);
+        g.entries.push(entry);
+        const distinct = new Set(g.entries.map((e) => e.rule)).size;
+        const needed = Object.keys(c.condition).length > 0 ? satisfies(c.condition, distinct) : distinct >= c.rules.length;
+        if (!needed) return undefined;
+        const alert = this.alert(c, g, distinct);
+        groups.delete(key);
+        return alert;
+      }
+      case "temporal_ordered": {
+        const chain = (g.chain ??= new Array<number | undefined>(c.rules.length).fill(undefined));
+        // Later steps first, so an event matching two consecutive steps does not complete both alone.
+        for (let step = c.rules.length - 1; step >= 0; step--) {
+          const r = c.rules[step];
+          if (r !== o.rule && r !== o.name) continue;
+          if (step === 0) chain[0] = o.time;
+          else {
+            const start = chain[step - 1];
+            if (start !== undefined && o.time - start <= c.timespanMs) chain[step] = Math.max(chain[step] ?? -Infinity, start);
+          }
+        }
+        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs);
+        g.entries.push(entry);
+        if (chain[c.rules.length - 1] === undefined) return undefined;
+        const alert = this.alert(c, g, c.rules.length);
+        groups.delete(key);
+        return alert;
+      }
+    }
+  }
+
+  private judgeWindow(c: CorrelationRule, g: Group): Alert | undefined {
+    const n = count(c, g.entries);
+    return satisfies(c.condition, n) && g.entries.length > 0 ? this.alert(c, g, n) : undefined;
+  }
+
+  private alert(c: CorrelationRule, g: Group, n: number): Alert {
+    const last = g.entries.at(-1)!;
+    const details: CorrelationDetails = {
+      type: c.type,
+      group: g.values,
+      count: n,
+      events: g.entries.slice(-MAX_LISTED).map((e) => ({ rule: e.rule, source: e.source, time: new Date(e.time).toISOString() })),
+    };
+    const { id, title, level, status, tags } = c.info;
+    return { rule: { id, title, level, status, tags }, source: last.source, matched: g.values, event: null, correlation: details };
+  }
+}
+
+function count(c: CorrelationRule, entries: readonly Entry[]): number {
+  return c.type === "value_count" ? new Set(entries.map((e) => e.value)).size : entries.length;
+}
+
+/** The event field behind a group-by name for the given referenced rule (aliases map it per rule name). */
+function fieldOf(c: CorrelationRule, groupBy: string, ref: string): string {
+  return c.aliases[groupBy]?.[ref] ?? groupBy;
+}

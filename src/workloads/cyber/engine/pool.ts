@@ -1,0 +1,127 @@
+/**
+ * Worker threads for detection. Batches go to the least busy worker; results are handed back in the order the
+ * batches were submitted, and their occurrences run through this thread's correlator in that order, so the alerts
+ * (correlations included) are the same as on one thread. At most two batches per worker are in flight (backpressure).
+ */
+import { Worker } from "node:worker_threads";
+import type { Alert } from "../alert.ts";
+import type { DecoderState } from "../input/decode.ts";
+import type { RawRecord } from "../input/read.ts";
+import type { CompileOptions } from "../rule/item.ts";
+import type { RuleSource } from "../rule/types.ts";
+import { Correlator, type Occurrence } from "./correlation.ts";
+import type { RuleSet } from "./ruleset.ts";
+
+export interface WorkerInit {
+  sources: readonly RuleSource[];
+  options: CompileOptions;
+}
+
+export interface BatchRequest {
+  seq: number;
+  state: DecoderState;
+  records: RawRecord[];
+}
+
+export interface BatchResult {
+  seq: number;
+  events: number;
+  alerts: Alert[];
+  occurrences: Occurrence[];
+  undecodable: Array<{ line: number; reason: string }>;
+}
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url).href;
+const TSX_API = import.meta.resolve("tsx/esm/api");
+// Workers do not inherit tsx's loader from their parent, so each registers it before loading the worker module.
+const BOOT = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
+const IN_FLIGHT_PER_WORKER = 2;
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+export class WorkerPool {
+  private nextSeq = 0;
+  private nextDelivery = 0;
+  private readonly done = new Map<number, BatchResult>();
+  private readonly handlers = new Map<number, (r: BatchResult) => void>();
+  private readonly waiters: Array<() => void> = [];
+  private failure: Error | undefined;
+  private readonly correlator: Correlator;
+
+  private constructor(private readonly slots: Slot[], ruleSet: RuleSet) {
+    this.correlator = new Correlator(ruleSet.correlations);
+    for (const slot of slots) {
+      slot.worker.on("message", (r: BatchResult) => {
+        slot.busy--;
+        this.done.set(r.seq, r);
+        this.deliver();
+      });
+      slot.worker.on("error", (err) => this.fail(err));
+    }
+  }
+
+  static async start(ruleSet: RuleSet, threads: number): Promise<WorkerPool> {
+    const init: WorkerInit = { sources: ruleSet.sources, options: ruleSet.options };
+    const slots = await Promise.all(Array.from({ length: threads }, () => new Promise<Slot>((resolve, reject) => {
+      const worker = new Worker(BOOT, { eval: true, workerData: init });
+      worker.once("message", () => resolve({ worker, busy: 0 }));
+      worker.once("error", reject);
+    })));
+    return new WorkerPool(slots, ruleSet);
+  }
+
+  /** Queues a batch; resolves once there is room for another. `onResult` runs in submission order. */
+  async submit(state: DecoderState, records: RawRecord[], onResult: (r: BatchResult) => void): Promise<void> {
+    while (!this.failure && this.inFlight() >= this.slots.length * IN_FLIGHT_PER_WORKER) await this.wait();
+    if (this.failure) throw this.failure;
+    const seq = this.nextSeq++;
+    this.handlers.set(seq, onResult);
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    const req: BatchRequest = { seq, state, records };
+    slot.worker.postMessage(req);
+  }
+
+  /** Waits for every batch; returns the alerts of correlation windows still open. */
+  async finish(): Promise<Alert[]> {
+    while (!this.failure && this.nextDelivery < this.nextSeq) await this.wait();
+    if (this.failure) throw this.failure;
+    return this.correlator.flush();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private inFlight(): number {
+    return this.nextSeq - this.nextDelivery;
+  }
+
+  private deliver(): void {
+    for (let r = this.done.get(this.nextDelivery); r !== undefined; r = this.done.get(this.nextDelivery)) {
+      this.done.delete(this.nextDelivery);
+      const handler = this.handlers.get(this.nextDelivery)!;
+      this.handlers.delete(this.nextDelivery);
+      this.nextDelivery++;
+      for (const o of r.occurrences) r.alerts.push(...this.correlator.push(o));
+      handler(r);
+    }
+    this.wake();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A compiled rule set and its index. Rules are compiled once; an event is tested only against rules whose log
+ * source admits it and, of those, only against rules whose required substring (one per rule, chosen at compile
+ * time) occurs in the right field, found for all rules at once by one automaton per field.
+ */
+import type { EventLogsource, SigmaEvent } from "../event.ts";
+import { admits } from "../logsource.ts";
+import type { CompileOptions } from "../rule/item.ts";
+import { loadRules } from "../rule/load.ts";
+import type { CorrelationRule, DetectionRule, RuleSource, UnsupportedEntry } from "../rule/types.ts";
+import { Automaton } from "./automaton.ts";
+
+const MAX_NEEDLE = 12;
+
+export interface RuleSet {
+  detections: DetectionRule[];
+  correlations: CorrelationRule[];
+  unsupported: UnsupportedEntry[];
+  /** The sources compiled, kept so worker threads can compile the same set. */
+  sources: readonly RuleSource[];
+  options: CompileOptions;
+}
+
+export function compileRules(sources: readonly RuleSource[], options: CompileOptions = {}): RuleSet {
+  const { rules, unsupported } = loadRules(sources, options);
+  return {
+    detections: rules.filter((r): r is DetectionRule => r.kind === "detection"),
+    correlations: rules.filter((r): r is CorrelationRule => r.kind === "correlation"),
+    unsupported,
+    sources,
+    options,
+  };
+}
+
+/** The rules an event with a given log source may match: unindexed ones, and automata over the indexed. */
+interface Plan {
+  allowed: Uint8Array;
+  always: number[];
+  fields: Array<{ field: string; automaton: Automaton }>;
+}
+
+export class Matcher {
+  private readonly automata = new Map<string, Automaton>();
+  private readonly plans = new Map<string, Plan>();
+  private readonly stamp: Uint32Array;
+  private generation = 0;
+
+  constructor(readonly rules: readonly DetectionRule[]) {
+    this.stamp = new Uint32Array(rules.length);
+    const byField = new Map<string, Array<{ text: string; value: number }>>();
+    rules.forEach((r, i) => {
+      for (const n of r.detection.needles ?? []) {
+        let list = byField.get(n.field);
+        if (list === undefined) byField.set(n.field, (list = []));
+        // Any prefix of a required substring is required too; a short one keeps the automaton small.
+        list.push({ text: n.text.slice(0, MAX_NEEDLE), value: i });
+      }
+    });
+    for (const [field, patterns] of byField) this.automata.set(field, Automaton.build(patterns));
+  }
+
+  /** Indices of the rules that match the event, ascending. */
+  match(ev: SigmaEvent): number[] {
+    const plan = this.planFor(ev.logsource);
+    const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
+    const stamp = this.stamp;
+    const allowed = plan.allowed;
+    const candidates: number[] = [];
+    const hit = (r: number): void => {
+      if (allowed[r] === 1 && stamp[r] !== gen) {
+        stamp[r] = gen;
+        candidates.push(r);
+      }
+    };
+    for (const { field, automaton } of plan.fields) {
+      const { lower } = ev.strings(field);
+      for (let i = 0; i < lower.length; i++) automaton.scan(lower[i]!, hit);
+    }
+    const fired: number[] = [];
+    for (const r of plan.always) if (this.rules[r]!.detection.test(ev)) fired.push(r);
+    for (const r of candidates) if (this.rules[r]!.detection.test(ev)) fired.push(r);
+    return plan.always.length > 0 && candidates.length > 0 ? fired.sort((a, b) => a - b) : fired;
+  }
+
+  private resetStamps(): number {
+    this.stamp.fill(0);
+    this.generation = 1;
+    return 1;
+  }
+
+  private planFor(ls: EventLogsource | null): Plan {
+    const key = ls === null ? "*" : `${ls.product ?? ""}|${ls.categories.join(",")}|${ls.services.join(",")}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      const allowed = new Uint8Array(this.rules.length);
+      const always: number[] = [];
+      const fields = new Set<string>();
+      this.rules.forEach((r, i) => {
+        if (!admits(r.info.logsource, ls)) return;
+        const needles = r.detection.needles;
+        if (needles === null) always.push(i);
+        else {
+          allowed[i] = 1;
+          for (const n of needles) fields.add(n.field);
+        }
+      });
+      plan = { allowed, always, fields: [...fields].map((field) => ({ field, automaton: this.automata.get(field)! })) };
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * One log event as rules see it: a field record (flat, or nested and reached by dotted names), what is known of
+ * its log source, its time, and where it came from. String forms and their lower-case forms are computed once
+ * per field and event, however many rules read them.
+ */
+
+/** What a reader learnt of an event's origin; `null` on an event means nothing is known (every rule is tried). */
+export interface EventLogsource {
+  product?: string;
+  categories: readonly string[];
+  services: readonly string[];
+}
+
+export interface EventOrigin {
+  file: string;
+  line: number;
+}
+
+interface Strings {
+  orig: string[];
+  lower: string[];
+}
+
+const MISSING: Strings = { orig: [], lower: [] };
+
+function scalarStrings(value: unknown, out: string[]): void {
+  if (typeof value === "string") out.push(value);
+  else if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") out.push(String(value));
+  else if (Array.isArray(value)) for (const v of value) scalarStrings(v, out);
+}
+
+export class SigmaEvent {
+  private readonly cache = new Map<string, Strings>();
+  private keywordCache: Strings | undefined;
+
+  constructor(
+    readonly fields: Record<string, unknown>,
+    readonly logsource: EventLogsource | null,
+    readonly time: number | undefined,
+    readonly origin: EventOrigin,
+    /** The original document when it differs from `fields` (e.g. the Windows `Event` tree); shown in alerts. */
+    readonly original?: unknown,
+  ) {}
+
+  /** The raw value of a field: `undefined` when absent. A dotted name is first tried whole, then as a path. */
+  get(field: string): unknown {
+    const direct = this.fields[field];
+    if (direct !== undefined || !field.includes(".")) return direct;
+    let node: unknown = this.fields;
+    for (const part of field.split(".")) {
+      if (node === null || typeof node !== "object") return undefined;
+      node = (node as Record<string, unknown>)[part];
+    }
+    return node;
+  }
+
+  has(field: string): boolean {
+    return this.get(field) !== undefined;
+  }
+
+  /** The field's scalar values as strings (arrays give each element), with their lower-case forms. */
+  strings(field: string): Strings {
+    let s = this.cache.get(field);
+    if (s === undefined) {
+      const value = this.get(field);
+      if (value === undefined || value === null) s = MISSING;
+      else {
+        const orig: string[] = [];
+        scalarStrings(value, orig);
+        s = { orig, lower: orig.map((x) => x.toLowerCase()) };
+      }
+      this.cache.set(field, s);
+    }
+    return s;
+  }
+
+  /** Every scalar value anywhere in the event: what a keyword search looks through. */
+  keywordStrings(): Strings {
+    if (this.keywordCache === undefined) {
+      const orig: string[] = [];
+      const walk = (v: unknown): void => {
+        if (v !== null && typeof v === "object") for (const x of Object.values(v)) walk(x);
+        else scalarStrings(v, orig);
+      };
+      walk(this.fields);
+      this.keywordCache = { orig, lower: orig.map((x) => x.toLowerCase()) };
+    }
+    return this.keywordCache;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Concord's cyber workload: a Sigma engine. Compile rules once (`compileRules`), then run events through it
+ * (`detectEvents` for a batch, `detectStream` for log files, `startNatsDetector` for a JetStream subject).
+ */
+import { InvalidRequest } from "../../errors/index.ts";
+import type { Alert } from "./alert.ts";
+import { SigmaEvent, type EventLogsource } from "./event.ts";
+import { Detector } from "./engine/detector.ts";
+import { compileRules, type RuleSet } from "./engine/ruleset.ts";
+import { decodeDocument, newDecoderState } from "./input/decode.ts";
+
+export type { Alert, AlertRule, AlertSource, CorrelationDetails } from "./alert.ts";
+export type { EventLogsource } from "./event.ts";
+export type { RuleSet } from "./engine/ruleset.ts";
+export type { RuleSource, UnsupportedEntry, RuleInfo } from "./rule/types.ts";
+export type { CompileOptions } from "./rule/item.ts";
+export type { InputFormat } from "./input/decode.ts";
+export { compileRules, SigmaEvent, Detector };
+export { readRuleSources } from "./rules-files.ts";
+export { detectStream, type StreamOptions, type StreamSummary } from "./stream.ts";
+export { startNatsDetector, type NatsDetectorOptions, type NatsDetector } from "./nats.ts";
+export { INPUT_FORMATS } from "./input/decode.ts";
+
+/**
+ * Runs events (parsed JSON objects, e.g. a request body's `events`) through the rule set; correlation windows
+ * still open at the end are judged. Event `i` is reported as line `i + 1` of `source`.
+ * Throws InvalidRequest for an event that is not a JSON object.
+ */
+export function detectEvents(ruleSet: RuleSet, events: readonly unknown[], opts: { source?: string; logsource?: EventLogsource } = {}): Alert[] {
+  const state = newDecoderState(opts.source ?? "request", "json", opts.logsource);
+  const detector = new Detector(ruleSet);
+  const alerts: Alert[] = [];
+  events.forEach((doc, i) => {
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new InvalidRequest(`event ${i} is not a JSON object`);
+    for (const ev of decodeDocument(state, doc, i + 1)) alerts.push(...detector.process(ev));
+  });
+  alerts.push(...detector.flush());
+  return alerts;
+}

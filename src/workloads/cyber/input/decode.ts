@@ -1,0 +1,94 @@
+/**
+ * Records (one line, or one multi-line JSON document) to events. The format is recognised per record unless
+ * forced, so a file may mix formats; Zeek TSV headers are the only state, and travel with the decoder so a
+ * worker thread can decode rows read elsewhere.
+ */
+import { basename } from "node:path";
+import { SigmaEvent, type EventLogsource } from "../event.ts";
+import { fromWindowsJson } from "./windows.ts";
+import { newZeekHeader, parseAuditd, parseCef, parseSyslog, parseZeekRow, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
+import { parseTimestamp } from "../rule/item.ts";
+
+export const INPUT_FORMATS = ["auto", "json", "syslog", "auditd", "cef", "zeek", "text"] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+export interface DecoderState {
+  file: string;
+  format: InputFormat;
+  zeek: ZeekHeader;
+  /** Log source for events whose own format says nothing of it (e.g. `--product linux --service auth`). */
+  logsource?: EventLogsource;
+}
+
+export const newDecoderState = (file: string, format: InputFormat = "auto", logsource?: EventLogsource): DecoderState =>
+  ({ file, format, zeek: newZeekHeader(), ...(logsource ? { logsource } : {}) });
+
+/** Takes in a Zeek header line; true when the record was one (and so holds no event). */
+export function absorbHeader(state: DecoderState, text: string): boolean {
+  return text.startsWith("#") && (state.format === "auto" || state.format === "zeek") && zeekDirective(text, state.zeek);
+}
+
+export class UndecodableRecord extends Error {}
+
+export function decodeRecord(state: DecoderState, text: string, line: number): SigmaEvent[] {
+  const origin = { file: state.file, line };
+  const make = (p: Parsed, original?: unknown): SigmaEvent =>
+    new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, origin, original);
+  const first = text.charCodeAt(0);
+  const fmt = state.format;
+  if (fmt === "json" || (fmt === "auto" && (first === 0x7b /* { */ || first === 0x5b /* [ */))) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new UndecodableRecord("not valid JSON");
+    }
+    return decodeDocument(state, doc, line);
+  }
+  const parsed =
+    (fmt === "auto" || fmt === "zeek" ? parseZeekRow(text, state.zeek) : undefined) ??
+    (fmt === "auto" || fmt === "cef" ? parseCef(text) : undefined) ??
+    (fmt === "auto" || fmt === "auditd" ? parseAuditd(text) : undefined) ??
+    (fmt === "auto" || fmt === "syslog" ? parseSyslog(text) : undefined);
+  if (parsed) return [make({ ...parsed, fields: { ...parsed.fields, raw: text } })];
+  if (fmt !== "auto" && fmt !== "text") throw new UndecodableRecord(`not a ${fmt} record`);
+  return [make({ fields: { message: text }, logsource: null, time: undefined })];
+}
+
+/** An already parsed JSON document (an array holds one event per element) to events. */
+export function decodeDocument(state: DecoderState, doc: unknown, line: number): SigmaEvent[] {
+  const origin = { file: state.file, line };
+  const docs = Array.isArray(doc) ? doc : [doc];
+  return docs.map((d) => {
+    const p = fromJson(d, state);
+    return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, origin, d);
+  });
+}
+
+const TIME_KEYS = ["@timestamp", "timestamp", "time", "eventTime", "EventTime", "date", "ts"];
+
+function fromJson(doc: unknown, state: DecoderState): Parsed {
+  const win = fromWindowsJson(doc);
+  if (win) return win;
+  const fields = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : { message: doc };
+  return { fields, logsource: jsonLogsource(fields, state.file), time: jsonTime(fields) };
+}
+
+function jsonLogsource(f: Record<string, unknown>, file: string): EventLogsource | null {
+  if (typeof f._path === "string") return zeekLogsource(f._path);
+  if (typeof f.uid === "string" && "id.orig_h" in f) return zeekLogsource(basename(file).replace(/\.log(\.gz)?$|\.json(\.gz)?$|\.gz$/g, "").split(".")[0]);
+  if (typeof f.eventSource === "string" && typeof f.eventName === "string" && "awsRegion" in f) return { product: "aws", categories: [], services: ["cloudtrail"] };
+  return null;
+}
+
+function jsonTime(f: Record<string, unknown>): number | undefined {
+  for (const k of TIME_KEYS) {
+    const v = f[k];
+    if (typeof v === "number") return v > 1e11 ? v : v * 1000;
+    if (typeof v === "string") {
+      const t = parseTimestamp(v);
+      if (t !== undefined) return t;
+    }
+  }
+  return undefined;
+}

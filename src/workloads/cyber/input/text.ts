@@ -1,0 +1,187 @@
+/**
+ * Line-oriented log formats: syslog (RFC 5424 and RFC 3164, with or without the priority), Linux auditd records,
+ * ArcSight CEF (bare or behind a syslog header) and Zeek TSV rows. Each parser returns the event's fields, what
+ * is known of its log source, and its time; none of them throws on a malformed line (it becomes plain text).
+ */
+import type { EventLogsource } from "../event.ts";
+import { parseTimestamp } from "../rule/item.ts";
+
+export interface Parsed {
+  fields: Record<string, unknown>;
+  logsource: EventLogsource | null;
+  time: number | undefined;
+}
+
+const SEVERITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"];
+
+// RFC 5424: <PRI>VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP STRUCTURED-DATA [SP MSG]
+const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/s;
+// RFC 3164: [<PRI>]Mmm dd hh:mm:ss HOST TAG[PID]: MSG (also with an ISO timestamp, as rsyslog writes by default)
+const RFC3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) (\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)$/s;
+
+/** Programs whose lines Sigma's linux services name (taxonomy: Linux folder, services). */
+const LINUX_SERVICES: Record<string, string[]> = {
+  sshd: ["sshd", "auth"], sudo: ["sudo", "auth"], su: ["auth"], login: ["auth"], "systemd-logind": ["auth"],
+  useradd: ["auth"], userdel: ["auth"], usermod: ["auth"], groupadd: ["auth"], passwd: ["auth"], chpasswd: ["auth"],
+  cron: ["cron"], crond: ["cron"], anacron: ["cron"], vsftpd: ["vsftpd"], clamd: ["clamav"], freshclam: ["clamav"],
+  clamscan: ["clamav"], guacd: ["guacamole"], guacamole: ["guacamole"],
+};
+
+function syslogLogsource(program: string | undefined): EventLogsource {
+  const p = (program ?? "").toLowerCase();
+  return { product: "linux", categories: [], services: ["syslog", ...(LINUX_SERVICES[p] ?? [])] };
+}
+
+export function parseSyslog(line: string): Parsed | undefined {
+  let m = RFC5424.exec(line);
+  if (m) {
+    const pri = Number(m[1]);
+    const nil = (s: string | undefined): string | undefined => (s === "-" ? undefined : s);
+    const fields: Record<string, unknown> = {
+      facility: pri >> 3, severity: SEVERITIES[pri & 7], timestamp: nil(m[3]), host: nil(m[4]), program: nil(m[5]),
+      pid: nil(m[6]), msgid: nil(m[7]), message: m[9] ?? "",
+    };
+    if (m[8] !== "-") Object.assign(fields, structuredData(m[8]!));
+    return { fields: dropUndefined(fields), logsource: syslogLogsource(nil(m[5])), time: m[3] === "-" ? undefined : parseTimestamp(m[3]!) };
+  }
+  m = RFC3164.exec(line);
+  if (m) {
+    const pri = m[1] === undefined ? undefined : Number(m[1]);
+    const fields: Record<string, unknown> = {
+      facility: pri === undefined ? undefined : pri >> 3, severity: pri === undefined ? undefined : SEVERITIES[pri & 7],
+      timestamp: m[2], host: m[3], program: m[4], pid: m[5], message: m[6],
+    };
+    return { fields: dropUndefined(fields), logsource: syslogLogsource(m[4]), time: bsdTime(m[2]!) };
+  }
+  return undefined;
+}
+
+/** `[id k="v" ...]` elements -> `id.k` fields. */
+function structuredData(sd: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const el of sd.matchAll(/\[([^\s\]]+)((?:\s+[^=\s]+="(?:[^"\\]|\\.)*")*)\s*\]/g)) {
+    for (const p of el[2]!.matchAll(/([^=\s]+)="((?:[^"\\]|\\.)*)"/g)) out[`${el[1]}.${p[1]}`] = p[2]!.replace(/\\(["\\\]])/g, "$1");
+  }
+  return out;
+}
+
+/** RFC 3164 stamps carry no year: the current year is assumed (the usual reading). */
+function bsdTime(stamp: string): number | undefined {
+  if (/^\d{4}-/.test(stamp)) return parseTimestamp(stamp);
+  const ms = Date.parse(`${stamp} ${new Date().getUTCFullYear()} UTC`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+// auditd: type=SYSCALL msg=audit(1364481363.243:24287): key=value ...
+const AUDIT = /^(?:node=(\S+) )?type=(\S+) msg=audit\((\d+(?:\.\d+)?):(\d+)\):\s?(.*)$/s;
+/** Fields auditd writes hex-encoded when they hold spaces or control characters. */
+const AUDIT_HEX = /^(a\d+|proctitle|cmd|comm|exe|name|cwd|path|acct|data|old-.*|new-.*)$/;
+
+export function parseAuditd(line: string): Parsed | undefined {
+  const m = AUDIT.exec(line);
+  if (!m) return undefined;
+  const fields: Record<string, unknown> = { type: m[2], serial: m[4] };
+  if (m[1] !== undefined) fields.node = m[1];
+  auditPairs(m[5]!, fields);
+  return { fields, logsource: { product: "linux", categories: [], services: ["auditd"] }, time: Number(m[3]) * 1000 };
+}
+
+function auditPairs(text: string, out: Record<string, unknown>): void {
+  for (const p of text.matchAll(/([\w\-]+)=("[^"]*"|'[^']*'|\S*)/g)) {
+    const key = p[1]!;
+    const raw = p[2]!;
+    if (raw.startsWith("'")) {
+      // USER_* records nest their own key=value list inside msg='...'.
+      auditPairs(raw.slice(1, -1), out);
+      continue;
+    }
+    if (raw.startsWith('"')) out[key] = raw.slice(1, -1);
+    else if (AUDIT_HEX.test(key) && /^(?:[0-9A-F]{2}){2,}$/.test(raw)) out[key] = Buffer.from(raw, "hex").toString("utf8").replace(/\0/g, " ").trim();
+    else out[key] = raw;
+  }
+}
+
+const CEF_HEADER = ["cefVersion", "deviceVendor", "deviceProduct", "deviceVersion", "deviceEventClassId", "name", "severity"];
+
+export function parseCef(line: string): Parsed | undefined {
+  const at = line.indexOf("CEF:");
+  if (at < 0) return undefined;
+  const prefix = line.slice(0, at).trim();
+  const body = line.slice(at + 4);
+  const header: string[] = [];
+  let cur = "";
+  let i = 0;
+  for (; i < body.length && header.length < 7; i++) {
+    const c = body[i]!;
+    if (c === "\\" && (body[i + 1] === "|" || body[i + 1] === "\\")) { cur += body[++i]; continue; }
+    if (c === "|") { header.push(cur); cur = ""; continue; }
+    cur += c;
+  }
+  if (header.length < 7) return undefined;
+  const fields: Record<string, unknown> = {};
+  CEF_HEADER.forEach((name, idx) => { fields[name] = header[idx]; });
+  const ext = body.slice(i);
+  // Extension: key=value pairs; a value runs to the next ` key=`; `\=`, `\\`, `\n` are escapes.
+  const keys = [...ext.matchAll(/(?:^|\s)([\w.\[\]-]+)=/g)];
+  keys.forEach((k, idx) => {
+    const start = k.index! + k[0].length;
+    const end = idx + 1 < keys.length ? keys[idx + 1]!.index! : ext.length;
+    fields[k[1]!] = ext.slice(start, end).trimEnd().replace(/\\([=\\])/g, "$1").replace(/\\n/g, "\n").replace(/\\r/g, "\r");
+  });
+  if (prefix !== "") fields.syslogHeader = prefix;
+  const rt = fields.rt ?? fields.end ?? fields.start;
+  const time = typeof rt === "string" ? (/^\d+$/.test(rt) ? Number(rt) : parseTimestamp(rt)) : undefined;
+  return { fields, logsource: null, time };
+}
+
+/** Zeek's TSV header: the field names, the separators and the log path (which is Sigma's zeek service). */
+export interface ZeekHeader {
+  separator: string;
+  setSeparator: string;
+  emptyField: string;
+  unsetField: string;
+  path?: string;
+  fields: string[];
+  types: string[];
+}
+
+export const newZeekHeader = (): ZeekHeader => ({ separator: "\t", setSeparator: ",", emptyField: "(empty)", unsetField: "-", fields: [], types: [] });
+
+/** Reads a `#` header line into the header; returns false for lines that are not Zeek directives. */
+export function zeekDirective(line: string, h: ZeekHeader): boolean {
+  const unescape = (s: string): string => s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, x: string) => String.fromCharCode(parseInt(x, 16)));
+  if (line.startsWith("#separator ")) { h.separator = unescape(line.slice(11)); return true; }
+  const [directive, ...rest] = line.split(h.separator);
+  switch (directive) {
+    case "#set_separator": h.setSeparator = unescape(rest[0] ?? ","); return true;
+    case "#empty_field": h.emptyField = rest[0] ?? "(empty)"; return true;
+    case "#unset_field": h.unsetField = rest[0] ?? "-"; return true;
+    case "#path": h.path = rest[0]; return true;
+    case "#fields": h.fields = rest; return true;
+    case "#types": h.types = rest; return true;
+    case "#open": case "#close": return true;
+    default: return false;
+  }
+}
+
+export function parseZeekRow(line: string, h: ZeekHeader): Parsed | undefined {
+  if (h.fields.length === 0) return undefined;
+  const cols = line.split(h.separator);
+  if (cols.length !== h.fields.length) return undefined;
+  const fields: Record<string, unknown> = {};
+  cols.forEach((v, i) => {
+    if (v === h.unsetField) return;
+    const type = h.types[i] ?? "";
+    if (v === h.emptyField) fields[h.fields[i]!] = /^(set|vector)\[/.test(type) ? [] : "";
+    else fields[h.fields[i]!] = /^(set|vector)\[/.test(type) ? v.split(h.setSeparator) : v;
+  });
+  const ts = typeof fields.ts === "string" ? Number(fields.ts) * 1000 : undefined;
+  return { fields, logsource: zeekLogsource(h.path), time: ts };
+}
+
+export const zeekLogsource = (path: string | undefined): EventLogsource => ({ product: "zeek", categories: [], services: path === undefined ? [] : [path] });

@@ -1,0 +1,125 @@
+/**
+ * Windows events as JSON, in the shapes tools write them: the `Event.System` / `Event.EventData` tree of
+ * evtx-to-JSON converters (evtx_dump, python-evtx), winlogbeat's `winlog.*`, and flat records that already use
+ * Sigma's names (`Channel`, `EventID`, ...). All become Sigma's field names: EventData names as they are, plus
+ * EventID, Channel, Provider_Name, Computer and Security_UserID from System.
+ */
+import { windowsLogsource } from "../logsource.ts";
+import type { EventLogsource } from "../event.ts";
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** `{"#text": x, "#attributes": {...}}` -> x; other values unchanged. */
+function text(v: unknown): unknown {
+  return isObj(v) && "#text" in v ? v["#text"] : v;
+}
+
+const attr = (v: unknown, name: string): unknown => (isObj(v) && isObj(v["#attributes"]) ? v["#attributes"][name] : undefined);
+
+export interface WindowsFields {
+  fields: Obj;
+  logsource: EventLogsource;
+  time: number | undefined;
+}
+
+export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
+  if (!isObj(doc)) return undefined;
+  if (isObj(doc.Event) && isObj(doc.Event.System)) return fromEventTree(doc.Event);
+  if (isObj(doc.winlog)) return fromWinlogbeat(doc);
+  if ("EventID" in doc && "Channel" in doc) return finish({ ...doc }, doc.TimeCreated ?? doc.SystemTime ?? doc["@timestamp"]);
+  return undefined;
+}
+
+function fromEventTree(event: Obj): WindowsFields {
+  const system = event.System as Obj;
+  const fields: Obj = {};
+  for (const section of [event.EventData, event.UserData]) {
+    if (!isObj(section)) continue;
+    // UserData holds one element named after the event; its children are the data fields.
+    const body = section === event.UserData ? Object.values(section).find(isObj) ?? section : section;
+    flattenData(body, fields);
+  }
+  const eventId = Number(text(system.EventID));
+  Object.assign(fields, {
+    EventID: Number.isNaN(eventId) ? text(system.EventID) : eventId,
+    Channel: text(system.Channel),
+    Provider_Name: attr(system.Provider, "Name"),
+    Computer: text(system.Computer),
+    Security_UserID: attr(system.Security, "UserID"),
+    Level: text(system.Level),
+    Task: text(system.Task),
+    Opcode: text(system.Opcode),
+    Keywords: text(system.Keywords),
+    EventRecordID: text(system.EventRecordID),
+    ProcessID: attr(system.Execution, "ProcessID"),
+    ThreadID: attr(system.Execution, "ThreadID"),
+    Version: text(system.Version),
+  });
+  for (const [k, v] of Object.entries(fields)) if (v === undefined) delete fields[k];
+  return finish(fields, attr(system.TimeCreated, "SystemTime"));
+}
+
+function flattenData(body: Obj, out: Obj): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "#attributes") continue;
+    if (key === "Data" && Array.isArray(value)) {
+      // <Data Name="x">v</Data> elements some converters keep as a list; unnamed ones stay a list under Data.
+      const unnamed: unknown[] = [];
+      for (const d of value) {
+        const name = attr(d, "Name");
+        if (typeof name === "string") out[name] = text(d);
+        else unnamed.push(text(d));
+      }
+      if (unnamed.length > 0) out.Data = unnamed;
+    } else if (key === "Data" && isObj(value) && typeof attr(value, "Name") === "string") {
+      out[attr(value, "Name") as string] = text(value);
+    } else {
+      out[key] = text(value);
+    }
+  }
+  // Some providers (Defender) name data with spaces ("Threat Name"); Sigma rules write the name without them.
+  for (const key of Object.keys(out)) {
+    if (!key.includes(" ")) continue;
+    const joined = key.replace(/ /g, "");
+    if (out[joined] === undefined) out[joined] = out[key];
+  }
+}
+
+function fromWinlogbeat(doc: Obj): WindowsFields {
+  const w = doc.winlog as Obj;
+  const fields: Obj = { ...doc };
+  if (isObj(w.event_data)) Object.assign(fields, w.event_data);
+  if (isObj(w.user_data)) Object.assign(fields, w.user_data);
+  Object.assign(fields, {
+    EventID: Number(w.event_id),
+    Channel: w.channel,
+    Provider_Name: w.provider_name,
+    Computer: w.computer_name,
+  });
+  return finish(fields, doc["@timestamp"]);
+}
+
+function finish(fields: Obj, time: unknown): WindowsFields {
+  const eventId = typeof fields.EventID === "number" ? fields.EventID : Number(fields.EventID);
+  const channel = typeof fields.Channel === "string" ? fields.Channel : undefined;
+  const logsource = windowsLogsource(channel, Number.isNaN(eventId) ? undefined : eventId, fields.EventType);
+  if (channel?.toLowerCase() === "security" && eventId === 4688) auditProcessCreation(fields);
+  const ms = typeof time === "string" ? Date.parse(time) : undefined;
+  return { fields, logsource, time: ms === undefined || Number.isNaN(ms) ? undefined : ms };
+}
+
+/** Security 4688 under Sysmon's names, so process_creation rules read it (the field map of pySigma's windows-audit pipeline). */
+function auditProcessCreation(f: Obj): void {
+  const alias = (to: string, from: string): void => {
+    if (f[to] === undefined && f[from] !== undefined) f[to] = f[from];
+  };
+  alias("Image", "NewProcessName");
+  alias("ParentImage", "ParentProcessName");
+  alias("ProcessId", "NewProcessId");
+  alias("IntegrityLevel", "MandatoryLabel");
+  if (f.User === undefined && typeof f.SubjectUserName === "string") {
+    f.User = typeof f.SubjectDomainName === "string" ? `${f.SubjectDomainName}\\${f.SubjectUserName}` : f.SubjectUserName;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * A rule's `detection` section compiled to a predicate over events, with two by-products: the fields and values
+ * that made it match (for alerts), and a set of (field, substring) pairs of which every matching event holds at
+ * least one (for the index that keeps an event away from rules it cannot match).
+ */
+import type { SigmaEvent } from "../event.ts";
+import { compileItem, type CompileOptions, type CompiledItem } from "./item.ts";
+import { namesFor, parseCondition, type Condition } from "./condition.ts";
+import { UnsupportedRule } from "./unsupported.ts";
+
+/** Field and lower-case substring; null field: anywhere in the event. */
+export interface Needle {
+  field: string;
+  text: string;
+}
+
+export interface Detection {
+  test(ev: SigmaEvent): boolean;
+  /** Fields (and values) of the positive search identifiers that matched; call only after `test` passed. */
+  matched(ev: SigmaEvent): Record<string, unknown>;
+  /** At least one of these holds in every matching event; null when no such set could be derived. */
+  needles: Needle[] | null;
+}
+
+interface Search {
+  test(ev: SigmaEvent): boolean;
+  collect(ev: SigmaEvent, out: Record<string, unknown>): void;
+  needles: Needle[] | null;
+}
+
+export function compileDetection(detection: unknown, opts: CompileOptions = {}): Detection {
+  if (detection === null || typeof detection !== "object" || Array.isArray(detection)) throw new UnsupportedRule("'detection' is not a map");
+  const { condition, timeframe, ...searches } = detection as Record<string, unknown>;
+  if (timeframe !== undefined) throw new UnsupportedRule("'timeframe' (legacy aggregation) is not supported; use a correlation rule");
+  const conditions = Array.isArray(condition) ? condition : [condition];
+  if (conditions.length === 0 || conditions.some((c) => typeof c !== "string")) throw new UnsupportedRule("'condition' is missing or not text");
+
+  const compiled = new Map<string, Search>();
+  for (const [name, body] of Object.entries(searches)) compiled.set(name, compileSearch(name, body, opts));
+  const names = [...compiled.keys()];
+  // A list of conditions is the legacy form of their disjunction.
+  const tree: Condition = conditions.length === 1 ? parseCondition(conditions[0] as string) : { op: "or", args: conditions.map((c) => parseCondition(c as string)) };
+  const root = compileCondition(tree, compiled, names, true);
+  return {
+    test: root.test,
+    matched: (ev) => { const out: Record<string, unknown> = {}; root.collect(ev, out); return out; },
+    needles: root.needles,
+  };
+}
+
+function compileSearch(name: string, body: unknown, opts: CompileOptions): Search {
+  if (body === null || body === undefined) throw new UnsupportedRule(`search '${name}' is empty`);
+  if (Array.isArray(body)) {
+    const scalars = body.filter((x) => x === null || typeof x !== "object");
+    const maps = body.filter((x) => x !== null && typeof x === "object");
+    const parts: Search[] = maps.map((m) => compileSearch(name, m, opts));
+    if (scalars.length > 0) parts.push(keywordSearch(name, compileItem(null, scalars, opts)));
+    if (parts.length === 0) throw new UnsupportedRule(`search '${name}' is an empty list`);
+    return anyOf(parts);
+  }
+  if (typeof body === "object") {
+    const entries = Object.entries(body as Record<string, unknown>);
+    if (entries.length === 0) throw new UnsupportedRule(`search '${name}' is an empty map`);
+    const items = entries.map(([key, value]) => compileItem(key, value, opts));
+    return allItems(name, items);
+  }
+  return keywordSearch(name, compileItem(null, body, opts));
+}
+
+function keywordSearch(name: string, item: CompiledItem): Search {
+  return {
+    test: item.test,
+    collect: (_ev, out) => {
+      const list = (out.keywords as string[] | undefined) ?? [];
+      if (!list.includes(name)) list.push(name);
+      out.keywords = list;
+    },
+    needles: null,
+  };
+}
+
+function allItems(name: string, items: CompiledItem[]): Search {
+  const tests = items.map((i) => i.test);
+  return {
+    test: (ev) => {
+      for (const t of tests) if (!t(ev)) return false;
+      return true;
+    },
+    collect: (ev, out) => {
+      for (const item of items) {
+        if (!item.test(ev)) continue;
+        if (item.field === null) keywordSearch(name, item).collect(ev, out);
+        else out[item.field] = ev.get(item.field) ?? null;
+      }
+    },
+    needles: best(items.map((i) => (i.needles === null || i.field === null ? null : i.needles.map((text) => ({ field: i.field!, text }))))),
+  };
+}
+
+function anyOf(parts: Search[]): Search {
+  if (parts.length === 1) return parts[0]!;
+  return {
+    test: (ev) => {
+      for (const p of parts) if (p.test(ev)) return true;
+      return false;
+    },
+    collect: (ev, out) => { for (const p of parts) if (p.test(ev)) p.collect(ev, out); },
+    needles: union(parts.map((p) => p.needles)),
+  };
+}
+
+function allOf(parts: Search[]): Search {
+  if (parts.length === 1) return parts[0]!;
+  return {
+    test: (ev) => {
+      for (const p of parts) if (!p.test(ev)) return false;
+      return true;
+    },
+    collect: (ev, out) => { for (const p of parts) p.collect(ev, out); },
+    needles: best(parts.map((p) => p.needles)),
+  };
+}
+
+function compileCondition(c: Condition, searches: Map<string, Search>, names: readonly string[], positive: boolean): Search {
+  switch (c.op) {
+    case "ref": {
+      const s = searches.get(c.name);
+      if (s === undefined) throw new UnsupportedRule(`condition names '${c.name}', which the detection does not define`);
+      return positive ? s : { ...s, collect: () => {} };
+    }
+    case "and": return allOf(c.args.map((a) => compileCondition(a, searches, names, positive)));
+    case "or": return anyOf(c.args.map((a) => compileCondition(a, searches, names, positive)));
+    case "not": {
+      const inner = compileCondition(c.arg, searches, names, !positive);
+      return { test: (ev) => !inner.test(ev), collect: () => {}, needles: null };
+    }
+    case "of": {
+      const selected = namesFor(c.pattern, names);
+      if (selected.length === 0) throw new UnsupportedRule(`'${c.pattern}' matches no search identifier`);
+      const refs = selected.map((name) => compileCondition({ op: "ref", name }, searches, names, positive));
+      if (c.quantity === "all") return allOf(refs);
+      if (c.quantity === 1) return anyOf(refs);
+      return atLeast(c.quantity, refs);
+    }
+  }
+}
+
+function atLeast(n: number, parts: Search[]): Search {
+  return {
+    test: (ev) => {
+      let hits = 0;
+      for (const p of parts) if (p.test(ev) && ++hits >= n) return true;
+      return false;
+    },
+    collect: (ev, out) => { for (const p of parts) if (p.test(ev)) p.collect(ev, out); },
+    needles: n > parts.length ? [] : union(parts.map((p) => p.needles)),
+  };
+}
+
+/** Of conjuncts, the needle set that rules out most: longest shortest needle, then fewest needles. */
+function best(sets: Array<Needle[] | null>): Needle[] | null {
+  let chosen: Needle[] | null = null;
+  let score = -1;
+  for (const s of sets) {
+    if (s === null) continue;
+    const shortest = s.length === 0 ? Infinity : Math.min(...s.map((n) => n.text.length));
+    const sc = Math.min(shortest, 64) * 1000 - s.length;
+    if (sc > score) { score = sc; chosen = s; }
+  }
+  return chosen;
+}
+
+function union(sets: Array<Needle[] | null>): Needle[] | null {
+  const out: Needle[] = [];
+  for (const s of sets) {
+    if (s === null) return null;
+    out.push(...s);
+  }
+  return out;
+}

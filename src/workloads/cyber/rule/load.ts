@@ -1,0 +1,202 @@
+/**
+ * Rule files (YAML, one or several documents) to compiled rules. Each document is a detection rule, a
+ * correlation rule or a meta filter (sigma-filters-specification). Whatever cannot be evaluated faithfully is
+ * listed in `unsupported` with the rule id and the reason; nothing is skipped silently.
+ */
+import { parseAllDocuments, visit, type Document } from "yaml";
+import type { RuleLogsource } from "../logsource.ts";
+import { compileDetection, type Detection } from "./detection.ts";
+import type { CompileOptions } from "./item.ts";
+import { UnsupportedRule } from "./unsupported.ts";
+import type { CorrelationRule, CorrelationType, CountCondition, DetectionRule, Rule, RuleInfo, RuleSource, UnsupportedEntry } from "./types.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
+export interface LoadedRules {
+  rules: Rule[];
+  unsupported: UnsupportedEntry[];
+}
+
+interface MetaFilter {
+  targets: string[];
+  logsource: RuleLogsource;
+  detection: Detection;
+}
+
+export function loadRules(sources: readonly RuleSource[], opts: CompileOptions = {}): LoadedRules {
+  const rules: Rule[] = [];
+  const unsupported: UnsupportedEntry[] = [];
+  const filters: MetaFilter[] = [];
+  for (const source of sources) {
+    let docs: Obj[];
+    try {
+      docs = readYaml(source.text);
+    } catch (err) {
+      unsupported.push({ id: source.path, file: source.path, reason: `not valid YAML: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
+    docs.forEach((doc, i) => {
+      const id = typeof doc.id === "string" ? doc.id : `${source.path}#${i + 1}`;
+      const title = typeof doc.title === "string" ? doc.title : undefined;
+      try {
+        if (isObj(doc.correlation)) rules.push(compileCorrelation(doc, id, source.path));
+        else if (isObj(doc.filter)) filters.push(compileFilter(doc, opts));
+        else if (typeof doc.action === "string") throw new UnsupportedRule(`legacy rule collection action '${doc.action}'`);
+        else rules.push(compileRule(doc, id, source.path, opts));
+      } catch (err) {
+        if (!(err instanceof UnsupportedRule)) throw err;
+        unsupported.push({ id, ...(title ? { title } : {}), file: source.path, reason: err.reason });
+      }
+    });
+  }
+  applyFilters(rules, filters);
+  resolveCorrelations(rules, unsupported);
+  return { rules, unsupported };
+}
+
+/**
+ * YAML 1.2 reads `0x1010` as the number 4112 and `010` as 10; Sigma means the text written (event logs hold
+ * `GrantedAccess: 0x1010`), so numbers that do not print back as written are kept as their source text.
+ */
+function readYaml(text: string): Obj[] {
+  const docs = parseAllDocuments(text, { keepSourceTokens: true });
+  if (!Array.isArray(docs)) throw new Error("no YAML documents");
+  const out: Obj[] = [];
+  for (const doc of docs as Document[]) {
+    if (doc.errors.length > 0) throw doc.errors[0]!;
+    visit(doc, {
+      Scalar(_key, node) {
+        const source = (node.srcToken as { source?: string } | undefined)?.source;
+        if (typeof node.value === "number" && source !== undefined && String(node.value) !== source.trim()) node.value = source.trim();
+      },
+    });
+    const js: unknown = doc.toJS();
+    if (js === null || js === undefined) continue;
+    if (!isObj(js)) throw new Error("a document is not a map");
+    out.push(js);
+  }
+  return out;
+}
+
+function info(doc: Obj, id: string, file: string): RuleInfo {
+  const str = (v: unknown, dflt: string): string => (typeof v === "string" ? v : dflt);
+  const ls = isObj(doc.logsource) ? doc.logsource : {};
+  const logsource: RuleLogsource = {};
+  for (const k of ["product", "category", "service"] as const) if (typeof ls[k] === "string") logsource[k] = ls[k];
+  return {
+    id,
+    title: str(doc.title, id),
+    level: str(doc.level, "medium"),
+    status: str(doc.status, "unknown"),
+    tags: Array.isArray(doc.tags) ? doc.tags.map(String) : [],
+    ...(typeof doc.name === "string" ? { name: doc.name } : {}),
+    logsource,
+    file,
+  };
+}
+
+function compileRule(doc: Obj, id: string, file: string, opts: CompileOptions): DetectionRule {
+  if (!isObj(doc.logsource)) throw new UnsupportedRule("'logsource' is missing");
+  if (doc.detection === undefined) throw new UnsupportedRule("'detection' is missing");
+  return { kind: "detection", info: info(doc, id, file), detection: compileDetection(doc.detection, opts), emit: true };
+}
+
+function compileFilter(doc: Obj, opts: CompileOptions): MetaFilter {
+  const f = doc.filter as Obj;
+  const targets = Array.isArray(f.rules) ? f.rules.map(String) : typeof f.rules === "string" ? [f.rules] : [];
+  if (targets.length === 0) throw new UnsupportedRule("meta filter names no rules");
+  const { rules: _rules, ...detection } = f;
+  const ls = isObj(doc.logsource) ? doc.logsource : {};
+  const logsource: RuleLogsource = {};
+  for (const k of ["product", "category", "service"] as const) if (typeof ls[k] === "string") logsource[k] = ls[k];
+  return { targets, logsource, detection: compileDetection(detection, opts) };
+}
+
+/** A meta filter removes from its target rules the events its condition matches (rule and not filter). */
+function applyFilters(rules: Rule[], filters: readonly MetaFilter[]): void {
+  for (const f of filters) {
+    for (const r of rules) {
+      if (r.kind !== "detection" || !(f.targets.includes(r.info.id) || (r.info.name !== undefined && f.targets.includes(r.info.name)))) continue;
+      const base = r.detection;
+      r.detection = { test: (ev) => base.test(ev) && !f.detection.test(ev), matched: base.matched, needles: base.needles };
+    }
+  }
+}
+
+const TIMESPAN = /^(\d+)([smhdwMy])$/;
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, M: 2592e6, y: 31536e6 };
+
+export function parseTimespan(text: unknown): number {
+  const m = typeof text === "string" ? TIMESPAN.exec(text.trim()) : null;
+  if (!m) throw new UnsupportedRule(`timespan '${String(text)}' is not a number and a unit (s, m, h, d)`);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "temporal", "temporal_ordered"];
+
+function compileCorrelation(doc: Obj, id: string, file: string): CorrelationRule {
+  const c = doc.correlation as Obj;
+  const type = c.type as CorrelationType;
+  if (!TYPES.includes(type)) throw new UnsupportedRule(`correlation type '${String(c.type)}' is not supported`);
+  const rules = Array.isArray(c.rules) ? c.rules.map(String) : typeof c.rules === "string" ? [c.rules] : [];
+  if (rules.length === 0) throw new UnsupportedRule("correlation names no rules");
+  const groupBy = c["group-by"] === undefined ? [] : Array.isArray(c["group-by"]) ? c["group-by"].map(String) : [String(c["group-by"])];
+  const condition: CountCondition = {};
+  let field: string | undefined;
+  if (isObj(c.condition)) {
+    for (const [k, v] of Object.entries(c.condition)) {
+      if (k === "field") { field = String(v); continue; }
+      if (!["gt", "gte", "lt", "lte", "eq"].includes(k) || typeof v !== "number") throw new UnsupportedRule(`correlation condition '${k}' is not supported`);
+      condition[k as keyof CountCondition] = v;
+    }
+  } else if (c.condition !== undefined) {
+    throw new UnsupportedRule("correlation condition is not a map");
+  }
+  if ((type === "event_count" || type === "value_count") && Object.keys(condition).length === 0) throw new UnsupportedRule(`${type} needs a condition`);
+  if (type === "value_count" && field === undefined) throw new UnsupportedRule("value_count needs condition.field");
+  const aliases: Record<string, Record<string, string>> = {};
+  if (isObj(c.aliases)) {
+    for (const [alias, map] of Object.entries(c.aliases)) {
+      if (!isObj(map)) throw new UnsupportedRule(`alias '${alias}' is not a map`);
+      aliases[alias] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)]));
+    }
+  }
+  return {
+    kind: "correlation",
+    info: info(doc, id, file),
+    type,
+    rules,
+    groupBy,
+    timespanMs: parseTimespan(c.timespan ?? c.timeframe),
+    condition,
+    ...(field !== undefined ? { field } : {}),
+    aliases,
+    generate: c.generate === true || doc.generate === true,
+    emit: true,
+  };
+}
+
+/**
+ * Checks every correlation's references, and silences the rules it uses unless it asks to `generate` them: per
+ * the correlation spec, only the correlation's own result is the detection by default.
+ */
+function resolveCorrelations(rules: Rule[], unsupported: UnsupportedEntry[]): void {
+  const byRef = new Map<string, Rule>();
+  for (const r of rules) {
+    byRef.set(r.info.id, r);
+    if (r.info.name !== undefined) byRef.set(r.info.name, r);
+  }
+  const bad = new Set<Rule>();
+  for (const r of rules) {
+    if (r.kind !== "correlation") continue;
+    const missing = r.rules.filter((ref) => !byRef.has(ref));
+    if (missing.length > 0) {
+      unsupported.push({ id: r.info.id, title: r.info.title, ...(r.info.file ? { file: r.info.file } : {}), reason: `correlation refers to unknown or unsupported rules: ${missing.join(", ")}` });
+      bad.add(r);
+      continue;
+    }
+    if (!r.generate) for (const ref of r.rules) byRef.get(ref)!.emit = false;
+  }
+  for (let i = rules.length - 1; i >= 0; i--) if (bad.has(rules[i]!)) rules.splice(i, 1);
+}
