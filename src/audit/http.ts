@@ -96,3 +96,13 @@ export function witnessCosign(body: unknown, keys: { logKey: NoteVerifier; witne
   const proof = parsed.data.proof.map((h) => Buffer.from(h, "base64"));
   return { checkpoint: cosignCheckpoint({ oldCheckpoint: parsed.data.old, newCheckpoint: parsed.data.new, proof, logKey: keys.logKey, witness: keys.witness }) };
 }
+
+/**
+ * POST /admin/audit/checkpoint/cosignature with `{"checkpoint":"<note>"}`: stores the co-signatures of trusted
+ * witnesses (`witnessKeys`, from configuration) on the checkpoint they signed; answers `{"checkpoint":"<merged note>"}`.
+ */
+export async function postCosignature(log: AuditLog, body: unknown, witnessKeys: readonly string[]): Promise<{ checkpoint: string }> {
+  const parsed = z.object({ checkpoint: z.string().min(1) }).strict().safeParse(body);
+  if (!parsed.success) throw new InvalidRequest('body must be {"checkpoint":"<signed note>"}');
+  return { checkpoint: await log.addCosignatures(parsed.data.checkpoint, witnessKeys) };
+}

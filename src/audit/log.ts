@@ -3,13 +3,13 @@
  * has committed (group commit: every append that arrives while a commit is on disk joins the next one).
  * Proofs come from the store's leaf and bucket hashes plus an in-memory cache of the perfect subtrees above them.
  */
-import { AuditUnavailable, InvalidRequest } from "../errors/index.ts";
+import { AuditUnavailable, InvalidRequest, NotFound } from "../errors/index.ts";
 import { parseStoreUrl } from "../store/index.ts";
 import { openCheckpoint, signCheckpoint, type SignedCheckpoint } from "./checkpoint.ts";
 import { decodeEntry, encodeEntry, type AuditEntry } from "./entry.ts";
 import { loadOrCreateLogKey } from "./keys.ts";
 import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, type SubtreeHasher } from "./merkle.ts";
-import { parseVerifierKey, type NoteSigner, type NoteVerifier } from "./note.ts";
+import { addSignatureLine, parseNote, parseVerifierKey, type NoteSigner, type NoteVerifier } from "./note.ts";
 import { openPostgresLogStore } from "./store/postgres.ts";
 import { openSqliteLogStore } from "./store/sqlite.ts";
 import { TABLE_PREFIX, type LogStore } from "./store/types.ts";
@@ -183,6 +183,32 @@ export class AuditLog {
       }
     })();
     return this.checkpointing;
+  }
+
+  /**
+   * Adds witnesses' co-signatures to the stored checkpoint they signed. Only signature lines that verify under one of
+   * `witnessKeys` (verifier key strings the operator trusts) are kept; the note must carry the log's own signature
+   * and the same text as the stored checkpoint. Returns the stored note with every signature so far.
+   */
+  async addCosignatures(note: string, witnessKeys: readonly string[]): Promise<string> {
+    const cp = openCheckpoint(note, this.verifier, this.origin);
+    const stored = await this.store.checkpointAt(cp.size);
+    if (stored === null) throw new NotFound(`no checkpoint of size ${cp.size} is stored; witnesses sign checkpoints the log published`);
+    const { text, signatures } = parseNote(note);
+    if (parseNote(stored).text !== text) throw new InvalidRequest(`the co-signed note does not match the stored checkpoint of size ${cp.size}`);
+    const message = Buffer.from(text, "utf8");
+    let merged = stored;
+    let accepted = 0;
+    for (const key of witnessKeys.map(parseVerifierKey)) {
+      const sig = signatures.find((s) => s.name === key.name && s.keyId.equals(key.keyId));
+      if (!sig || !key.verify(message, sig.signature)) continue;
+      accepted += 1;
+      merged = addSignatureLine(merged, sig);
+    }
+    if (accepted === 0) throw new InvalidRequest("the note carries no valid signature by a trusted witness");
+    if (merged !== stored) await this.store.updateCheckpoint(cp.size, merged);
+    if (this.lastNote?.size === cp.size) this.lastNote = { size: cp.size, note: merged };
+    return merged;
   }
 
   /** The latest stored checkpoint, or null before the first. */

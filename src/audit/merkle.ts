@@ -10,13 +10,15 @@ export const HASH_SIZE = 32;
 export const EMPTY_ROOT: Buffer = hash("sha256", Buffer.alloc(0), "buffer");
 
 const scratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+let leafScratch = Buffer.alloc(4096);
 
 /** SHA-256(0x00 || entry). */
 export function leafHash(entry: Uint8Array): Buffer {
-  const buf = Buffer.allocUnsafe(1 + entry.length);
-  buf[0] = 0x00;
-  buf.set(entry, 1);
-  return hash("sha256", buf, "buffer");
+  // One reused buffer: hashing millions of entries in `verify` should not allocate one per entry.
+  if (leafScratch.length < entry.length + 1) leafScratch = Buffer.alloc(2 * (entry.length + 1));
+  leafScratch[0] = 0x00;
+  leafScratch.set(entry, 1);
+  return hash("sha256", leafScratch.subarray(0, entry.length + 1), "buffer");
 }
 
 /** SHA-256(0x01 || left || right). */
@@ -43,26 +45,36 @@ export interface SubtreeHasher {
   subtree(start: number, end: number): Buffer;
 }
 
-/** Builds roots incrementally, one leaf hash at a time, holding one hash per set bit of the count. */
+/**
+ * Builds roots incrementally (a compact range from index 0): one hash per set bit of the count. Leaves or whole
+ * aligned perfect subtrees can be pushed, so a verifier can add a bucket's hash instead of re-hashing its insides.
+ */
 export class RootAccumulator {
-  private readonly stack: Buffer[] = [];
+  private readonly stack: { hash: Buffer; size: number }[] = [];
   count = 0;
 
   push(leaf: Buffer): void {
-    this.stack.push(leaf);
-    this.count += 1;
-    for (let c = this.count; c % 2 === 0; c /= 2) {
-      const right = this.stack.pop() as Buffer;
-      const left = this.stack.pop() as Buffer;
-      this.stack.push(nodeHash(left, right));
-    }
+    this.pushSubtree(leaf, 1);
   }
 
-  /** MTH of the leaves pushed so far. */
-  root(): Buffer {
-    if (this.stack.length === 0) return EMPTY_ROOT;
-    let r = this.stack[this.stack.length - 1] as Buffer;
-    for (let i = this.stack.length - 2; i >= 0; i--) r = nodeHash(this.stack[i] as Buffer, r);
+  /** Appends a perfect subtree of `size` leaves (a power of two); the count so far must be a multiple of it. */
+  pushSubtree(hash: Buffer, size: number): void {
+    if (this.count % size !== 0) throw new RangeError(`a subtree of ${size} leaves cannot follow ${this.count} leaves`);
+    let node = { hash, size };
+    for (let top = this.stack[this.stack.length - 1]; top && top.size === node.size; top = this.stack[this.stack.length - 1]) {
+      this.stack.pop();
+      node = { hash: nodeHash(top.hash, node.hash), size: top.size * 2 };
+    }
+    this.stack.push(node);
+    this.count += size;
+  }
+
+  /** MTH of everything pushed so far; `tail` adds leaves after it without changing the accumulator. */
+  root(tail: RootAccumulator | null = null): Buffer {
+    const all = tail ? [...this.stack, ...tail.stack] : this.stack;
+    if (all.length === 0) return EMPTY_ROOT;
+    let r = (all[all.length - 1] as { hash: Buffer }).hash;
+    for (let i = all.length - 2; i >= 0; i--) r = nodeHash((all[i] as { hash: Buffer }).hash, r);
     return r;
   }
 }

@@ -179,3 +179,11 @@ export function addSignature(note: string, signer: NoteSigner): string {
   if (signatures.length >= MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
   return `${note}${signatureLine(signer, text)}`;
 }
+
+/** Appends an existing signature (verified elsewhere) to a note, unless that key already signed it. */
+export function addSignatureLine(note: string, sig: NoteSignature): string {
+  const { signatures } = parseNote(note);
+  if (signatures.some((s) => s.name === sig.name && s.keyId.equals(sig.keyId))) return note;
+  if (signatures.length >= MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
+  return `${note}${SIG_PREFIX}${sig.name} ${Buffer.concat([sig.keyId, sig.signature]).toString("base64")}\n`;
+}

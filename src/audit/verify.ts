@@ -2,7 +2,7 @@
  * Recomputes a whole stored log: every leaf hash from its entry bytes, every row's chain hash, every stored bucket
  * hash, and the root at each signed checkpoint. Reports the first index at which the evidence breaks.
  */
-import { leafHash, RootAccumulator, rootOf } from "./merkle.ts";
+import { EMPTY_ROOT, leafHash, RootAccumulator } from "./merkle.ts";
 import { openCheckpoint } from "./checkpoint.ts";
 import type { NoteVerifier } from "./note.ts";
 import type { LogStore } from "./store/types.ts";
@@ -43,8 +43,9 @@ export async function verifyLogStore(
     trusted = cp.size;
   }
 
+  // Leaves go into `bucket` (16 at most); each full bucket's hash goes into `all` as one subtree.
   const all = new RootAccumulator();
-  let bucket: Buffer[] = [];
+  let bucket = new RootAccumulator();
   let bucketHashes: Buffer[] = [];
   let chain: Buffer = GENESIS_CHAIN;
   let expected = 0;
@@ -52,7 +53,7 @@ export async function verifyLogStore(
   let lastGood = 0;
   // An empty tree's checkpoint (size 0) is checked first, since no entry reaches it.
   while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === 0) {
-    if (!all.root().equals((checkpoints[nextCp] as { root: Buffer }).root)) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
+    if (!EMPTY_ROOT.equals((checkpoints[nextCp] as { root: Buffer }).root)) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
     nextCp += 1;
   }
   for (;;) {
@@ -67,20 +68,21 @@ export async function verifyLogStore(
       if (!leaf.equals(row.leaf)) return { ok: false, index: i, reason: `entry ${i} does not match its stored leaf hash (its content was changed)` };
       chain = chainHash(chain, leaf);
       if (!chain.equals(row.chain)) return { ok: false, index: i, reason: `entry ${i} is out of place (its chain hash does not follow entry ${i - 1})` };
-      all.push(leaf);
       bucket.push(leaf);
       expected += 1;
-      if (bucket.length === BUCKET_SIZE) {
+      if (bucket.count === BUCKET_SIZE) {
         const k = expected / BUCKET_SIZE - 1;
         const want = bucketHashes[k - firstBucket];
-        if (!want || !rootOf(bucket).equals(want)) {
+        const got = bucket.root();
+        if (!want || !got.equals(want)) {
           return { ok: false, index: k * BUCKET_SIZE, reason: `entries ${k * BUCKET_SIZE}..${expected - 1} do not match their stored subtree hash` };
         }
-        bucket = [];
+        all.pushSubtree(got, BUCKET_SIZE);
+        bucket = new RootAccumulator();
       }
       while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === expected) {
         const cp = checkpoints[nextCp] as { size: number; root: Buffer };
-        if (!all.root().equals(cp.root)) {
+        if (!all.root(bucket).equals(cp.root)) {
           return { ok: false, index: lastGood, checkpoint: cp.size, reason: `entries ${lastGood}..${cp.size - 1} do not match the signed checkpoint at size ${cp.size}` };
         }
         lastGood = cp.size;
@@ -97,5 +99,5 @@ export async function verifyLogStore(
   if (extraBuckets.length > 0) {
     return { ok: false, index: expected, reason: `entries from ${expected} are missing: subtree hashes exist beyond the last entry` };
   }
-  return { ok: true, size: expected, checkpoints: checkpoints.length, rootHash: all.root().toString("base64") };
+  return { ok: true, size: expected, checkpoints: checkpoints.length, rootHash: all.root(bucket).toString("base64") };
 }

@@ -96,3 +96,25 @@ test("an invalid entry is refused as invalid_request; a store that cannot commit
   await assert.rejects(log.append(sampleEntry(2)), (err: unknown) => err instanceof AuditUnavailable && err.code === "audit_unavailable");
   await log.close().catch(() => {});
 });
+
+test("a trusted witness's co-signature is verified and kept on the stored checkpoint; others are refused", async () => {
+  const { cosignCheckpoint, generateNoteKey, parseSignerKey, openNote } = await import("../../src/audit/index.ts");
+  const dir = tempDir("witness");
+  const log = await openLog(dir);
+  for (let i = 0; i < 10; i++) await log.append(sampleEntry(i));
+  const old = await log.checkpoint();
+  for (let i = 10; i < 25; i++) await log.append(sampleEntry(i));
+  const next = await log.checkpoint();
+  const proof = (await log.consistencyProof(old.size, next.size)).hashes.map(b);
+  const witness = generateNoteKey("witness.deu.example");
+  const stranger = generateNoteKey("stranger.example");
+  const logKey = parseVerifierKey(log.publicKey());
+  const cosigned = cosignCheckpoint({ oldCheckpoint: old.note, newCheckpoint: next.note, proof, logKey, witness: parseSignerKey(witness.signerKey) });
+  const stored = await log.addCosignatures(cosigned, [witness.verifierKey]);
+  assert.deepEqual(openNote(stored, [parseVerifierKey(witness.verifierKey), logKey]).verifiedBy, [log.publicKey(), witness.verifierKey]);
+  assert.equal((await log.latestCheckpoint())?.note, stored);
+  const byStranger = cosignCheckpoint({ oldCheckpoint: null, newCheckpoint: next.note, proof: [], logKey, witness: parseSignerKey(stranger.signerKey) });
+  await assert.rejects(log.addCosignatures(byStranger, [witness.verifierKey]), /no valid signature by a trusted witness/);
+  assert.ok((await log.verify()).ok, "co-signed checkpoints still verify");
+  await log.close();
+});

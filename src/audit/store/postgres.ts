@@ -57,6 +57,9 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
     putCheckpoint: async (size, note) => {
       await sql`INSERT INTO ${sql(t.checkpoints)} (size, note) VALUES (${size}, ${note}) ON CONFLICT (size) DO NOTHING`;
     },
+    updateCheckpoint: async (size, note) => {
+      await sql`UPDATE ${sql(t.checkpoints)} SET note = ${note} WHERE size = ${size}`;
+    },
     checkpointAt: async (size) => {
       const [r] = await sql`SELECT note FROM ${sql(t.checkpoints)} WHERE size = ${size}`;
       return r ? (r.note as string) : null;

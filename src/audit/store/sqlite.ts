@@ -24,6 +24,7 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
     rows: db.prepare(`SELECT idx, entry, leaf_hash, chain FROM ${t.entries} WHERE idx >= ? ORDER BY idx LIMIT ?`).raw(),
     nationRows: db.prepare(`SELECT idx, entry, leaf_hash, chain FROM ${t.entries} WHERE nation = ? AND idx >= ? ORDER BY idx LIMIT ?`).raw(),
     putCp: db.prepare(`INSERT INTO ${t.checkpoints} (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
+    updCp: db.prepare(`UPDATE ${t.checkpoints} SET note = ? WHERE size = ?`),
     cpAt: db.prepare(`SELECT note FROM ${t.checkpoints} WHERE size = ?`).pluck(),
     cps: db.prepare(`SELECT size, note FROM ${t.checkpoints} ORDER BY size`),
     latestCp: db.prepare(`SELECT size, note FROM ${t.checkpoints} ORDER BY size DESC LIMIT 1`),
@@ -51,6 +52,7 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
     rows: async (from, limit, nation) =>
       ((nation === undefined ? q.rows.all(from, limit) : q.nationRows.all(nation, from, limit)) as unknown[][]).map(toRow),
     putCheckpoint: async (s, note) => void q.putCp.run(s, note, new Date().toISOString()),
+    updateCheckpoint: async (s, note) => void q.updCp.run(note, s),
     checkpointAt: async (s) => (q.cpAt.get(s) as string | undefined) ?? null,
     checkpoints: async () => q.cps.all() as StoredCheckpoint[],
     latestCheckpoint: async () => (q.latestCp.get() as StoredCheckpoint | undefined) ?? null,

@@ -27,6 +27,8 @@ export interface LogStore {
   /** Keeps the first note stored for a size. */
   putCheckpoint(size: number, note: string): Promise<void>;
   checkpointAt(size: number): Promise<string | null>;
+  /** Replaces the note stored for a size (to add witness co-signatures to it). */
+  updateCheckpoint(size: number, note: string): Promise<void>;
   checkpoints(): Promise<StoredCheckpoint[]>;
   latestCheckpoint(): Promise<StoredCheckpoint | null>;
   close(): Promise<void>;
