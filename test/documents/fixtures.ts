@@ -99,7 +99,7 @@ export function buildZip(files: Record<string, string>): Buffer {
 export interface DocxParagraph { text: string; style?: "Title" | "Heading1" | "Heading2" }
 
 /** A DOCX with the given paragraphs; headings use Word's built-in style ids, which readers map to h1/h2. */
-export function buildDocx(paragraphs: DocxParagraph[]): Buffer {
+export function buildDocx(paragraphs: DocxParagraph[], opts: { header?: string } = {}): Buffer {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const body = paragraphs
     .map((p) => `<w:p>${p.style ? `<w:pPr><w:pStyle w:val="${p.style}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${esc(p.text)}</w:t></w:r></w:p>`)
@@ -114,5 +114,6 @@ export function buildDocx(paragraphs: DocxParagraph[]): Buffer {
     "word/_rels/document.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
     "word/styles.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles ${W}>${styles}</w:styles>`,
     "word/document.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${W}><w:body>${body}</w:body></w:document>`,
+    ...(opts.header === undefined ? {} : { "word/header1.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr ${W}><w:p><w:r><w:t>${esc(opts.header)}</w:t></w:r></w:p></w:hdr>` }),
   });
 }

@@ -97,6 +97,18 @@ for (const factory of [sqliteFactory, postgresFactory] satisfies StoreFactory[])
     assert.equal((await searchDocuments(store, { q: "zorblaxian", nation: "DEU" })).total, 0);
   });
 
+  await it("markings outside the body (DOCX page header, HTML meta tag, Markdown front matter) reach the guard", async (store) => {
+    const body = [{ text: "Report", style: "Heading1" as const }, { text: "An ordinary paragraph about the quintarrow depot and its stocks." }];
+    await assert.rejects(ingestDocument(store, { filename: "h.docx", bytes: buildDocx(body, { header: "NATO SECRET" }), nation: "DEU" }, { guard: testGuard }), ClassificationExceeded);
+    const html = `<html><head><meta name="classification" content="SECRET"><title>Report</title></head><body><p>The quintarrow depot holds stocks.</p></body></html>`;
+    await assert.rejects(ingestDocument(store, { filename: "h.html", bytes: Buffer.from(html), nation: "DEU" }, { guard: testGuard }), ClassificationExceeded);
+    await assert.rejects(ingestDocument(store, { filename: "h.md", bytes: Buffer.from("---\ntitle: Report\nclassification:\nNATO SECRET\n---\nThe quintarrow depot holds stocks.\n"), nation: "DEU" }, { guard: testGuard }), ClassificationExceeded);
+    assert.equal((await searchDocuments(store, { q: "quintarrow", nation: "DEU" })).total, 0);
+    // The same DOCX without the banner is accepted: the refusal came from the header.
+    const ok = await ingestDocument(store, { filename: "ok.docx", bytes: buildDocx(body, { header: "NATO UNCLASSIFIED" }), nation: "DEU" }, { guard: testGuard });
+    assert.equal(ok.duplicate, false);
+  });
+
   await it("corrupt, encrypted, binary, unsupported and oversized files get clear errors", async (store) => {
     const up = (filename: string, bytes: Uint8Array, limits?: { maxBytes: number; maxPages: number }) =>
       ingestDocument(store, { filename, bytes, nation: "DEU" }, { guard: testGuard, ...(limits ? { limits } : {}) });

@@ -110,7 +110,7 @@ function result(d: { document_id: string; title: string; language: string; forma
 
 /** Everything a reader of the document would see, one block per line, for the guard to scan. */
 export function fullText(doc: ExtractedDocument): string {
-  return [doc.title ?? "", ...doc.blocks.map((b) => b.text)].join("\n");
+  return [doc.title ?? "", ...(doc.margins ?? []), ...doc.blocks.map((b) => b.text)].join("\n");
 }
 
 function releasabilityOf(r: "all" | string[], owner: string, members?: readonly string[]): Releasability {

@@ -24,6 +24,11 @@ export interface ExtractedDocument {
   readonly blocks: readonly Block[];
   /** Number of pages, or null for formats without pages. */
   readonly pages: number | null;
+  /**
+   * Text a reader sees outside the body and that is not indexed: page headers and footers, document properties,
+   * HTML meta tags. Classification banners often live there, so the guard reads it.
+   */
+  readonly margins?: readonly string[];
 }
 
 /** Where a sentence or passage comes from: enough for a reader to find it in the original. */

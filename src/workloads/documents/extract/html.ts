@@ -15,13 +15,14 @@ const SKIP = new Set(["script", "style", "noscript", "template", "svg", "math", 
  * Headings and paragraphs of an HTML document (also the output of mammoth and marked), with its <title>.
  * Streaming, so nesting depth and malformed markup cost nothing.
  */
-export function htmlBlocks(html: string): { title: string | null; blocks: Block[] } {
+export function htmlBlocks(html: string): { title: string | null; blocks: Block[]; margins: string[] } {
   const blocks: Block[] = [];
   let title: string | null = null;
   let text = "";
   let heading: number | null = null;
   let skip = 0;
   let inTitle = false;
+  const margins: string[] = [];
 
   const flush = () => {
     const t = text.replace(/\s+/g, " ").trim();
@@ -32,8 +33,10 @@ export function htmlBlocks(html: string): { title: string | null; blocks: Block[
 
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(name, attrs) {
         if (name === "title") { inTitle = true; return; }
+        // <meta name="classification" content="..."> and the like are seen by the guard, not indexed.
+        if (name === "meta" && attrs.content) { margins.push(attrs.content); return; }
         if (SKIP.has(name)) { skip++; return; }
         if (skip > 0) return;
         if (BLOCK.has(name)) flush();
@@ -58,5 +61,5 @@ export function htmlBlocks(html: string): { title: string | null; blocks: Block[
   parser.end();
   flush();
   const cleanTitle = (title as string | null)?.replace(/\s+/g, " ").trim() || null;
-  return { title: cleanTitle, blocks };
+  return { title: cleanTitle, blocks, margins };
 }

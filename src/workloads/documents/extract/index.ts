@@ -66,8 +66,8 @@ async function byFormat(format: Format, bytes: Uint8Array, limits: ExtractLimits
     case "pdf": return extractPdf(bytes, limits);
     case "docx": return extractDocx(bytes);
     case "html": {
-      const { title, blocks } = htmlBlocks(decodeText(bytes));
-      return { format, title, blocks, pages: null };
+      const { title, blocks, margins } = htmlBlocks(decodeText(bytes));
+      return { format, title, blocks, pages: null, margins };
     }
     case "markdown": return extractMarkdown(decodeText(bytes));
     case "text": return extractText(decodeText(bytes));

@@ -10,5 +10,7 @@ export function extractMarkdown(text: string): ExtractedDocument {
   const fmTitle = front ? /^title:\s*["']?(.+?)["']?\s*$/m.exec(front[1] ?? "")?.[1] ?? null : null;
   const html = marked.parse(body, { async: false, gfm: true });
   const { blocks } = htmlBlocks(html);
-  return { format: "markdown", title: fmTitle, blocks, pages: null };
+  // Front matter is not prose, but a `classification:` key there is still a marking the guard must see.
+  const margins = front ? (front[1] ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
+  return { format: "markdown", title: fmTitle, blocks, pages: null, margins };
 }

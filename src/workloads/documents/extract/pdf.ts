@@ -26,7 +26,7 @@ export async function extractPdf(bytes: Uint8Array, limits: { maxPages: number }
       throw new PayloadTooLarge(`the PDF has ${doc.numPages} pages; at most ${limits.maxPages} are accepted`);
     }
     const meta = await doc.getMetadata().catch(() => null);
-    const info = meta?.info as { Title?: unknown } | undefined;
+    const info = meta?.info as Record<string, unknown> | undefined;
     const title = typeof info?.Title === "string" && info.Title.trim() !== "" ? info.Title.trim() : null;
     const lines: Line[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
@@ -35,7 +35,8 @@ export async function extractPdf(bytes: Uint8Array, limits: { maxPages: number }
       lines.push(...toLines(content.items.filter((i): i is TextItem => "str" in i), n));
       page.cleanup();
     }
-    return { format: "pdf", title, blocks: toBlocks(lines), pages: doc.numPages };
+    const margins = ["Subject", "Keywords", "Author"].map((k) => info?.[k]).filter((v): v is string => typeof v === "string" && v.trim() !== "");
+    return { format: "pdf", title, blocks: toBlocks(lines), pages: doc.numPages, margins };
   } finally {
     await doc.destroy();
   }
