@@ -71,6 +71,8 @@ export function parseKey(key: string | null): ModifierSpec {
       }
     }
   }
+  // A keyword is searched for anywhere in the event's text, as full-text search backends do.
+  if (spec.field === null && spec.match === "eq") spec.match = "contains";
   if (spec.field === null && (spec.kind !== "string" || spec.time !== undefined)) {
     throw new UnsupportedRule(`modifier '${spec.kind}' needs a field`);
   }

@@ -1,0 +1,107 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { compileRules, detectEvents } from "../index.ts";
+
+const BASE = `title: Failed logon
+id: failed-logon
+name: failed_logon
+logsource: { product: test }
+detection:
+    sel: { Outcome: failure }
+    condition: sel
+---
+title: Successful logon
+id: ok-logon
+name: ok_logon
+logsource: { product: test }
+detection:
+    sel: { Outcome: success }
+    condition: sel
+`;
+
+function run(correlation: string, events: Array<Record<string, unknown>>) {
+  const rs = compileRules([{ path: "c.yml", text: `${BASE}---\ntitle: corr\nid: corr\n${correlation}` }]);
+  assert.deepEqual(rs.unsupported, []);
+  return detectEvents(rs, events);
+}
+
+const at = (seconds: number, fields: Record<string, unknown>) => ({ timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString(), ...fields });
+
+test("event_count fires when a group reaches the count within the timespan", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { gte: 3 }\n";
+  const alerts = run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "b" }), at(2, { Outcome: "failure", User: "a" }), at(3, { Outcome: "failure", User: "a" })]);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.rule.id, "corr");
+  assert.deepEqual(alerts[0]!.correlation?.group, { User: "a" });
+  assert.equal(alerts[0]!.correlation?.count, 3);
+  assert.equal(alerts[0]!.source.line, 4);
+});
+
+test("event_count ignores events that fell out of the timespan", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed-logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { gte: 3 }\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(5, { Outcome: "failure", User: "a" }), at(20, { Outcome: "failure", User: "a" })]).length, 0);
+});
+
+test("the rules a correlation uses raise no alerts of their own unless it says generate", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { gte: 5 }\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" })]).length, 0);
+  const gen = `${corr}  generate: true\n`;
+  assert.equal(run(gen, [at(0, { Outcome: "failure", User: "a" })]).length, 1);
+});
+
+test("event_count with an upper bound is judged when the window closes", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { lt: 2 }\n";
+  const alerts = run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "b" }), at(2, { Outcome: "failure", User: "b" })]);
+  assert.deepEqual(alerts.map((a) => a.correlation?.group), [{ User: "a" }]);
+});
+
+test("value_count counts distinct values of the field per group", () => {
+  const corr = "correlation:\n  type: value_count\n  rules: [failed_logon]\n  group-by: [Source]\n  timespan: 1m\n  condition: { field: User, gte: 3 }\n";
+  const same = [0, 1, 2, 3].map((s) => at(s, { Outcome: "failure", Source: "10.0.0.1", User: "a" }));
+  assert.equal(run(corr, same).length, 0);
+  const spray = ["a", "b", "a", "c"].map((u, s) => at(s, { Outcome: "failure", Source: "10.0.0.1", User: u }));
+  const alerts = run(corr, spray);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.correlation?.count, 3);
+});
+
+test("temporal needs every rule in the group within the timespan, in any order", () => {
+  const corr = "correlation:\n  type: temporal\n  rules: [failed_logon, ok_logon]\n  group-by: [User]\n  timespan: 30s\n";
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a" }), at(5, { Outcome: "failure", User: "a" })]).length, 1);
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a" }), at(5, { Outcome: "failure", User: "b" })]).length, 0);
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a" }), at(50, { Outcome: "failure", User: "a" })]).length, 0);
+});
+
+test("temporal_ordered needs the rules in the order listed", () => {
+  const corr = "correlation:\n  type: temporal_ordered\n  rules: [failed_logon, ok_logon]\n  group-by: [User]\n  timespan: 30s\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(5, { Outcome: "success", User: "a" })]).length, 1);
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a" }), at(5, { Outcome: "failure", User: "a" })]).length, 0);
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(40, { Outcome: "success", User: "a" })]).length, 0);
+});
+
+test("aliases group different fields of different rules under one name", () => {
+  const corr = "correlation:\n  type: temporal\n  rules: [failed_logon, ok_logon]\n  group-by: [ip]\n  timespan: 30s\n  aliases:\n    ip:\n      failed_logon: SourceIp\n      ok_logon: DestIp\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure", SourceIp: "1.2.3.4" }), at(1, { Outcome: "success", DestIp: "1.2.3.4" })]).length, 1);
+  assert.equal(run(corr, [at(0, { Outcome: "failure", SourceIp: "1.2.3.4" }), at(1, { Outcome: "success", DestIp: "9.9.9.9" })]).length, 0);
+});
+
+test("correlations can chain on other correlations", () => {
+  const text = `${BASE}---
+title: many failures
+id: many
+name: many_failures
+correlation: { type: event_count, rules: [failed_logon], group-by: [User], timespan: 1m, condition: { gte: 2 } }
+---
+title: failures then success
+id: chain
+correlation: { type: temporal_ordered, rules: [many_failures, ok_logon], group-by: [User], timespan: 1m }
+`;
+  const rs = compileRules([{ path: "c.yml", text }]);
+  const alerts = detectEvents(rs, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "a" }), at(2, { Outcome: "success", User: "a" })]);
+  assert.deepEqual(alerts.map((a) => a.rule.id), ["chain"]);
+});
+
+test("a correlation naming an unknown rule is reported unsupported", () => {
+  const rs = compileRules([{ path: "c.yml", text: "title: c\nid: c\ncorrelation: { type: temporal, rules: [nope], group-by: [x], timespan: 1m }\n" }]);
+  assert.match(rs.unsupported[0]?.reason ?? "", /unknown or unsupported rules: nope/);
+});

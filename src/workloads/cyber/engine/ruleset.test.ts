@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { compileRules } from "./ruleset.ts";
+import { Matcher } from "./ruleset.ts";
+import { SigmaEvent, type EventLogsource } from "../event.ts";
+import { admits } from "../logsource.ts";
+import { Automaton } from "./automaton.ts";
+
+const RULES = `
+title: endswith
+id: r1
+logsource: { product: windows, category: process_creation }
+detection: { sel: { Image|endswith: ['\\\\cmd.exe', '\\\\pwsh.exe'] }, condition: sel }
+---
+title: contains all and not
+id: r2
+logsource: { product: windows, category: process_creation }
+detection: { sel: { CommandLine|contains|all: [' -enc ', 'hidden'] }, filter: { User: admin }, condition: sel and not filter }
+---
+title: only a regex (unindexed)
+id: r3
+logsource: { product: windows }
+detection: { sel: { CommandLine|re: 'a[0-9]+b' }, condition: sel }
+---
+title: one of two selections
+id: r4
+logsource: { product: windows, category: process_creation }
+detection: { sel_a: { ParentImage|contains: 'winword' }, sel_b: { CommandLine|startswith: 'rundll32' }, condition: 1 of sel_* }
+---
+title: linux only
+id: r5
+logsource: { product: linux, category: process_creation }
+detection: { sel: { Image|endswith: '/sh' }, condition: sel }
+---
+title: keyword
+id: r6
+logsource: { product: windows }
+detection: { keywords: ['mimikatz'], condition: keywords }
+`;
+
+const WORDS = ["C:\\Windows\\cmd.exe", "C:\\x\\pwsh.exe", "/bin/sh", "powershell -enc AAA hidden", "a12b", "winword.exe", "rundll32 x.dll", "mimikatz", "admin", "bob", "", "CMD.EXE"];
+const LOGSOURCES: Array<EventLogsource | null> = [
+  { product: "windows", categories: ["process_creation"], services: ["sysmon"] },
+  { product: "windows", categories: [], services: ["security"] },
+  { product: "linux", categories: ["process_creation"], services: [] },
+  null,
+];
+
+test("the index finds exactly the rules a full scan of admitted rules finds", () => {
+  const rs = compileRules([{ path: "r.yml", text: RULES }]);
+  assert.equal(rs.detections.length, 6);
+  const matcher = new Matcher(rs.detections);
+  const field = fc.constantFrom(...WORDS);
+  fc.assert(
+    fc.property(field, field, field, field, fc.constantFrom(...LOGSOURCES.keys()), (image, cmd, parent, user, ls) => {
+      const ev = new SigmaEvent({ Image: image, CommandLine: cmd, ParentImage: parent, User: user }, LOGSOURCES[ls]!, undefined, { file: "f", line: 1 });
+      const expected = rs.detections.flatMap((r, i) => (admits(r.info.logsource, ev.logsource) && r.detection.test(ev) ? [i] : []));
+      assert.deepEqual(matcher.match(ev), expected);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test("a rule set is tried only on events whose log source it admits", () => {
+  const rs = compileRules([{ path: "r.yml", text: RULES }]);
+  const matcher = new Matcher(rs.detections);
+  const ev = (ls: EventLogsource | null) => new SigmaEvent({ Image: "/bin/sh" }, ls, undefined, { file: "f", line: 1 });
+  assert.deepEqual(matcher.match(ev(LOGSOURCES[0]!)), []);
+  assert.deepEqual(matcher.match(ev(LOGSOURCES[2]!)).map((i) => rs.detections[i]!.info.id), ["r5"]);
+  assert.deepEqual(matcher.match(ev(null)).map((i) => rs.detections[i]!.info.id), ["r5"]);
+});
+
+test("the automaton reports every occurrence of every pattern, overlapping ones included", () => {
+  const a = Automaton.build([{ text: "he", value: 1 }, { text: "she", value: 2 }, { text: "his", value: 3 }, { text: "hers", value: 4 }]);
+  const hits: number[] = [];
+  a.scan("ushers", (v) => hits.push(v));
+  assert.deepEqual(hits.sort(), [1, 2, 4]);
+});

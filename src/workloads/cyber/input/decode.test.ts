@@ -1,0 +1,138 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { absorbHeader, decodeRecord, newDecoderState } from "./decode.ts";
+import { readRecords } from "./read.ts";
+
+const decode = (line: string, state = newDecoderState("f")) => decodeRecord(state, line, 1)[0]!;
+
+async function records(text: string | Buffer) {
+  const out = [];
+  for await (const batch of readRecords(Readable.from([Buffer.from(text)]))) out.push(...batch);
+  return out;
+}
+
+test("Windows Event tree: EventData fields, System fields under Sigma names, Sysmon category from the event id", () => {
+  const doc = {
+    Event: {
+      System: {
+        Provider: { "#attributes": { Name: "Microsoft-Windows-Sysmon" } }, EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational",
+        Computer: "ws1", TimeCreated: { "#attributes": { SystemTime: "2026-01-01T00:00:00Z" } }, Security: { "#attributes": { UserID: "S-1-5-18" } },
+      },
+      EventData: { Image: "C:\\x.exe", "Threat Name": "Eicar" },
+    },
+  };
+  const ev = decode(JSON.stringify(doc));
+  assert.equal(ev.get("Image"), "C:\\x.exe");
+  assert.equal(ev.get("EventID"), 1);
+  assert.equal(ev.get("Provider_Name"), "Microsoft-Windows-Sysmon");
+  assert.equal(ev.get("Security_UserID"), "S-1-5-18");
+  assert.equal(ev.get("ThreatName"), "Eicar");
+  assert.deepEqual(ev.logsource, { product: "windows", categories: ["process_creation"], services: ["sysmon"] });
+  assert.equal(ev.time, Date.parse("2026-01-01T00:00:00Z"));
+});
+
+test("Windows: named Data elements, #text values, UserData, and Security 4688 under Sysmon names", () => {
+  const doc = {
+    Event: {
+      System: { EventID: { "#text": 4688, "#attributes": { Qualifiers: 0 } }, Channel: "Security" },
+      EventData: { Data: [{ "#attributes": { Name: "NewProcessName" }, "#text": "C:\\w.exe" }, { "#attributes": { Name: "ParentProcessName" }, "#text": "C:\\p.exe" }] },
+    },
+  };
+  const ev = decode(JSON.stringify(doc));
+  assert.equal(ev.get("Image"), "C:\\w.exe");
+  assert.equal(ev.get("ParentImage"), "C:\\p.exe");
+  assert.deepEqual(ev.logsource?.categories, ["process_creation"]);
+  assert.deepEqual(ev.logsource?.services, ["security"]);
+  const wmi = decode(JSON.stringify({ Event: { System: { EventID: 5858, Channel: "Microsoft-Windows-WMI-Activity/Operational" }, UserData: { Op: { Operation: "x" } } } }));
+  assert.equal(wmi.get("Operation"), "x");
+  assert.deepEqual(wmi.logsource?.services, ["wmi"]);
+});
+
+test("winlogbeat and flat Windows records", () => {
+  const beat = decode(JSON.stringify({ "@timestamp": "2026-01-01T00:00:00Z", winlog: { channel: "Security", event_id: 4624, event_data: { LogonType: "3" } } }));
+  assert.equal(beat.get("LogonType"), "3");
+  assert.equal(beat.get("EventID"), 4624);
+  const flat = decode(JSON.stringify({ EventID: 13, Channel: "Microsoft-Windows-Sysmon/Operational", TargetObject: "HKLM\\x" }));
+  assert.deepEqual(flat.logsource?.categories, ["registry_event", "registry_set"]);
+});
+
+test("syslog RFC 5424 with structured data", () => {
+  const ev = decode('<34>1 2026-10-11T22:14:15.003Z host1 sshd 4242 ID47 [exampleSDID@32473 iut="3" eventSource="App"] Failed password for root');
+  assert.equal(ev.get("host"), "host1");
+  assert.equal(ev.get("program"), "sshd");
+  assert.equal(ev.get("severity"), "critical");
+  assert.equal(ev.get("exampleSDID@32473.iut"), "3");
+  assert.equal(ev.get("message"), "Failed password for root");
+  assert.deepEqual(ev.logsource, { product: "linux", categories: [], services: ["syslog", "sshd", "auth"] });
+  assert.equal(ev.time, Date.parse("2026-10-11T22:14:15.003Z"));
+});
+
+test("syslog RFC 3164, with and without priority", () => {
+  const ev = decode("<13>Oct 11 22:14:15 mymachine sudo[123]: alice : TTY=pts/0 ; COMMAND=/bin/sh");
+  assert.equal(ev.get("program"), "sudo");
+  assert.equal(ev.get("pid"), "123");
+  assert.match(String(ev.get("message")), /COMMAND=\/bin\/sh/);
+  assert.deepEqual(ev.logsource?.services, ["syslog", "sudo", "auth"]);
+  assert.equal(decode("Oct  1 02:03:04 h CRON[9]: (root) CMD (run)").get("program"), "CRON");
+});
+
+test("auditd: key=value pairs, quoted values, hex-encoded arguments, nested msg", () => {
+  const ev = decode('type=EXECVE msg=audit(1700000000.123:42): argc=3 a0="bash" a1="-c" a2=6563686F20686920746865726521');
+  assert.equal(ev.get("type"), "EXECVE");
+  assert.equal(ev.get("a0"), "bash");
+  assert.equal(ev.get("a2"), "echo hi there!");
+  assert.equal(ev.time, 1700000000123);
+  assert.deepEqual(ev.logsource?.services, ["auditd"]);
+  const user = decode("type=USER_LOGIN msg=audit(1700000000.5:7): pid=1 uid=0 msg='op=login acct=\"bob\" exe=\"/usr/sbin/sshd\" res=failed'");
+  assert.equal(user.get("acct"), "bob");
+  assert.equal(user.get("res"), "failed");
+});
+
+test("CEF: header fields, extension pairs with escapes and spaces", () => {
+  const ev = decode("Sep 19 08:26:10 host CEF:0|Security|threatmanager|1.0|100|worm successfully stopped|10|src=10.0.0.1 dst=2.1.2.2 msg=Detected a \\= sign and spaces spt=1232");
+  assert.equal(ev.get("deviceVendor"), "Security");
+  assert.equal(ev.get("name"), "worm successfully stopped");
+  assert.equal(ev.get("severity"), "10");
+  assert.equal(ev.get("src"), "10.0.0.1");
+  assert.equal(ev.get("msg"), "Detected a = sign and spaces");
+  assert.equal(ev.get("spt"), "1232");
+});
+
+test("Zeek TSV: header directives name the fields; unset and empty values; the path is the service", () => {
+  const state = newDecoderState("dns.log");
+  for (const h of ["#separator \\x09", "#set_separator\t,", "#empty_field\t(empty)", "#unset_field\t-", "#path\tdns", "#fields\tts\tuid\tid.orig_h\tquery\tanswers", "#types\ttime\tstring\taddr\tstring\tvector[string]"]) {
+    assert.equal(absorbHeader(state, h), true, h);
+  }
+  const ev = decodeRecord(state, "1700000000.5\tC1\t10.0.0.1\t-\ta.example,b.example", 9)[0]!;
+  assert.equal(ev.get("id.orig_h"), "10.0.0.1");
+  assert.equal(ev.get("query"), undefined);
+  assert.deepEqual(ev.get("answers"), ["a.example", "b.example"]);
+  assert.deepEqual(ev.logsource, { product: "zeek", categories: [], services: ["dns"] });
+  assert.equal(ev.time, 1700000000500);
+});
+
+test("Zeek JSON: the service is _path, or the file name", () => {
+  assert.deepEqual(decode(JSON.stringify({ _path: "http", uri: "/x" })).logsource?.services, ["http"]);
+  const byName = decodeRecord(newDecoderState("/logs/conn.log"), JSON.stringify({ ts: 1, uid: "C1", "id.orig_h": "1.1.1.1" }), 1)[0]!;
+  assert.deepEqual(byName.logsource?.services, ["conn"]);
+});
+
+test("unknown text lines become a message with no known log source", () => {
+  const ev = decode("just some text");
+  assert.equal(ev.get("message"), "just some text");
+  assert.equal(ev.logsource, null);
+});
+
+test("reader: JSON lines, pretty-printed and concatenated documents, line numbers of their first line", async () => {
+  const text = '{"a":1}\n\n{\n  "b": "x}{",\n  "c": [1, 2]\n}\n{\n  "d": 4\n}\n{"e":5}\n';
+  const recs = await records(text);
+  assert.deepEqual(recs.map((r) => r.line), [1, 3, 7, 10]);
+  assert.deepEqual(JSON.parse(recs[1]!.text), { b: "x}{", c: [1, 2] });
+});
+
+test("reader: gzip input is inflated; CRLF endings and a last line without newline", async () => {
+  const recs = await records(gzipSync(Buffer.from("one\r\ntwo\r\nthree")));
+  assert.deepEqual(recs.map((r) => [r.text, r.line]), [["one", 1], ["two", 2], ["three", 3]]);
+});
