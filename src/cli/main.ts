@@ -4,6 +4,7 @@ import { register as registerServe } from "./commands/serve.ts";
 import { register as registerToken } from "./commands/token.ts";
 import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
+import { register as registerPolicy } from "./commands/policy.ts";
 import { register as registerIngest } from "./commands/ingest.ts";
 import { register as registerSearch } from "./commands/search.ts";
 import { register as registerSummarize } from "./commands/summarize.ts";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerKeys(program);
   // Add new register calls below this line.
+  registerPolicy(program);
   registerIngest(program);
   registerSearch(program);
   registerSummarize(program);

@@ -31,3 +31,9 @@ export function createMarkingStream(opts: MarkingOptions = {}): MarkingStream {
 
 export { findPersonalData, redactPersonalData, shouldRedact, type PersonalDataKind, type PersonalDataMatch, type Redaction, type RedactionSetting } from "./personal/detect.ts";
 export { detectProhibitedUse, type ProhibitedReason, type ProhibitedUse } from "./prohibited/detect.ts";
+export {
+  createAuthorizer, type Authorizer, type AuthorizerOptions, type AuthorizationRequest, type AuthorizationDecision,
+  type AuthorizationPrincipal, type AuthorizationResource, type AuthorizationContext,
+} from "./cedar/authorize.ts";
+export { compileBundle, DEFAULT_POLICIES, DEFAULT_SCHEMA, PolicyError, type PolicyBundle } from "./cedar/bundle.ts";
+export { checkPolicyFile, type FileCheck } from "./cedar/check.ts";
