@@ -13,12 +13,18 @@ const FRANC_TO_ISO: Readonly<Record<string, string>> = {
 };
 const ONLY = Object.keys(FRANC_TO_ISO);
 
+/**
+ * Below this, trigram guesses among close languages (da/nb, hr/sr, cs/sk) are often wrong, and a wrong language
+ * means wrong stems; `und` indexes surface forms, which every query also searches.
+ */
+const MIN_CHARS = 60;
+
 /** Enough text to decide; franc's trigram profile stops improving long before a whole report. */
 const SAMPLE_CHARS = 6000;
 
 /** ISO 639-3 code of the text's language among member languages, or `und` when the text is too short to say. */
 export function detectLanguage(text: string): string {
-  const code = franc(text.slice(0, SAMPLE_CHARS), { only: ONLY, minLength: 20 });
+  const code = franc(text.slice(0, SAMPLE_CHARS), { only: ONLY, minLength: MIN_CHARS });
   return FRANC_TO_ISO[code] ?? "und";
 }
 
