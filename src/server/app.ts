@@ -4,6 +4,7 @@ import { asConcordError, InvalidRequest, NotFound, PayloadTooLarge } from "../er
 import { demoIssuer } from "../identity/index.ts";
 import type { Gateway } from "./gateway.ts";
 import { registerModelRoutes } from "./model-routes.ts";
+import { registerOversightRoutes } from "./oversight-routes.ts";
 
 /**
  * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
@@ -64,5 +65,6 @@ export function buildApp(gw: Gateway): FastifyInstance {
   });
 
   registerModelRoutes(app, gw);
+  registerOversightRoutes(app, gw);
   return app;
 }

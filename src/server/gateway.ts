@@ -7,7 +7,7 @@ import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/ind
 import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
 import { AuditLog } from "../audit/index.ts";
 import { Metrics } from "./metrics.ts";
-import { policyVersionOf } from "./policy-version.ts";
+import { createOversight, type Oversight } from "../oversight/index.ts";
 import type { Logger } from "./log.ts";
 
 /** Every long-lived service one gateway process uses, built once from the configuration. */
@@ -22,7 +22,9 @@ export interface Gateway {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly audit: AuditLog;
-  /** SHA-256 of the policy bundle in force, cited by every audit entry. */
+  /** Review queue, consent governance and provenance keys (oversight/). */
+  readonly oversight: Oversight;
+  /** SHA-256 of the policy bundle in force, cited by every audit entry; changes at once when a proposal is adopted. */
   policyVersion(): string;
   /** Concrete jurisdictions each nation allows, expanded once. */
   allowed(nation: string): ReadonlySet<string>;
@@ -65,14 +67,19 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     checkpointEvery: cfg.audit.checkpoint_every,
     checkpointIntervalMs: cfg.audit.checkpoint_interval,
   });
-  const version = policyVersionOf(cfg);
+  const oversight = await createOversight(cfg, {
+    appendAudit: (entry) => audit.append(entry),
+    onError: (err) => log.warn({ event: "oversight_tick_failed", err: (err as Error).message }, "expiring reviews or settling proposals failed; retrying on the next tick"),
+  });
 
   return {
-    cfg, audit, policyVersion: () => version, authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    cfg, audit, oversight, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
     allowed: (nation) => allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));
       await quota.close();
+      // Before the audit log: the oversight timer appends governance entries.
+      await oversight.close();
       await audit.close();
       await apiKeys.close();
     },

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { AuditUnavailable } from "../errors/index.ts";
+import { AuditUnavailable, InvalidRequest } from "../errors/index.ts";
 import { newContext, sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
+import { labelAndHold, streamLabel, type AfterAudit } from "./oversight-routes.ts";
 import { finish, refusal, writeFrame } from "./respond.ts";
 
 /**
@@ -61,8 +62,16 @@ export async function record(ctx: RequestContext, gw: Gateway, decision: "allow"
 export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyReply, capability: string, stages: Stages): Promise<FastifyReply> {
   const ctx = contextOf(req, reply, capability);
   let outcome: Outcome;
+  let afterAudit: AfterAudit | undefined;
   try {
     outcome = await stages(ctx);
+    // Oversight: label model output as AI-generated and hold high-risk results for review (oversight-routes.ts).
+    if (outcome.kind === "json") ({ outcome, after: afterAudit } = await labelAndHold(gw, ctx, outcome));
+    else if (gw.oversight.reviews.mustHold(ctx.capability)) {
+      await outcome.events[Symbol.asyncIterator]().return?.(undefined);
+      outcome.done(true);
+      throw new InvalidRequest(`results of ${ctx.capability} are held for human review and cannot be streamed; send the request without stream: true`, { param: "stream" });
+    }
   } catch (err) {
     const e = refusal(err);
     if (e.code === "internal_error") gw.log.error({ req: ctx.id, route: ctx.route, err: String((err as Error)?.stack ?? err) }, "internal error");
@@ -86,8 +95,10 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
       finish(ctx, gw, e.status, e.code);
       return reply.code(e.status).send(e.toBody());
     }
+    // The provenance signature names the audit index, so it can only be made once the entry is appended.
+    const signed = afterAudit && ctx.auditIndex !== undefined ? await afterAudit(ctx.auditIndex) : {};
     finish(ctx, gw, outcome.status, "ok");
-    return reply.code(outcome.status).headers({ "content-type": "application/json; charset=utf-8", ...outcome.headers }).send(text);
+    return reply.code(outcome.status).headers({ "content-type": "application/json; charset=utf-8", ...outcome.headers, ...signed }).send(text);
   }
 
   // Pull the first event before committing to a 200 stream: a request the backend refuses at once (bad
@@ -114,7 +125,7 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
   }
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no", ...streamLabel(ctx) });
   const hash = createHash("sha256");
   let code = "ok";
   try {
