@@ -163,3 +163,18 @@ test("shortfall is charged by priority: scarce stock goes to the higher-priority
   assert.equal(plan.status, "infeasible");
   assert.deepEqual(plan.deliveries.map((d) => [d.demand, d.delivered, d.shortfall]), [["LOW", 0, 10], ["HIGH", 10, 0]]);
 });
+
+test("the three example scenarios solve: hand-checkable, exercise resupply within every band, infeasible with reasons", async () => {
+  const exercise = await solvePlan(example("exercise-resupply.yaml"));
+  assert.equal(exercise.status, "optimal");
+  assert.equal(exercise.demands_met, true);
+  assert.equal(exercise.solver.model, "MIP");
+  assert.ok(exercise.nations.every((n) => n.within_band !== false));
+  assert.ok(exercise.shipments.every((s) => s.vehicles === null || Number.isInteger(s.vehicles)));
+  // POL may not route through Kaunas: no shipment into or out of Kaunas carries Polish goods.
+  assert.ok(exercise.shipments.filter((s) => s.from === "Kaunas" || s.to === "Kaunas").every((s) => !s.goods_of.includes("POL")));
+  const storm = await solvePlan(example("infeasible-winter-storm.yaml"));
+  assert.equal(storm.status, "infeasible");
+  assert.deepEqual(storm.explanation.shortfalls.map((s) => [s.demand, s.quantity]), [["BG-NORTH", 100], ["OP-ISLAND", 40], ["FIELD-HOSPITAL", 30], ["BG-EAST", 80]]);
+  assert.ok(storm.explanation.shortfalls.every((s) => s.reasons.length > 0));
+});

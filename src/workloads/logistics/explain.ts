@@ -73,7 +73,9 @@ function summary(s: Scenario, r: SolveResult, plan: Plan): string[] {
         `short (see the shortfalls for why). ${fmt(t.delivered)} ${u} are delivered at a transport cost of ${fmt(t.cost)}.`,
     );
   }
-  if (r.status === "optimal" || r.status === "infeasible") lines.push(r.gap !== null && r.gap > 0 ? `Optimal within the requested gap (${pct(r.gap)}).` : "This plan is proven optimal.");
+  const within = r.gap !== null && r.gap > 0 ? ` (within the requested gap, ${pct(r.gap)})` : "";
+  if (plan.status === "infeasible") lines.push(`No plan can do better${within}: the shortfall, weighted by priority, is the least possible.`);
+  else if (r.status === "optimal") lines.push(`This plan is proven optimal${within}.`);
   else if (r.status === "time_limit") lines.push(`Stopped at the time limit: the best plan found${r.gap === null ? "" : ` is within ${pct(r.gap)} of the best possible`}.`);
   else lines.push(`The solver stopped early (${r.solverStatus}); this is the best plan it found.`);
   const outside = plan.nations.filter((n) => n.within_band === false);
@@ -203,26 +205,36 @@ function limitsOnRoutes(s: Scenario, model: LinearModel, r: SolveResult, c: Comm
   }
   const sourceSet = new Set(sources);
   const nations = new Set(sources.map((k) => s.supply[k]!.nation));
-  const found: { value: number; text: string }[] = [];
+  const found = new Map<string, { value: number; text: (periods: string) => string; periods: number[] }>();
+  const note = (key: string, value: number, text: (periods: string) => string, period?: number) => {
+    const f = found.get(key) ?? { value: 0, text, periods: [] };
+    f.value = Math.max(f.value, value);
+    if (period !== undefined) f.periods.push(period);
+    found.set(key, f);
+  };
   model.rows.forEach((row, j) => {
     const dual = Math.abs(y[j]!);
     if (dual <= 1e-9) return;
     const m = row.meaning;
-    let text: string | undefined;
     if ((m.kind === "capacity" || m.kind === "slots") && usable.has(m.arc * P + m.period - 1)) {
       const a = net.arcs[m.arc]!;
-      text = m.kind === "capacity" ? `${cap(a.label)} is full in period ${m.period}.` : `${cap(a.label)} has no vehicle slot left in period ${m.period}.`;
+      const what = m.kind === "capacity" ? "is full" : "has no vehicle slot left";
+      note(`${m.kind}/${m.arc}`, dual, (periods) => `${cap(a.label)} ${what} in ${periods}.`, m.period);
     } else if (m.kind === "stock" && sourceSet.has(m.supply) && m.commodity === c) {
-      text = `Depot ${s.supply[m.supply]!.id} has no ${label(c)} left.`;
+      note(`stock/${m.supply}`, dual, () => `Depot ${s.supply[m.supply]!.id} has no ${label(c)} left.`);
     } else if (m.kind === "cap" && nations.has(m.nation)) {
-      text = `${m.nation} has reached its contribution cap.`;
-    } else if ((m.kind === "band_low" || m.kind === "band_high") && (nations.has(m.nation) || m.kind === "band_low")) {
-      text = m.kind === "band_high" ? `${m.nation} has reached the top of its burden-sharing band.` : `${m.nation}'s burden-sharing floor limits how much others may give.`;
+      note(`cap/${m.nation}`, dual, () => `${m.nation} has reached its contribution cap.`);
+    } else if (m.kind === "band_high" && nations.has(m.nation)) {
+      note(`bhi/${m.nation}`, dual, () => `${m.nation} has reached the top of its burden-sharing band.`);
+    } else if (m.kind === "band_low") {
+      // A floor caps the total: every extra unit delivered obliges that nation to give its share of it too.
+      note(`blo/${m.nation}`, dual, () => `${m.nation}'s burden-sharing floor caps the total: it cannot give its share of any more.`);
     }
-    if (text !== undefined) found.push({ value: dual, text });
   });
-  found.sort((a, b) => b.value - a.value);
-  return [...new Set(found.map((f) => f.text))].slice(0, 4);
+  return [...found.values()]
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 4)
+    .map((f) => f.text(f.periods.length === 1 ? `period ${f.periods[0]}` : `periods ${f.periods.sort((x, y) => x - y).join(", ")}`));
 }
 
 const label = (c: Commodity): string => c.replace("_", " ");

@@ -20,7 +20,7 @@ export interface Shipment {
   arrival_period: number;
   quantity: number;
   commodities: Partial<Record<Commodity, number>>;
-  /** Nations whose goods are aboard (goods of nations without caveats are pooled, so all of those are named). */
+  /** Nations whose goods may be aboard, traced back along the links used (exact for nations with caveats). */
   goods_of: string[];
   vehicles: number | null;
   cost: number;
@@ -110,7 +110,6 @@ export function readPlan(s: Scenario, model: LinearModel, r: SolveResult): Plan 
   const sources = new Map<string, SourceUse>();
   const deliveries = new Map<string, Delivery>();
   const contribution = new Map<string, number>();
-  const layerShips = new Map<number, Set<string>>();
   let cost = 0;
   let lateness = 0;
   let weightedLateness = 0;
@@ -153,8 +152,6 @@ export function readPlan(s: Scenario, model: LinearModel, r: SolveResult): Plan 
         use.quantity = tidy(use.quantity + v);
         sources.set(key, use);
         contribution.set(p.nation, (contribution.get(p.nation) ?? 0) + v);
-        const layer = net.supplyLayer[m.supply]!;
-        layerShips.set(layer, (layerShips.get(layer) ?? new Set()).add(p.nation));
         break;
       }
       case "flow": {
@@ -164,7 +161,6 @@ export function readPlan(s: Scenario, model: LinearModel, r: SolveResult): Plan 
         sh.commodities[m.commodity] = tidy((sh.commodities[m.commodity] ?? 0) + v);
         sh.cost += v * arc.costPerUnit;
         cost += v * arc.costPerUnit;
-        sh.goods_of.push(`layer:${m.layer}`);
         break;
       }
       case "vehicles": {
@@ -198,9 +194,10 @@ export function readPlan(s: Scenario, model: LinearModel, r: SolveResult): Plan 
     }
   });
 
-  const shipmentList = [...shipments.values()]
-    .filter((sh) => sh.quantity > 0)
-    .map((sh) => ({ ...sh, cost: tidy(sh.cost), goods_of: goodsOf(sh.goods_of, net.layers, layerShips) }))
+  const aboard = x === null ? new Map<number, string[]>() : traceOrigins(s, model, x);
+  const shipmentList = [...shipments]
+    .filter(([, sh]) => sh.quantity > 0)
+    .map(([key, sh]) => ({ ...sh, cost: tidy(sh.cost), goods_of: aboard.get(key) ?? [] }))
     .sort((a, b) => a.period - b.period || a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.mode.localeCompare(b.mode));
   const deliveryList = [...deliveries.values()].map((d) => ({ ...d, late: d.late.sort((a, b) => a.period - b.period) }));
   const delivered = sum(deliveryList.map((d) => d.delivered));
@@ -247,13 +244,48 @@ export function readPlan(s: Scenario, model: LinearModel, r: SolveResult): Plan 
   return plan;
 }
 
-function goodsOf(tags: string[], layers: { index: number; nations: string[] }[], shipped: Map<number, Set<string>>): string[] {
-  const nations = new Set<string>();
-  for (const tag of new Set(tags)) {
-    const k = Number(tag.slice("layer:".length));
-    for (const n of layers[k]?.nations ?? []) if (shipped.get(k)?.has(n)) nations.add(n);
+/**
+ * Whose goods may be aboard each (arc, period): a nation is named when its depot shipped something that could
+ * have reached that arc along links actually used by its layer. Caveated nations have their own layer, so for them
+ * this is exact; within the shared pool it is an upper bound (pooled goods are interchangeable).
+ */
+function traceOrigins(s: Scenario, model: LinearModel, x: Float64Array): Map<number, string[]> {
+  const net = model.network;
+  const P = net.periods;
+  const used = new Map<string, { arc: number; period: number }[]>(); // by layer/commodity
+  const starts = new Map<string, { nation: string; location: number; period: number }[]>();
+  model.columns.forEach((col, j) => {
+    if (tidy(x[j]!) <= 0) return;
+    const m = col.meaning;
+    if (m.kind === "flow") {
+      push(used, `${m.layer}/${m.commodity}`, { arc: m.arc, period: m.period });
+    } else if (m.kind === "ship") {
+      push(starts, `${net.supplyLayer[m.supply]}/${m.commodity}`, { nation: s.supply[m.supply]!.nation, location: net.supplyLocation[m.supply]!, period: m.period });
+    }
+  });
+  const aboard = new Map<number, Set<string>>();
+  for (const [key, flows] of used) {
+    const out = new Map<number, { arc: number; period: number }[]>(); // state (location, period) -> used arcs leaving it
+    for (const f of flows) {
+      push(out, net.arcs[f.arc]!.from * P + f.period - 1, f);
+    }
+    for (const start of starts.get(key) ?? []) {
+      const seen = new Set<number>();
+      const stack = [start.location * P + start.period - 1];
+      while (stack.length > 0) {
+        const state = stack.pop()!;
+        if (seen.has(state)) continue;
+        seen.add(state);
+        for (const f of out.get(state) ?? []) {
+          const k = f.arc * P + f.period - 1;
+          aboard.set(k, (aboard.get(k) ?? new Set()).add(start.nation));
+          const arc = net.arcs[f.arc]!;
+          stack.push(arc.to * P + f.period + arc.transit - 1);
+        }
+      }
+    }
   }
-  return [...nations].sort();
+  return new Map([...aboard].map(([k, v]) => [k, [...v].sort()]));
 }
 
 function nationTable(s: Scenario, contribution: Map<string, number>, shipped: number, hasPlan: boolean): NationContribution[] {
@@ -275,6 +307,12 @@ function nationTable(s: Scenario, contribution: Map<string, number>, shipped: nu
       cap: terms?.max_contribution ?? null,
     };
   });
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 /**
- * Runs one HiGHS solve inside a worker thread, so the event loop that started it keeps serving. It receives one
- * SolveRequest, posts progress while HiGHS works, then posts the result and exits.
+ * Runs HiGHS solves inside a worker thread, so the event loop that started them keeps serving. It takes one
+ * SolveRequest at a time, posts progress while HiGHS works, then posts the result and waits for the next.
  */
 import { parentPort } from "node:worker_threads";
 import highsModule, { type HighsCallbackMap, type Model } from "highs";
@@ -13,7 +13,9 @@ const FEASIBLE = 2; // HiGHS solution status "feasible"
 
 const port = parentPort;
 if (port === null) throw new Error("solver worker must run in a worker thread");
-port.once("message", (req: SolveRequest) => {
+// Loading the WebAssembly module is the slow part of a small solve; a warm worker does it once.
+const highsReady = loadHighs();
+port.on("message", (req: SolveRequest) => {
   solve(req).then(
     (result) => {
       const transfer = [result.colValue, result.rowValue, result.rowDual].flatMap((a) => (a === null ? [] : [a.buffer]));
@@ -28,7 +30,7 @@ function send(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 async function solve(req: SolveRequest): Promise<SolveResult> {
-  const highs = await loadHighs();
+  const highs = await highsReady;
   const started = performance.now();
   const model = highs.createModel();
   try {
