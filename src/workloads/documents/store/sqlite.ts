@@ -57,7 +57,18 @@ export function openSqliteDocumentStore(path: string): DocumentStore {
 
 class SqliteDocumentStore implements DocumentStore {
   readonly kind = "sqlite" as const;
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly writes;
+  constructor(private readonly db: SqliteDatabase) {
+    this.writes = {
+      insertDoc: db.prepare(`INSERT INTO doc_documents (id, owner_nation, content_hash, filename, title, language, format, pages, bytes, releasable_all, date, ingested_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_nation, content_hash) DO NOTHING`),
+      insertRel: db.prepare("INSERT OR IGNORE INTO doc_releasability (document_id, nation) VALUES (?, ?)"),
+      insertTag: db.prepare("INSERT OR IGNORE INTO doc_tags (document_id, tag) VALUES (?, ?)"),
+      insertPassage: db.prepare("INSERT INTO doc_passages (document_id, seq, page, paragraph, heading, text, length, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      insertPosting: db.prepare("INSERT INTO doc_postings (term, passage_id, field, tf) VALUES (?, ?, ?, ?)"),
+      insertFts: db.prepare("INSERT INTO doc_fts (rowid, title, heading, body) VALUES (?, ?, ?, ?)"),
+    };
+  }
 
   private summary(row: DocumentRow): DocumentSummary {
     const rel = this.db.prepare("SELECT nation FROM doc_releasability WHERE document_id = ?").pluck().all(row.id) as string[];
@@ -72,13 +83,7 @@ class SqliteDocumentStore implements DocumentStore {
 
   async insert(doc: NewDocument): Promise<{ duplicate: boolean; document: DocumentSummary }> {
     const db = this.db;
-    const insertDoc = db.prepare(`INSERT INTO doc_documents (id, owner_nation, content_hash, filename, title, language, format, pages, bytes, releasable_all, date, ingested_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_nation, content_hash) DO NOTHING`);
-    const insertRel = db.prepare("INSERT OR IGNORE INTO doc_releasability (document_id, nation) VALUES (?, ?)");
-    const insertTag = db.prepare("INSERT OR IGNORE INTO doc_tags (document_id, tag) VALUES (?, ?)");
-    const insertPassage = db.prepare("INSERT INTO doc_passages (document_id, seq, page, paragraph, heading, text, length, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    const insertPosting = db.prepare("INSERT INTO doc_postings (term, passage_id, field, tf) VALUES (?, ?, ?, ?)");
-    const insertFts = db.prepare("INSERT INTO doc_fts (rowid, title, heading, body) VALUES (?, ?, ?, ?)");
+    const { insertDoc, insertRel, insertTag, insertPassage, insertPosting, insertFts } = this.writes;
     const inserted = db.transaction(() => {
       const r = insertDoc.run(doc.document_id, doc.owner_nation, doc.content_hash, doc.filename, doc.title, doc.language, doc.format,
         doc.pages, doc.bytes, doc.releasable_to === "all" ? 1 : 0, doc.date, doc.ingested_at);
