@@ -6,6 +6,8 @@ import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
 import { register as registerDetect } from "./commands/detect.ts";
 import { register as registerPolicy } from "./commands/policy.ts";
+import { register as registerTranslate } from "./commands/translate.ts";
+import { register as registerAnalyzeComms } from "./commands/analyze-comms.ts";
 import { register as registerIngest } from "./commands/ingest.ts";
 import { register as registerSearch } from "./commands/search.ts";
 import { register as registerSummarize } from "./commands/summarize.ts";
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   // Add new register calls below this line.
   registerDetect(program);
   registerPolicy(program);
+  registerTranslate(program);
+  registerAnalyzeComms(program);
   registerIngest(program);
   registerSearch(program);
   registerSummarize(program);
