@@ -4,9 +4,10 @@ import { register as registerServe } from "./commands/serve.ts";
 import { register as registerToken } from "./commands/token.ts";
 import { register as registerKeys } from "./commands/keys.ts";
 // Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
+import { register as registerDetect } from "./commands/detect.ts";
+import { register as registerPolicy } from "./commands/policy.ts";
 import { register as registerTranslate } from "./commands/translate.ts";
 import { register as registerAnalyzeComms } from "./commands/analyze-comms.ts";
-import { register as registerPolicy } from "./commands/policy.ts";
 import { register as registerIngest } from "./commands/ingest.ts";
 import { register as registerSearch } from "./commands/search.ts";
 import { register as registerSummarize } from "./commands/summarize.ts";
@@ -22,9 +23,10 @@ export function buildProgram(): Command {
   registerToken(program);
   registerKeys(program);
   // Add new register calls below this line.
+  registerDetect(program);
+  registerPolicy(program);
   registerTranslate(program);
   registerAnalyzeComms(program);
-  registerPolicy(program);
   registerIngest(program);
   registerSearch(program);
   registerSummarize(program);
