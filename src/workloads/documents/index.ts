@@ -5,7 +5,8 @@
 export { ingestDocument, IngestInput, fullText, documentId, type IngestOptions, type IngestResult, type Embed } from "./ingest.ts";
 export { searchDocuments, SearchRequest, fuse, type SearchHit, type SearchResult } from "./search.ts";
 export { openDocumentStore, type DocumentStore, type SearchFilters, type PassageHit } from "./store/index.ts";
-export { openSqliteDocumentStore } from "./store/sqlite.ts";
+export { openSqliteDocumentStore, sqliteDocumentStore, SQLITE_MIGRATIONS } from "./store/sqlite.ts";
+export { openPostgresDocumentStore } from "./store/postgres.ts";
 export { extract, detectFormat, DEFAULT_LIMITS, type ExtractLimits } from "./extract/index.ts";
 export { detectLanguage, normalizeLanguage } from "./language.ts";
 export { toPassages, titleOf } from "./passages.ts";

@@ -52,13 +52,19 @@ const dialect: Dialect = {
 export function openSqliteDocumentStore(path: string): DocumentStore {
   const db = openSqlite(path);
   migrateSqlite(db, SQLITE_MIGRATIONS);
-  return new SqliteDocumentStore(db);
+  return new SqliteDocumentStore(db, true);
+}
+
+/** A document store over an already open database shared with other parts of the gateway (migrates it; close() leaves it open). */
+export function sqliteDocumentStore(db: SqliteDatabase): DocumentStore {
+  migrateSqlite(db, SQLITE_MIGRATIONS);
+  return new SqliteDocumentStore(db, false);
 }
 
 class SqliteDocumentStore implements DocumentStore {
   readonly kind = "sqlite" as const;
   private readonly writes;
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(private readonly db: SqliteDatabase, private readonly ownsDb: boolean) {
     this.writes = {
       insertDoc: db.prepare(`INSERT INTO doc_documents (id, owner_nation, content_hash, filename, title, language, format, pages, bytes, releasable_all, date, ingested_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_nation, content_hash) DO NOTHING`),
@@ -140,6 +146,6 @@ class SqliteDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.ownsDb) this.db.close();
   }
 }
