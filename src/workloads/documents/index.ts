@@ -17,3 +17,4 @@ export { summarizeAbstractive, checkClaims, type AbstractiveSummary, type ChatMe
 export { rouge, rougeN, rougeL, tokenize as rougeTokenize, type RougeScores, type Score as RougeScore } from "./summarize/rouge.ts";
 export type { AiLabel } from "./summarize/label.ts";
 export type { SummarizableDocument } from "./summarize/sentences.ts";
+export { UploadBody, uploadToIngestInput } from "./upload.ts";
