@@ -48,3 +48,12 @@ test("evidence names the words that drove the label, and a message without them 
 test("after 'but' the second clause outweighs the first", () => {
   assert.equal(analyzeSentiment("The food was good but the quarters were terrible and dirty.", "eng").label, "negative");
 });
+
+test("every member language has a working analyzer (word list where one exists, neutral otherwise)", async () => {
+  const { MEMBER_LANGUAGES } = await import("../../src/workloads/comms/languages.ts");
+  for (const l of MEMBER_LANGUAGES) {
+    const r = analyzeSentiment("Konvoj авантюристичен Übung excellent déçu 2026 — ok!", l.iso3);
+    assert.ok(["positive", "neutral", "negative"].includes(r.label), l.iso3);
+  }
+  assert.equal(analyzeSentiment("anything at all", "und").label, "neutral");
+});

@@ -83,3 +83,12 @@ test("the first engine able to serve a pair is used: Apertium when the LLM is ab
   const viaFallback = await translate("The exercise was good.", { from: "en", to: "pl", engines: [apertium, llm] });
   assert.equal(viaFallback.route.engine, "llm");
 });
+
+test("the LLM sentiment method parses the model's JSON and refuses an answer without a valid label", async () => {
+  const { llmSentiment } = await import("../../src/workloads/comms/llm.ts");
+  const r = await llmSentiment("The fuel convoy is late again.", "eng", fakeComplete());
+  assert.equal(r.label, "negative");
+  assert.deepEqual(r.evidence, [{ word: "late", weight: -1 }]);
+  await assert.rejects(llmSentiment("x", "eng", async () => "I think it is fine."), (e: Error & { code?: string }) => e.code === "upstream_error");
+  await assert.rejects(llmSentiment("x", "eng", async () => '{"label":"great"}'), /no valid label/);
+});

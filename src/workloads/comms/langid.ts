@@ -53,6 +53,19 @@ function groupOf(lang: string): readonly string[] | undefined {
   return CONFUSABLE.find((g) => g.includes(lang));
 }
 
+/** Letters, and how many are Greek or Cyrillic, in one pass (regex matching allocates a string per letter). */
+function scripts(text: string): { letters: number; greek: number; cyr: number } {
+  let letters = 0, greek = 0, cyr = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x41) continue;
+    if (c >= 0x370 && c <= 0x3ff) { greek++; letters++; }
+    else if (c >= 0x400 && c <= 0x52f) { cyr++; letters++; }
+    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f) || (c >= 0x1e00 && c <= 0x1fff)) letters++;
+  }
+  return { letters, greek, cyr };
+}
+
 function countMatches(text: string, re: RegExp): number {
   return text.match(re)?.length ?? 0;
 }
@@ -79,9 +92,8 @@ export function makeDetector(eldInstance: EldInstance, cld3: Cld3): DetectLangua
 
   return (raw: string): LanguageGuess => {
     const text = languageBearingText(raw);
-    const letters = countMatches(text, /\p{L}/gu);
+    const { letters, greek, cyr } = scripts(text);
     if (letters < MIN_LETTERS) return { language: UNDETERMINED, confidence: 0, reason: "too_short" };
-    const greek = countMatches(text, /\p{Script=Greek}/gu), cyr = countMatches(text, /\p{Script=Cyrillic}/gu);
     if (greek + cyr > 0 && greek + cyr < letters * 0.7 && greek + cyr > letters * 0.3) return { language: UNDETERMINED, confidence: 0, reason: "mixed" };
     if (greek >= letters * 0.7) return { language: "ell", confidence: 1 };
     if (cyr >= letters * 0.7) return cyrillic(text);

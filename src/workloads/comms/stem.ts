@@ -2,7 +2,7 @@
  * Stemming for lexicon matching, applied to lexicon entries and message tokens alike so an inflected form
  * ("opóźnione", "Verspätungen") meets its dictionary form. Snowball algorithms from @orama/stemmers (generated
  * Snowball JavaScript, the faster port); English (orama's is Porter 1, which leaves "brilliantli"), Czech and
- * Slovene from snowball-stemmers; a light
+ * Slovene from snowball-stemmers (orama's Bulgarian writes into a string and throws, so Bulgarian is unstemmed); a light
  * suffix stripper for Polish, which Snowball lacks; the identity elsewhere. Input is lower case.
  */
 import { stemmer as french } from "@orama/stemmers/french";
@@ -18,7 +18,6 @@ import { stemmer as norwegian } from "@orama/stemmers/norwegian";
 import { stemmer as swedish } from "@orama/stemmers/swedish";
 import { stemmer as finnish } from "@orama/stemmers/finnish";
 import { stemmer as hungarian } from "@orama/stemmers/hungarian";
-import { stemmer as bulgarian } from "@orama/stemmers/bulgarian";
 import { stemmer as greek } from "@orama/stemmers/greek";
 import { stemmer as lithuanian } from "@orama/stemmers/lithuanian";
 import { stemmer as serbian } from "@orama/stemmers/serbian";
@@ -28,7 +27,7 @@ export type Stem = (word: string) => string;
 
 const ALGORITHMS: Record<string, Stem | string> = {
   eng: "english", fra: french, deu: german, spa: spanish, ita: italian, nld: dutch, tur: turkish, por: portuguese, ron: romanian,
-  dan: danish, nob: norwegian, swe: swedish, fin: finnish, hun: hungarian, bul: bulgarian, ell: greek, lit: lithuanian, hrv: serbian,
+  dan: danish, nob: norwegian, swe: swedish, fin: finnish, hun: hungarian, ell: greek, lit: lithuanian, hrv: serbian,
   ces: "czech", slv: "slovene",
 };
 
