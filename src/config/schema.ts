@@ -149,6 +149,8 @@ export const Config = z
         checkpoint_every: z.number().int().positive().prefault(1000),
         checkpoint_interval: Duration.prefault("60s"),
         origin: z.string().optional(),
+        /** Verifier keys (C2SP `name+id+key`) of nations' witnesses whose co-signatures on checkpoints are kept. */
+        witnesses: z.array(z.string().min(1)).prefault([]),
       })
       .strict()
       .prefault({}),

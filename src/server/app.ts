@@ -5,6 +5,7 @@ import { demoIssuer } from "../identity/index.ts";
 import type { Gateway } from "./gateway.ts";
 import { registerModelRoutes } from "./model-routes.ts";
 import { registerOversightRoutes } from "./oversight-routes.ts";
+import { registerAuditRoutes } from "./audit-routes.ts";
 
 /**
  * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
@@ -66,5 +67,6 @@ export function buildApp(gw: Gateway): FastifyInstance {
 
   registerModelRoutes(app, gw);
   registerOversightRoutes(app, gw);
+  registerAuditRoutes(app, gw);
   return app;
 }

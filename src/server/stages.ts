@@ -29,6 +29,8 @@ export function parse<S extends z.ZodType>(ctx: RequestContext, schema: S): z.in
 
 /** Which roles may exercise a capability. Cedar policies (policy/) refine this; roles are the floor. */
 function rolesFor(capability: string): string[] {
+  if (capability === "admin.audit.entries") return ["auditor", "alliance-auditor", "nation-admin", "alliance-admin"];
+  if (capability.startsWith("admin.audit.") && capability !== "admin.audit.cosign") return ["analyst", "reviewer", "auditor", "alliance-auditor", "nation-admin", "alliance-admin"];
   if (capability.startsWith("admin.")) return ["nation-admin", "alliance-admin"];
   return ["analyst"];
 }
