@@ -60,7 +60,7 @@ describe("audit routes", () => {
     const script = resolve(import.meta.dirname, "../../examples/verify-inclusion.mjs");
     // Run asynchronously: the gateway answering the script lives in this process.
     const run = (k: string) => new Promise<{ code: number; out: string }>((res) => {
-      execFile(process.execPath, [script, "--key", k, "--url", gw.url, "--index", "1", "--token", t.deu], (err, stdout, stderr) =>
+      execFile(process.execPath, [script, "--key", k, "--url", gw.url, "--index", "1", "--token", t.deu!], (err, stdout, stderr) =>
         res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
     });
     const ok = await run(key);
