@@ -13,6 +13,9 @@ import { register as registerSearch } from "./commands/search.ts";
 import { register as registerSummarize } from "./commands/summarize.ts";
 import { register as registerAudit } from "./commands/audit.ts";
 import { register as registerPlan } from "./commands/plan.ts";
+import { register as registerPolicyGovernance } from "./commands/policy-governance.ts";
+import { register as registerProvenance } from "./commands/provenance.ts";
+import { register as registerDocs } from "./commands/docs.ts";
 
 export function buildProgram(): Command {
   const program = new Command("concord")
@@ -32,6 +35,9 @@ export function buildProgram(): Command {
   registerSummarize(program);
   registerAudit(program);
   registerPlan(program);
+  registerPolicyGovernance(program); // after registerPolicy: adds to its `policy` command
+  registerProvenance(program);
+  registerDocs(program);
   return program;
 }
 

@@ -106,3 +106,4 @@ export async function createOversight(cfg: Config, opts: OversightOptions): Prom
     },
   };
 }
+export { annexIvDocument } from "./docs.ts";
