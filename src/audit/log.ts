@@ -13,7 +13,7 @@ import { addSignatureLine, parseNote, parseVerifierKey, type NoteSigner, type No
 import { openPostgresLogStore } from "./store/postgres.ts";
 import { openSqliteLogStore } from "./store/sqlite.ts";
 import { TABLE_PREFIX, type LogStore } from "./store/types.ts";
-import { BUCKET_SIZE, SubtreeCache, type NewRow } from "./tree.ts";
+import { BUCKET_SIZE, leafOf, SubtreeCache, type BucketView, type NewRow } from "./tree.ts";
 import { verifyLogStore, type VerifyReport } from "./verify.ts";
 
 export interface AuditLogOptions {
@@ -63,7 +63,7 @@ interface Pending {
 
 const MAX_BATCH = 20_000;
 const MAX_PAGE = 10_000;
-const LEAF_CACHE_BUCKETS = 4096; // 2 MB of leaf hashes
+const BUCKET_CACHE = 2048; // about 2 MB of bucket trees
 const b64 = (b: Buffer) => b.toString("base64");
 
 function checkIndex(value: number, name: string): void {
@@ -80,7 +80,7 @@ export class AuditLog {
   private lastCheckpointSize = -1;
   private checkpointing: Promise<SignedCheckpoint> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly leafCache = new Map<string, Buffer[]>();
+  private readonly bucketCache = new Map<string, BucketView>();
   private lastNote: { size: number; note: string } | null = null;
   private readonly verifier: NoteVerifier;
 
@@ -233,7 +233,7 @@ export class AuditLog {
     return rows.filter((r) => r.index < to).map((r) => ({ index: r.index, leaf_hash: b64(r.leaf), entry: decodeEntry(r.entry) }));
   }
 
-  /** Brings the subtree cache up to `size` and loads the leaf buckets the given leaf indexes fall in. */
+  /** Brings the subtree cache up to `size` and loads the buckets the given leaf indexes fall in. */
   private async hasherFor(size: number, leafIndexes: number[]): Promise<{ tree: SubtreeHasher; leaf: (i: number) => Buffer | undefined }> {
     const complete = Math.floor(size / BUCKET_SIZE);
     if (this.cache.buckets < complete) {
@@ -243,25 +243,39 @@ export class AuditLog {
       // Another call may have grown the cache while this one awaited.
       for (const [i, h] of hashes.entries()) if (this.cache.buckets === from + i) this.cache.add(h);
     }
-    const buckets = new Map<number, Buffer[]>();
+    const views = new Map<number, BucketView>();
     for (const b of new Set(leafIndexes.filter((i) => i >= 0 && i < size).map((i) => Math.floor(i / BUCKET_SIZE)))) {
-      buckets.set(b, await this.bucketLeaves(b, Math.min(BUCKET_SIZE, size - b * BUCKET_SIZE)));
+      views.set(b, await this.bucket(b, Math.min(BUCKET_SIZE, size - b * BUCKET_SIZE)));
     }
-    const leaf = (i: number) => buckets.get(Math.floor(i / BUCKET_SIZE))?.[i % BUCKET_SIZE];
-    return { tree: this.cache.hasher(buckets), leaf };
+    const leaf = (i: number) => {
+      const view = views.get(Math.floor(i / BUCKET_SIZE));
+      return view && leafOf(view, i % BUCKET_SIZE);
+    };
+    return { tree: this.cache.hasher(views), leaf };
   }
 
-  /** The first `count` leaf hashes of bucket `b`; stored leaves never change, so recent reads are kept. */
-  private async bucketLeaves(b: number, count: number): Promise<Buffer[]> {
+  /**
+   * Bucket `b` as a tree of `count` leaves: its stored tree when `count` is a whole bucket, else its leaf hashes.
+   * Stored hashes never change, so recent reads are kept.
+   */
+  private async bucket(b: number, count: number): Promise<BucketView> {
     const key = `${b}:${count}`;
-    const hit = this.leafCache.get(key);
+    const hit = this.bucketCache.get(key);
     if (hit) return hit;
     const start = b * BUCKET_SIZE;
-    const leaves = await this.store.leafHashes(start, start + count);
-    if (leaves.length !== count) throw new AuditUnavailable(`the audit store is missing entries ${start}..${start + count - 1}; run \`concord audit verify\``);
-    if (this.leafCache.size >= LEAF_CACHE_BUCKETS) this.leafCache.delete(this.leafCache.keys().next().value as string);
-    this.leafCache.set(key, leaves);
-    return leaves;
+    let view: BucketView;
+    if (count === BUCKET_SIZE) {
+      const [tree] = await this.store.bucketTrees(b, b + 1);
+      if (!tree) throw new AuditUnavailable(`the audit store is missing the subtree of entries ${start}..${start + count - 1}; run \`concord audit verify\``);
+      view = { tree };
+    } else {
+      const leaves = await this.store.leafHashes(start, start + count);
+      if (leaves.length !== count) throw new AuditUnavailable(`the audit store is missing entries ${start}..${start + count - 1}; run \`concord audit verify\``);
+      view = { leaves };
+    }
+    if (this.bucketCache.size >= BUCKET_CACHE) this.bucketCache.delete(this.bucketCache.keys().next().value as string);
+    this.bucketCache.set(key, view);
+    return view;
   }
 
   private async root(size: number): Promise<Buffer> {

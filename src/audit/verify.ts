@@ -1,12 +1,13 @@
 /**
- * Recomputes a whole stored log: every leaf hash from its entry bytes, every row's chain hash, every stored bucket
- * hash, and the root at each signed checkpoint. Reports the first index at which the evidence breaks.
+ * Recomputes a whole stored log: every leaf hash from its entry bytes, every stored bucket tree (which lists each
+ * bucket's leaves by position), and the root at each signed checkpoint. Reports the first index at which the
+ * evidence breaks.
  */
 import { EMPTY_ROOT, leafHash, RootAccumulator } from "./merkle.ts";
 import { openCheckpoint } from "./checkpoint.ts";
 import type { NoteVerifier } from "./note.ts";
 import type { LogStore } from "./store/types.ts";
-import { BUCKET_SIZE, chainHash, GENESIS_CHAIN } from "./tree.ts";
+import { BUCKET_SIZE, bucketNode, bucketRoot, bucketTree } from "./tree.ts";
 
 export type VerifyReport =
   | { readonly ok: true; readonly size: number; readonly checkpoints: number; readonly rootHash: string }
@@ -19,18 +20,19 @@ export type VerifyReport =
       readonly checkpoint?: number;
     };
 
-const PAGE = 20_000;
+type Failure = Extract<VerifyReport, { ok: false }>;
+
+const PAGE = 20_000; // a multiple of BUCKET_SIZE, so every page starts a bucket
 
 export async function verifyLogStore(
   store: LogStore,
   logKey: NoteVerifier,
   opts: { origin?: string; onProgress?: (done: number) => void } = {},
 ): Promise<VerifyReport> {
-  const stored = await store.checkpoints();
   const checkpoints: { size: number; root: Buffer }[] = [];
   let origin = opts.origin;
   let trusted = 0; // size of the last checkpoint that verified
-  for (const cp of stored) {
+  for (const cp of await store.checkpoints()) {
     try {
       const opened = openCheckpoint(cp.note, logKey, origin);
       origin ??= opened.origin;
@@ -43,15 +45,18 @@ export async function verifyLogStore(
     trusted = cp.size;
   }
 
-  // Leaves go into `bucket` (16 at most); each full bucket's hash goes into `all` as one subtree.
+  // Complete buckets go into `all` as one subtree each; `pending` holds the leaves of the bucket being read.
   const all = new RootAccumulator();
-  let bucket = new RootAccumulator();
-  let bucketHashes: Buffer[] = [];
-  let chain: Buffer = GENESIS_CHAIN;
+  let pending: Buffer[] = [];
+  let changed: Failure | null = null; // first row of the current bucket whose bytes no longer match its leaf hash
   let expected = 0;
   let nextCp = 0;
   let lastGood = 0;
-  // An empty tree's checkpoint (size 0) is checked first, since no entry reaches it.
+  const rootSoFar = () => {
+    const tail = new RootAccumulator();
+    for (const l of pending) tail.push(l);
+    return all.root(tail);
+  };
   while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === 0) {
     if (!EMPTY_ROOT.equals((checkpoints[nextCp] as { root: Buffer }).root)) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
     nextCp += 1;
@@ -59,31 +64,38 @@ export async function verifyLogStore(
   for (;;) {
     const rows = await store.rows(expected, PAGE);
     if (rows.length === 0) break;
-    const firstBucket = Math.floor(expected / BUCKET_SIZE);
-    bucketHashes = await store.bucketHashes(firstBucket, firstBucket + Math.ceil(rows.length / BUCKET_SIZE) + 1);
+    const firstBucket = expected / BUCKET_SIZE;
+    const lastBucket = firstBucket + Math.ceil(rows.length / BUCKET_SIZE);
+    const [trees, roots] = await Promise.all([store.bucketTrees(firstBucket, lastBucket), store.bucketHashes(firstBucket, lastBucket)]);
     for (const row of rows) {
       const i = expected;
-      if (row.index !== i) return { ok: false, index: i, reason: `entry ${i} is missing (the next stored entry is ${row.index})` };
+      if (row.index !== i) return changed ?? { ok: false, index: i, reason: `entry ${i} is missing (the next stored entry is ${row.index})` };
       const leaf = leafHash(row.entry);
-      if (!leaf.equals(row.leaf)) return { ok: false, index: i, reason: `entry ${i} does not match its stored leaf hash (its content was changed)` };
-      chain = chainHash(chain, leaf);
-      if (!chain.equals(row.chain)) return { ok: false, index: i, reason: `entry ${i} is out of place (its chain hash does not follow entry ${i - 1})` };
-      bucket.push(leaf);
+      if (!changed && !leaf.equals(row.leaf)) changed = { ok: false, index: i, reason: `entry ${i} does not match its stored leaf hash (its content was changed)` };
+      pending.push(leaf);
       expected += 1;
-      if (bucket.count === BUCKET_SIZE) {
+      if (pending.length === BUCKET_SIZE) {
         const k = expected / BUCKET_SIZE - 1;
-        const want = bucketHashes[k - firstBucket];
-        const got = bucket.root();
-        if (!want || !got.equals(want)) {
-          return { ok: false, index: k * BUCKET_SIZE, reason: `entries ${k * BUCKET_SIZE}..${expected - 1} do not match their stored subtree hash` };
+        const start = k * BUCKET_SIZE;
+        const stored = trees[k - firstBucket];
+        if (!stored) return changed ?? { ok: false, index: start, reason: `the subtree hashes of entries ${start}..${expected - 1} are missing` };
+        for (let j = 0; j < BUCKET_SIZE; j++) {
+          if (changed?.index === start + j) return changed;
+          if (!bucketNode(stored, 0, j).equals(pending[j] as Buffer)) {
+            return { ok: false, index: start + j, reason: `entry ${start + j} is out of place (the log recorded another entry at this position)` };
+          }
         }
-        all.pushSubtree(got, BUCKET_SIZE);
-        bucket = new RootAccumulator();
+        const tree = bucketTree(pending);
+        if (!tree.equals(stored) || !roots[k - firstBucket]?.equals(bucketRoot(tree))) {
+          return { ok: false, index: start, reason: `the stored subtree hashes of entries ${start}..${expected - 1} were altered` };
+        }
+        all.pushSubtree(bucketRoot(tree), BUCKET_SIZE);
+        pending = [];
       }
       while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === expected) {
         const cp = checkpoints[nextCp] as { size: number; root: Buffer };
-        if (!all.root(bucket).equals(cp.root)) {
-          return { ok: false, index: lastGood, checkpoint: cp.size, reason: `entries ${lastGood}..${cp.size - 1} do not match the signed checkpoint at size ${cp.size}` };
+        if (!rootSoFar().equals(cp.root)) {
+          return changed ?? { ok: false, index: lastGood, checkpoint: cp.size, reason: `entries ${lastGood}..${cp.size - 1} do not match the signed checkpoint at size ${cp.size}` };
         }
         lastGood = cp.size;
         nextCp += 1;
@@ -91,6 +103,7 @@ export async function verifyLogStore(
     }
     opts.onProgress?.(expected);
   }
+  if (changed) return changed;
   const beyond = checkpoints[nextCp];
   if (beyond) {
     return { ok: false, index: expected, checkpoint: beyond.size, reason: `entries ${expected}..${beyond.size - 1} are missing: a signed checkpoint covers ${beyond.size} entries` };
@@ -99,5 +112,5 @@ export async function verifyLogStore(
   if (extraBuckets.length > 0) {
     return { ok: false, index: expected, reason: `entries from ${expected} are missing: subtree hashes exist beyond the last entry` };
   }
-  return { ok: true, size: expected, checkpoints: checkpoints.length, rootHash: all.root(bucket).toString("base64") };
+  return { ok: true, size: expected, checkpoints: checkpoints.length, rootHash: rootSoFar().toString("base64") };
 }

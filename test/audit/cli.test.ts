@@ -34,6 +34,7 @@ test("concord audit verify / proof: summary and exit 0 when intact, JSON proofs,
   assert.equal(openCheckpoint(p.checkpoint, key).size, 30);
 
   const con = concord("audit", "proof", "--config", config, "--from", "10", "--to", "45");
+  assert.equal(con.status, 0, con.stderr);
   const c = JSON.parse(con.stdout);
   assert.deepEqual(Object.keys(c), ["from", "to", "hashes", "from_root", "to_root"]);
   assert.ok(verifyConsistency(c.from, c.to, b(c.from_root), b(c.to_root), c.hashes.map(b)));

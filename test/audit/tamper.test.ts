@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { createHash } from "node:crypto";
-import { AuditLog, leafHash, rootOf } from "../../src/audit/index.ts";
+import { AuditLog, leafHash } from "../../src/audit/index.ts";
+import { bucketRoot, bucketTree } from "../../src/audit/tree.ts";
 import { sampleEntry, tempDir } from "./helpers.ts";
 
 /** A log of 100 entries with checkpoints every 25, closed; `tamper` then edits the SQLite file behind its back. */
@@ -80,20 +80,23 @@ test("truncating the newest entries is found against the signed checkpoint that 
   assert.equal(!report.ok && report.index, 90, JSON.stringify(report));
 });
 
-test("a rewritten entry whose leaf, chain and subtree hashes were all recomputed still fails its signed checkpoint", async () => {
+test("a rewritten entry whose leaf and subtree hashes were all recomputed still fails its signed checkpoint", async () => {
   const report = await tamperedReport((db) => {
     // The forger rebuilds every derived hash; only the signed checkpoints (key kept outside the DB) disagree.
     const rows = db.prepare("SELECT idx, entry FROM audit_entries ORDER BY idx").all() as { idx: number; entry: Buffer }[];
     const forged = rows.map((r) => (r.idx === 60 ? Buffer.from(r.entry.toString().replace('"allow"', '"deny"').replace('"ok"', '"forged"')) : r.entry));
-    let chain = Buffer.alloc(32);
     const leaves = forged.map((e) => leafHash(e));
-    forged.forEach((e, i) => {
-      chain = createHash("sha256").update(chain).update(leaves[i] as Buffer).digest();
-      db.prepare("UPDATE audit_entries SET entry = ?, leaf_hash = ?, chain = ? WHERE idx = ?").run(e, leaves[i], chain, i);
-    });
-    for (let k = 0; k < 6; k++) db.prepare("UPDATE audit_buckets SET hash = ? WHERE k = ?").run(rootOf(leaves.slice(k * 16, k * 16 + 16)), k);
+    forged.forEach((e, i) => db.prepare("UPDATE audit_entries SET entry = ?, leaf_hash = ? WHERE idx = ?").run(e, leaves[i], i));
+    for (let k = 0; k < 6; k++) {
+      const tree = bucketTree(leaves.slice(k * 16, k * 16 + 16));
+      db.prepare("UPDATE audit_buckets SET hash = ?, nodes = ? WHERE k = ?").run(bucketRoot(tree), tree, k);
+    }
   });
   assert.equal(report.ok, false);
   assert.ok(!report.ok && report.checkpoint === 75 && report.index === 50, JSON.stringify(report));
 });
 
+test("an altered stored subtree hash is found and its entries named", async () => {
+  const report = await tamperedReport((db) => db.prepare("UPDATE audit_buckets SET hash = zeroblob(32) WHERE k = 2").run());
+  assert.equal(!report.ok && report.index, 32, JSON.stringify(report));
+});

@@ -1,8 +1,8 @@
 import postgres from "postgres";
-import { BUCKET_SIZE, GENESIS_CHAIN, sequence, type NewRow } from "../tree.ts";
+import { BUCKET_SIZE, sequence, type NewRow } from "../tree.ts";
 import type { LogStore, StoredCheckpoint, StoredRow } from "./types.ts";
 
-const INSERT_CHUNK = 5000; // 5 parameters a row stays well under PostgreSQL's 65535 bind parameters
+const INSERT_CHUNK = 5000; // 4 parameters a row stays well under PostgreSQL's 65535 bind parameters
 
 /**
  * The replicated store: any number of gateway processes append to one PostgreSQL log. The sequencer is a
@@ -15,9 +15,9 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
   try {
     await sql.begin(async (tx) => {
       await lock(tx);
-      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.entries)} (idx bigint PRIMARY KEY, nation text, entry bytea NOT NULL, leaf_hash bytea NOT NULL, chain bytea NOT NULL)`;
+      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.entries)} (idx bigint PRIMARY KEY, nation text, entry bytea NOT NULL, leaf_hash bytea NOT NULL)`;
       await tx`CREATE INDEX IF NOT EXISTS ${tx(`${t.entries}_nation`)} ON ${tx(t.entries)} (nation, idx)`;
-      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.buckets)} (k bigint PRIMARY KEY, hash bytea NOT NULL)`;
+      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.buckets)} (k bigint PRIMARY KEY, hash bytea NOT NULL, nodes bytea NOT NULL)`;
       await tx`CREATE TABLE IF NOT EXISTS ${tx(t.checkpoints)} (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`;
     });
   } catch (err) {
@@ -25,20 +25,22 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
     throw err;
   }
   const num = (v: unknown) => Number(v);
-  const toRow = (r: postgres.Row): StoredRow => ({ index: num(r.idx), entry: r.entry as Buffer, leaf: r.leaf_hash as Buffer, chain: r.chain as Buffer });
+  const toRow = (r: postgres.Row): StoredRow => ({ index: num(r.idx), entry: r.entry as Buffer, leaf: r.leaf_hash as Buffer });
   return {
     append: (rows: readonly NewRow[]) =>
       sql.begin(async (tx) => {
         await lock(tx);
-        const [last] = await tx`SELECT idx, chain FROM ${tx(t.entries)} ORDER BY idx DESC LIMIT 1`;
+        const [last] = await tx`SELECT idx FROM ${tx(t.entries)} ORDER BY idx DESC LIMIT 1`;
         const n = last ? num(last.idx) + 1 : 0;
         const tail = await tx`SELECT leaf_hash FROM ${tx(t.entries)} WHERE idx >= ${n - (n % BUCKET_SIZE)} AND idx < ${n} ORDER BY idx`;
-        const s = sequence(n, (last?.chain as Buffer | undefined) ?? GENESIS_CHAIN, tail.map((r) => r.leaf_hash as Buffer), rows);
+        const s = sequence(n, tail.map((r) => r.leaf_hash as Buffer), rows);
         for (let i = 0; i < s.rows.length; i += INSERT_CHUNK) {
-          const chunk = s.rows.slice(i, i + INSERT_CHUNK).map((r) => ({ idx: r.index, nation: r.nation, entry: r.entry, leaf_hash: r.leaf, chain: r.chain }));
-          await tx`INSERT INTO ${tx(t.entries)} ${tx(chunk, "idx", "nation", "entry", "leaf_hash", "chain")}`;
+          const chunk = s.rows.slice(i, i + INSERT_CHUNK).map((r) => ({ idx: r.index, nation: r.nation, entry: r.entry, leaf_hash: r.leaf }));
+          await tx`INSERT INTO ${tx(t.entries)} ${tx(chunk, "idx", "nation", "entry", "leaf_hash")}`;
         }
-        if (s.buckets.length > 0) await tx`INSERT INTO ${tx(t.buckets)} ${tx(s.buckets, "k", "hash")}`;
+        for (let i = 0; i < s.buckets.length; i += INSERT_CHUNK) {
+          await tx`INSERT INTO ${tx(t.buckets)} ${tx(s.buckets.slice(i, i + INSERT_CHUNK), "k", "hash", "nodes")}`;
+        }
         return n;
       }),
     size: async () => {
@@ -49,10 +51,12 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
       (await sql`SELECT leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} AND idx < ${to} ORDER BY idx`).map((r) => r.leaf_hash as Buffer),
     bucketHashes: async (from, to) =>
       (await sql`SELECT hash FROM ${sql(t.buckets)} WHERE k >= ${from} AND k < ${to} ORDER BY k`).map((r) => r.hash as Buffer),
+    bucketTrees: async (from, to) =>
+      (await sql`SELECT nodes FROM ${sql(t.buckets)} WHERE k >= ${from} AND k < ${to} ORDER BY k`).map((r) => r.nodes as Buffer),
     rows: async (from, limit, nation) =>
       (nation === undefined
-        ? await sql`SELECT idx, entry, leaf_hash, chain FROM ${sql(t.entries)} WHERE idx >= ${from} ORDER BY idx LIMIT ${limit}`
-        : await sql`SELECT idx, entry, leaf_hash, chain FROM ${sql(t.entries)} WHERE nation = ${nation} AND idx >= ${from} ORDER BY idx LIMIT ${limit}`
+        ? await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} ORDER BY idx LIMIT ${limit}`
+        : await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE nation = ${nation} AND idx >= ${from} ORDER BY idx LIMIT ${limit}`
       ).map(toRow),
     putCheckpoint: async (size, note) => {
       await sql`INSERT INTO ${sql(t.checkpoints)} (size, note) VALUES (${size}, ${note}) ON CONFLICT (size) DO NOTHING`;

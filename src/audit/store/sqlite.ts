@@ -1,5 +1,5 @@
 import { migrateSqlite, openSqlite, type SqliteDatabase } from "../../store/index.ts";
-import { BUCKET_SIZE, GENESIS_CHAIN, sequence, type NewRow } from "../tree.ts";
+import { BUCKET_SIZE, sequence, type NewRow } from "../tree.ts";
 import type { LogStore, StoredCheckpoint, StoredRow } from "./types.ts";
 
 /** The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk when it returns. */
@@ -9,20 +9,21 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
   migrateSqlite(db, [
     {
       id: `audit/001-merkle-log:${prefix}`,
-      sql: `CREATE TABLE ${t.entries} (idx INTEGER PRIMARY KEY, nation TEXT, entry BLOB NOT NULL, leaf_hash BLOB NOT NULL, chain BLOB NOT NULL);
+      sql: `CREATE TABLE ${t.entries} (idx INTEGER PRIMARY KEY, nation TEXT, entry BLOB NOT NULL, leaf_hash BLOB NOT NULL);
             CREATE INDEX ${t.entries}_nation ON ${t.entries} (nation, idx);
-            CREATE TABLE ${t.buckets} (k INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+            CREATE TABLE ${t.buckets} (k INTEGER PRIMARY KEY, hash BLOB NOT NULL, nodes BLOB NOT NULL);
             CREATE TABLE ${t.checkpoints} (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL);`,
     },
   ]);
   const q = {
-    last: db.prepare(`SELECT idx, chain FROM ${t.entries} ORDER BY idx DESC LIMIT 1`),
+    last: db.prepare(`SELECT idx FROM ${t.entries} ORDER BY idx DESC LIMIT 1`),
     leaves: db.prepare(`SELECT leaf_hash FROM ${t.entries} WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
-    insert: db.prepare(`INSERT INTO ${t.entries} (idx, nation, entry, leaf_hash, chain) VALUES (?, ?, ?, ?, ?)`),
-    bucket: db.prepare(`INSERT INTO ${t.buckets} (k, hash) VALUES (?, ?)`),
+    insert: db.prepare(`INSERT INTO ${t.entries} (idx, nation, entry, leaf_hash) VALUES (?, ?, ?, ?)`),
+    bucket: db.prepare(`INSERT INTO ${t.buckets} (k, hash, nodes) VALUES (?, ?, ?)`),
     buckets: db.prepare(`SELECT hash FROM ${t.buckets} WHERE k >= ? AND k < ? ORDER BY k`).pluck(),
-    rows: db.prepare(`SELECT idx, entry, leaf_hash, chain FROM ${t.entries} WHERE idx >= ? ORDER BY idx LIMIT ?`).raw(),
-    nationRows: db.prepare(`SELECT idx, entry, leaf_hash, chain FROM ${t.entries} WHERE nation = ? AND idx >= ? ORDER BY idx LIMIT ?`).raw(),
+    trees: db.prepare(`SELECT nodes FROM ${t.buckets} WHERE k >= ? AND k < ? ORDER BY k`).pluck(),
+    rows: db.prepare(`SELECT idx, entry, leaf_hash FROM ${t.entries} WHERE idx >= ? ORDER BY idx LIMIT ?`).raw(),
+    nationRows: db.prepare(`SELECT idx, entry, leaf_hash FROM ${t.entries} WHERE nation = ? AND idx >= ? ORDER BY idx LIMIT ?`).raw(),
     putCp: db.prepare(`INSERT INTO ${t.checkpoints} (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
     updCp: db.prepare(`UPDATE ${t.checkpoints} SET note = ? WHERE size = ?`),
     cpAt: db.prepare(`SELECT note FROM ${t.checkpoints} WHERE size = ?`).pluck(),
@@ -34,21 +35,21 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
     return last ? last.idx + 1 : 0;
   };
   const append = db.transaction((rows: readonly NewRow[]): number => {
-    const last = q.last.get() as { idx: number; chain: Buffer } | undefined;
-    const n = last ? last.idx + 1 : 0;
+    const n = size();
     const tail = q.leaves.all(n - (n % BUCKET_SIZE), n) as Buffer[];
-    const s = sequence(n, last?.chain ?? GENESIS_CHAIN, tail, rows);
-    for (const r of s.rows) q.insert.run(r.index, r.nation, r.entry, r.leaf, r.chain);
-    for (const b of s.buckets) q.bucket.run(b.k, b.hash);
+    const s = sequence(n, tail, rows);
+    for (const r of s.rows) q.insert.run(r.index, r.nation, r.entry, r.leaf);
+    for (const b of s.buckets) q.bucket.run(b.k, b.hash, b.nodes);
     return n;
   });
-  const toRow = (r: unknown[]): StoredRow => ({ index: r[0] as number, entry: r[1] as Buffer, leaf: r[2] as Buffer, chain: r[3] as Buffer });
+  const toRow = (r: unknown[]): StoredRow => ({ index: r[0] as number, entry: r[1] as Buffer, leaf: r[2] as Buffer });
   return {
     // BEGIN IMMEDIATE takes SQLite's write lock first, so processes sharing the file sequence one after another.
     append: async (rows) => append.immediate(rows),
     size: async () => size(),
     leafHashes: async (from, to) => q.leaves.all(from, to) as Buffer[],
     bucketHashes: async (from, to) => q.buckets.all(from, to) as Buffer[],
+    bucketTrees: async (from, to) => q.trees.all(from, to) as Buffer[],
     rows: async (from, limit, nation) =>
       ((nation === undefined ? q.rows.all(from, limit) : q.nationRows.all(nation, from, limit)) as unknown[][]).map(toRow),
     putCheckpoint: async (s, note) => void q.putCp.run(s, note, new Date().toISOString()),

@@ -4,7 +4,6 @@ export interface StoredRow {
   readonly index: number;
   readonly entry: Buffer;
   readonly leaf: Buffer;
-  readonly chain: Buffer;
 }
 
 export interface StoredCheckpoint {
@@ -21,7 +20,10 @@ export interface LogStore {
   append(rows: readonly NewRow[]): Promise<number>;
   size(): Promise<number>;
   leafHashes(from: number, to: number): Promise<Buffer[]>;
+  /** Roots of complete buckets k in [from, to). */
   bucketHashes(from: number, to: number): Promise<Buffer[]>;
+  /** Whole bucket trees (see tree.ts) of complete buckets k in [from, to). */
+  bucketTrees(from: number, to: number): Promise<Buffer[]>;
   /** Rows with index >= from in index order, at most `limit`; only one nation's when `nation` is given. */
   rows(from: number, limit: number, nation?: string): Promise<StoredRow[]>;
   /** Keeps the first note stored for a size. */
