@@ -155,6 +155,15 @@ export const Config = z
       .strict()
       .prefault({}),
     store: z.object({ url: z.string().prefault("sqlite:./data/concord.db") }).strict().prefault({}),
+    workloads: z
+      .object({
+        /** Model (served by an endpoint) used by workload steps that need a language model; none: embedded methods only. */
+        model: z.string().optional(),
+        /** Largest uploaded document. */
+        upload_limit: z.number().int().positive().prefault(32 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
     /** Accounts whose messages may be grouped by author in comms analysis (press offices, public channels). */
     official_accounts: z.array(z.string()).prefault([]),
   })

@@ -14,7 +14,7 @@ export interface RequestContext {
   /** Aborted when the client goes away, so upstream work stops too. */
   readonly signal: AbortSignal;
   /** SHA-256 (hex) of the request body as received. */
-  readonly requestHash: string;
+  requestHash: string;
   /** The parsed JSON body (validated by the parse stage). */
   body: unknown;
   capability: string;

@@ -1,36 +1,13 @@
 import type { FastifyInstance } from "fastify";
-import { RetryableFailure, type BackendReply } from "../backends/index.ts";
+import type { BackendReply } from "../backends/index.ts";
 import { InvalidRequest, NotFound, UpstreamError, type ConcordError } from "../errors/index.ts";
-import { dispatch } from "../routing/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, mapChatText, mapEmbeddingsText } from "./openai-schema.ts";
-import { bodyFor, classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
+import { classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
+import { route } from "./route.ts";
 import { handle, type Outcome } from "./pipeline.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
-
-/** Sends the request to the best allowed endpoint for the model, retrying on the next allowed one. */
-async function route(
-  ctx: RequestContext, gw: Gateway, model: string, path: string, body: Record<string, unknown>, stream: boolean,
-  textFields: (b: Record<string, unknown>, map: (s: string) => string) => Record<string, unknown>,
-) {
-  const d = await dispatch(
-    gw.registry,
-    { allowed: ctx.allowed ?? new Set(), model },
-    gw.cfg.server.retries + 1,
-    (state) => {
-      const backend = gw.backends.get(state.endpoint.id);
-      if (!backend) throw new UpstreamError(`endpoint ${state.endpoint.id} has no backend`);
-      return backend.call(path, bodyFor(ctx, gw, body, state.endpoint.jurisdiction, textFields), stream, ctx.signal);
-    },
-    (err) => err instanceof RetryableFailure,
-    ctx.signal,
-  );
-  for (const a of d.attempts) if (a.outcome === "failed") gw.metrics.upstreamFailures.inc({ endpoint: a.endpoint, jurisdiction: a.jurisdiction });
-  ctx.endpoint = { id: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction };
-  ctx.decisions.push({ stage: "route", decision: "allow", reason: `${d.state.endpoint.id}@${d.state.endpoint.jurisdiction}` });
-  return d;
-}
 
 function usageTokens(json: unknown): number {
   const u = (json as { usage?: { total_tokens?: unknown } } | null)?.usage;
