@@ -8,10 +8,12 @@
 import { levelRank, type Level } from "./levels.ts";
 import { scanWindow, type Finding } from "./markings/scan.ts";
 import { createWindowedStream, type MarkingStream } from "./markings/stream.ts";
+import { createGuard, type OutputGuard } from "./markings/guard.ts";
 
 export { LEVELS, compareLevels, levelRank, levelName, type Level } from "./levels.ts";
 export type { Finding, Evasion } from "./markings/scan.ts";
 export type { MarkingStream } from "./markings/stream.ts";
+export type { OutputGuard, GuardStep } from "./markings/guard.ts";
 export { MARKINGS, type MarkingRow } from "./markings/table.ts";
 
 export interface MarkingOptions {
@@ -22,6 +24,14 @@ export interface MarkingOptions {
 /** Markings above the ceiling in a text, in order. Findings name the marking and where, never the content. */
 export function scanMarkings(text: string, opts: MarkingOptions = {}): Finding[] {
   return scanWindow(text, { ceiling: levelRank(opts.ceiling ?? "NATO UNCLASSIFIED") });
+}
+
+/**
+ * Guards a streamed model output: push each delta, send `release` to the client; once `withheld`, stop and end
+ * the stream with a classification_exceeded error event. Text is released only after it has been judged.
+ */
+export function createOutputGuard(opts: MarkingOptions = {}): OutputGuard {
+  return createGuard(levelRank(opts.ceiling ?? "NATO UNCLASSIFIED"));
 }
 
 /** The same scan over a stream of chunks, catching markings split between chunks, with bounded buffering. */

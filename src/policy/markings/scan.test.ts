@@ -10,7 +10,7 @@ test("a banner line of a NATO level is found with its level, nation and position
   assert.equal(f?.marking, "NATO SECRET");
   assert.equal(f?.level, "NATO SECRET");
   assert.equal(f?.nation, "NATO");
-  assert.deepEqual(f?.location, { line: 2, column: 1, offset: 28 });
+  assert.deepEqual(f?.location, { line: 2, column: 1, offset: 28, length: 11 });
 });
 
 test("findings never carry the text around the marking", () => {

@@ -25,7 +25,8 @@ export interface Finding {
   readonly nations: readonly string[];
   readonly language: string;
   readonly kind: MarkingKind | "label";
-  readonly location: { readonly line: number; readonly column: number; readonly offset: number };
+  /** Where it starts (1-based line and column, 0-based offset in UTF-16 units) and its length in the text. */
+  readonly location: { readonly line: number; readonly column: number; readonly offset: number; readonly length: number };
   /** Spelling tricks seen in this occurrence. */
   readonly evasions: readonly Evasion[];
 }
@@ -164,6 +165,8 @@ function evasionList(bits: number): Evasion[] {
 function spacedWordContinues(text: string, end: number): boolean {
   let i = end;
   let seps = 0;
+  // A sentence ending after the span ("N-A-T-O S-E-C-R-E-T. L'annexe") ends the spaced word too.
+  if (/^[.!?]\s/.test(text.slice(end, end + 2))) return false;
   while (i < text.length && seps <= 3) {
     const { cls, cp, width } = readChar(text, i);
     if (isLetterClass(cls)) break;
@@ -335,7 +338,7 @@ export function scanWindow(text: string, opts: WindowOptions): Finding[] {
     const nations = [...new Set(top.map((r) => r.nation))];
     return {
       marking: first.marking, level: levelName(rank), nation: first.nation, nations, language: first.language,
-      kind: h.kind, location: { ...where[i]!, offset: h.start }, evasions: h.evasions,
+      kind: h.kind, location: { ...where[i]!, offset: h.start, length: h.end - h.start }, evasions: h.evasions,
     };
   });
 }

@@ -14,6 +14,8 @@ export interface MarkingStream {
   push(chunk: string): Finding[];
   /** Findings in the held-back tail; call once at the end of the stream. */
   end(): Finding[];
+  /** How many characters of the stream are decided: no later chunk can change what was found in them. */
+  readonly decided: number;
 }
 
 export function createWindowedStream(ceiling: number): MarkingStream {
@@ -21,18 +23,23 @@ export function createWindowedStream(ceiling: number): MarkingStream {
   let windowOffset = 0; // stream offset of window[0]
   let windowLine = 1; // line of window[0]
   let windowColumn = 1; // column of window[0]
-  let decided = 0; // stream offset up to which findings have been reported
+  let decided = 0; // stream offset up to which the text is judged
   let openStart = false;
+  // Spans already reported; a marking can span the decided boundary ("NATO\n" + "SECRET"), so a finding is new
+  // when it overlaps none of them, whichever side of the boundary it starts.
+  let reported: { start: number; end: number }[] = [];
 
   const scan = (upTo: number): Finding[] => {
     const found = scanWindow(window, { ceiling, openStart });
     const out: Finding[] = [];
     for (const f of found) {
       const offset = windowOffset + f.location.offset;
-      if (offset < decided || offset >= upTo) continue;
+      const end = offset + f.location.length;
+      if (offset >= upTo || reported.some((r) => offset < r.end && end > r.start)) continue;
+      reported.push({ start: offset, end });
       const line = windowLine + f.location.line - 1;
       const column = f.location.line === 1 ? windowColumn + f.location.column - 1 : f.location.column;
-      out.push({ ...f, location: { line, column, offset } });
+      out.push({ ...f, location: { line, column, offset, length: f.location.length } });
     }
     return out;
   };
@@ -52,9 +59,13 @@ export function createWindowedStream(ceiling: number): MarkingStream {
     openStart = dropped.at(-1) !== "\n";
     window = window.slice(cut);
     windowOffset += cut;
+    reported = reported.filter((r) => r.end > windowOffset);
   };
 
   return {
+    get decided() {
+      return decided;
+    },
     push(chunk: string): Finding[] {
       window += chunk;
       const lastBreak = Math.max(window.lastIndexOf("\n"), window.lastIndexOf("\\n"));
