@@ -14,7 +14,7 @@ const run = (cmd: string, args: string[], input?: string) => spawnSync(cmd, args
 
 // The recipient's tools: the CLI and a plain-Node script, both telling a signed output from an edited one.
 describe("provenance and policy from the command line", () => {
-  let upstream: StubUpstream, gw: RunningServer, dir: string;
+  let upstream: StubUpstream, gw: RunningServer & { dataDir: string }, dir: string;
   before(async () => {
     upstream = await startStubUpstream({ answer: "Convoy B reaches Gdańsk on Tuesday." });
     gw = await startGateway({
