@@ -178,3 +178,23 @@ test("the three example scenarios solve: hand-checkable, exercise resupply withi
   assert.deepEqual(storm.explanation.shortfalls.map((s) => [s.demand, s.quantity]), [["BG-NORTH", 100], ["OP-ISLAND", 40], ["FIELD-HOSPITAL", 30], ["BG-EAST", 80]]);
   assert.ok(storm.explanation.shortfalls.every((s) => s.reasons.length > 0));
 });
+
+test("a delivery caveat holds on a shared last leg: the barred nation's goods reach the hub's other places only", async () => {
+  const plan = await solvePlan(scenario({
+    supply: [
+      { id: "D-FRA", nation: "FRA", location: "A", stock: { rations: 100 } },
+      { id: "D-ITA", nation: "ITA", location: "B", stock: { rations: 100 } },
+    ],
+    demand: [
+      { id: "AT-P", location: "P", quantities: { rations: 20 }, latest_arrival: 1 },
+      { id: "AT-Q", location: "Q", quantities: { rations: 30 }, latest_arrival: 1 },
+    ],
+    links: [road("A", "H", 1), road("B", "H", 6), road("H", "P", 1), road("H", "Q", 1)],
+    nations: { FRA: { no_delivery: ["P"] } },
+  }));
+  assert.equal(plan.status, "optimal");
+  // FRA's 30 t to Q cost 2 per t; P's 20 t must be ITA's at 7 per t.
+  assert.equal(plan.objective, 30 * 2 + 20 * 7);
+  assert.ok(!plan.shipments.find((s) => s.to === "P")?.goods_of.includes("FRA"));
+  assert.deepEqual(plan.shipments.find((s) => s.to === "Q")?.goods_of, ["FRA"]);
+});

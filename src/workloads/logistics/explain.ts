@@ -87,7 +87,7 @@ function summary(s: Scenario, r: SolveResult, plan: Plan): string[] {
 function bindingConstraints(s: Scenario, model: LinearModel, r: SolveResult, plan: Plan): Binding[] {
   const y = r.rowDual;
   if (y === null) return [];
-  const scale = Math.max(1, ...model.columns.map((c) => Math.abs(c.cost)));
+  const scale = model.columns.reduce((m, c) => Math.max(m, Math.abs(c.cost)), 1);
   const out: Binding[] = [];
   model.rows.forEach((row, i) => {
     if (!EXPLAINED_KINDS.has(row.meaning.kind)) return;

@@ -58,7 +58,7 @@ export function formatPlanText(plan: Plan): string {
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const width = head.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? "").length), h.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join("  ").trimEnd();
   return [line(head), line(width.map((w) => "-".repeat(w))), ...rows.map(line)];
 }

@@ -5,17 +5,21 @@
  * Columns: ship (supply point, commodity, period) leaves a depot; flow (layer, commodity, arc, dispatch period)
  * moves along a link and arrives `transit` periods later; deliver (demand, commodity, layer, arrival period);
  * short (demand, commodity) is the elastic shortfall, charged a penalty so it is used only when nothing else works;
+ * exit (layer, commodity, location, period) hands goods to the shared last leg into places that only receive;
  * vehicles (arc, period) are whole vehicles when the link has a vehicle size; contrib (nation) and total feed the
  * burden-sharing bands. Goods do not wait at intermediate places: a depot simply ships later instead.
  */
 import type { Commodity, Scenario } from "./schema.ts";
-import { at, buildNetwork, mayDeliver, mayLeave, reach, type Network } from "./network.ts";
+import { at, buildNetwork, mayDeliver, mayLeave, reach, type Layer, type Network } from "./network.ts";
 
 export type ColumnMeaning =
   | { kind: "ship"; supply: number; commodity: Commodity; period: number }
   | { kind: "flow"; layer: number; commodity: Commodity; arc: number; period: number }
+  /** `layer` -1: delivered where the layers merge (a place goods only unload at). */
   | { kind: "deliver"; demand: number; commodity: Commodity; layer: number; period: number }
   | { kind: "short"; demand: number; commodity: Commodity }
+  /** Goods of a layer handed over at `location` to the merged last leg (see distributionRow). */
+  | { kind: "exit"; layer: number; commodity: Commodity; location: number; period: number }
   | { kind: "vehicles"; arc: number; period: number }
   | { kind: "contrib"; nation: string }
   | { kind: "total" };
@@ -23,6 +27,7 @@ export type ColumnMeaning =
 export type RowMeaning =
   | { kind: "stock"; supply: number; commodity: Commodity }
   | { kind: "balance"; layer: number; commodity: Commodity; location: number; period: number }
+  | { kind: "distribution"; commodity: Commodity; location: number; period: number }
   | { kind: "no_transit"; layer: number; commodity: Commodity; location: number; period: number }
   | { kind: "demand"; demand: number; commodity: Commodity }
   | { kind: "capacity"; arc: number; period: number }
@@ -94,25 +99,55 @@ export function buildModel(s: Scenario, opts: BuildOptions = {}): LinearModel {
   };
 
   // Row groups created on first use; keys are numeric so alliance-scale models stay cheap to index.
+  // Where goods can only be unloaded (no link leaves, the usual demand point), layers need not be told apart:
+  // a layer barred from delivering there cannot reach it at all. One balance row serves them all (layer -1).
+  const sink = net.locations.map((_, v) => net.outArcs[v]!.length === 0);
+  // The last leg into such places is shared too: each layer that may deliver to every place a location serves
+  // hands its goods over ("exit") to one distribution row there, and merged flows leave it for those places.
+  const sinkArcs = net.locations.map((_, v) => net.outArcs[v]!.filter((a) => sink[net.arcs[a]!.to]));
+  const pooled = (layer: Layer, v: number): boolean => sinkArcs[v]!.every((a) => !layer.noDelivery.has(net.arcs[a]!.to));
+  const distribution = new Map<number, Row>();
+  const distributionRow = (ci: number, v: number, t: number): Row => {
+    const key = (ci * net.locations.length + v) * P + t - 1;
+    let row = distribution.get(key);
+    if (row === undefined) {
+      const c = net.commodities[ci]!;
+      row = addRow(`dist_${c}_n${v}_t${t}`, 0, 0, { kind: "distribution", commodity: c, location: v, period: t });
+      distribution.set(key, row);
+    }
+    return row;
+  };
   const balance = new Map<number, Row>();
-  const balanceRow = (k: number, ci: number, v: number, t: number): Row => {
-    const key = ((k * net.commodities.length + ci) * net.locations.length + v) * P + t - 1;
+  const balanceRow = (layer: number, ci: number, v: number, t: number): Row => {
+    const k = sink[v] ? -1 : layer;
+    const key = (((k + 1) * net.commodities.length + ci) * net.locations.length + v) * P + t - 1;
     let row = balance.get(key);
     if (row === undefined) {
       const c = net.commodities[ci]!;
-      row = addRow(`bal_k${k}_${c}_n${v}_t${t}`, 0, 0, { kind: "balance", layer: k, commodity: c, location: v, period: t });
+      row = addRow(`bal_${k < 0 ? "all" : `k${k}`}_${c}_n${v}_t${t}`, 0, 0, { kind: "balance", layer: k, commodity: c, location: v, period: t });
       balance.set(key, row);
     }
     return row;
+  };
+  const addDelivery = (i: number, c: Commodity, ci: number, k: number, t: number) => {
+    const d = s.demand[i]!;
+    const late = Math.max(0, t - d.latest_arrival);
+    const col = addColumn(`del_d${i}_${c}_${k < 0 ? "all" : `k${k}`}_t${t}`, latenessWeight * d.priority * late, {
+      kind: "deliver", demand: i, commodity: c, layer: k, period: t,
+    });
+    term(balanceRow(k, ci, net.demandLocation[i]!, t), col, -1);
   };
   const noTransit = new Map<number, Row>();
   const arcLoad = new Map<number, number[]>();
   const shipsBySupply: number[][] = s.supply.map(() => []);
 
   net.commodities.forEach((c, ci) => {
+    const sinkArrivals = new Map<number, Set<number>>(); // demand at a sink -> periods some layer can arrive
+    const mergedArcs = new Set<number>(); // (arc into a sink, period) carried by the merged distribution
     for (const layer of net.layers) {
       const k = layer.index;
       const r = reach(net, s, k, c);
+      const exits = new Set<number>();
       const guarded = (v: number, t: number): Row | undefined => {
         // Only a no-transit place that is also an origin needs a row; elsewhere pruning already forbids leaving.
         if (!layer.noTransit.has(v) || !mayLeave(net, s, k, c, v)) return undefined;
@@ -140,6 +175,19 @@ export function buildModel(s: Scenario, opts: BuildOptions = {}): LinearModel {
         for (let t = 1; t + arc.transit <= P; t++) {
           if (!at(r.forward, P, arc.from, t) || !at(r.backward, P, arc.to, t + arc.transit)) continue;
           if (!mayLeave(net, s, k, c, arc.from)) continue;
+          if (sink[arc.to] && pooled(layer, arc.from)) {
+            const exitKey = arc.from * P + t - 1;
+            if (!exits.has(exitKey)) {
+              exits.add(exitKey);
+              const col = addColumn(`exit_k${k}_${c}_n${arc.from}_t${t}`, 0, { kind: "exit", layer: k, commodity: c, location: arc.from, period: t });
+              term(balanceRow(k, ci, arc.from, t), col, -1);
+              term(distributionRow(ci, arc.from, t), col, 1);
+              const nt = guarded(arc.from, t);
+              if (nt !== undefined) term(nt, col, 1);
+            }
+            mergedArcs.add(arc.index * P + t - 1);
+            continue;
+          }
           const col = addColumn(`flow_k${k}_${c}_a${arc.index}_t${t}`, costWeight * arc.costPerUnit, {
             kind: "flow", layer: k, commodity: c, arc: arc.index, period: t,
           });
@@ -158,14 +206,22 @@ export function buildModel(s: Scenario, opts: BuildOptions = {}): LinearModel {
         const v = net.demandLocation[i]!;
         for (let t = 1; t <= net.demandDeadline[i]!; t++) {
           if (!at(r.forward, P, v, t)) continue;
-          const late = Math.max(0, t - d.latest_arrival);
-          const col = addColumn(`del_d${i}_${c}_k${k}_t${t}`, latenessWeight * d.priority * late, {
-            kind: "deliver", demand: i, commodity: c, layer: k, period: t,
-          });
-          term(balanceRow(k, ci, v, t), col, -1);
+          if (sink[v]) sinkArrivals.set(i, (sinkArrivals.get(i) ?? new Set()).add(t));
+          else addDelivery(i, c, ci, k, t);
         }
       });
     }
+    for (const key of [...mergedArcs].sort((a, b) => a - b)) {
+      const arc = net.arcs[Math.floor(key / P)]!;
+      const t = (key % P) + 1;
+      const col = addColumn(`flow_all_${c}_a${arc.index}_t${t}`, costWeight * arc.costPerUnit, { kind: "flow", layer: -1, commodity: c, arc: arc.index, period: t });
+      term(distributionRow(ci, arc.from, t), col, -1);
+      term(balanceRow(-1, ci, arc.to, t + arc.transit), col, 1);
+      const load = arcLoad.get(key);
+      if (load === undefined) arcLoad.set(key, [col]);
+      else load.push(col);
+    }
+    for (const [i, periods] of sinkArrivals) for (const t of [...periods].sort((a, b) => a - b)) addDelivery(i, c, ci, -1, t);
   });
 
   // Demand rows gather deliveries over layers and periods, plus the elastic shortfall.

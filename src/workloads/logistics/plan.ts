@@ -254,22 +254,30 @@ function traceOrigins(s: Scenario, model: LinearModel, x: Float64Array): Map<num
   const P = net.periods;
   const used = new Map<string, { arc: number; period: number }[]>(); // by layer/commodity
   const starts = new Map<string, { nation: string; location: number; period: number }[]>();
+  const exits = new Map<string, number[]>(); // by layer/commodity: states where goods join the merged last leg
   model.columns.forEach((col, j) => {
     if (tidy(x[j]!) <= 0) return;
     const m = col.meaning;
     if (m.kind === "flow") {
       push(used, `${m.layer}/${m.commodity}`, { arc: m.arc, period: m.period });
+    } else if (m.kind === "exit") {
+      push(exits, `${m.layer}/${m.commodity}`, m.location * P + m.period - 1);
     } else if (m.kind === "ship") {
       push(starts, `${net.supplyLayer[m.supply]}/${m.commodity}`, { nation: s.supply[m.supply]!.nation, location: net.supplyLocation[m.supply]!, period: m.period });
     }
   });
   const aboard = new Map<number, Set<string>>();
-  for (const [key, flows] of used) {
+  const leaving = (flows: { arc: number; period: number }[] | undefined) => {
     const out = new Map<number, { arc: number; period: number }[]>(); // state (location, period) -> used arcs leaving it
-    for (const f of flows) {
-      push(out, net.arcs[f.arc]!.from * P + f.period - 1, f);
-    }
-    for (const start of starts.get(key) ?? []) {
+    for (const f of flows ?? []) push(out, net.arcs[f.arc]!.from * P + f.period - 1, f);
+    return out;
+  };
+  for (const [key, layerStarts] of starts) {
+    const c = key.slice(key.indexOf("/") + 1);
+    const out = leaving(used.get(key));
+    const lastLeg = leaving(used.get(`-1/${c}`));
+    for (const state of exits.get(key) ?? []) for (const f of lastLeg.get(state) ?? []) push(out, state, f);
+    for (const start of layerStarts) {
       const seen = new Set<number>();
       const stack = [start.location * P + start.period - 1];
       while (stack.length > 0) {
