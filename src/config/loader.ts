@@ -36,6 +36,7 @@ export function parseConfig(input: unknown, source: string): LoadedConfig {
     data_dir: abs(cfg.data_dir),
     store: { url: fixStore(cfg.store.url) },
     audit: { ...cfg.audit, store: fixStore(cfg.audit.store) },
+    workloads: { ...cfg.workloads, sigma_rules: cfg.workloads.sigma_rules.map(abs) },
     endpoints: cfg.endpoints.map((e) => ("engine" in e ? { ...e, model_path: abs(e.model_path) } : e)),
     nations: Object.fromEntries(
       Object.entries(cfg.nations).map(([code, n]) => [

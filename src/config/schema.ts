@@ -159,6 +159,10 @@ export const Config = z
       .object({
         /** Model (served by an endpoint) used by workload steps that need a language model; none: embedded methods only. */
         model: z.string().optional(),
+        /** Sigma rule files or folders the detect workload runs when a request brings no rules of its own. */
+        sigma_rules: z.array(z.string().min(1)).prefault([]),
+        /** Longest a logistics solve may run (a request may ask for less). */
+        plan_time_limit: Duration.prefault("60s"),
         /** Largest uploaded document. */
         upload_limit: z.number().int().positive().prefault(32 * 1024 * 1024),
       })
