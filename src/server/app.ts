@@ -6,6 +6,8 @@ import type { Gateway } from "./gateway.ts";
 import { registerModelRoutes } from "./model-routes.ts";
 import { registerOversightRoutes } from "./oversight-routes.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
+import { registerDocumentRoutes } from "./document-routes.ts";
+import { registerWorkloadRoutes } from "./workload-routes.ts";
 
 /**
  * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
@@ -68,5 +70,7 @@ export function buildApp(gw: Gateway): FastifyInstance {
   registerModelRoutes(app, gw);
   registerOversightRoutes(app, gw);
   registerAuditRoutes(app, gw);
+  registerDocumentRoutes(app, gw);
+  registerWorkloadRoutes(app, gw);
   return app;
 }

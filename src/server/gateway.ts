@@ -6,6 +6,7 @@ import { EndpointRegistry } from "../routing/index.ts";
 import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/index.ts";
 import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
 import { AuditLog } from "../audit/index.ts";
+import { openDocumentStore, type DocumentStore } from "../workloads/documents/index.ts";
 import { Metrics } from "./metrics.ts";
 import { createOversight, type Oversight } from "../oversight/index.ts";
 import type { Logger } from "./log.ts";
@@ -22,6 +23,8 @@ export interface Gateway {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly audit: AuditLog;
+  /** Ingested documents, releasability enforced in its queries. */
+  readonly documents: DocumentStore;
   /** Review queue, consent governance and provenance keys (oversight/). */
   readonly oversight: Oversight;
   /** SHA-256 of the policy bundle in force, cited by every audit entry; changes at once when a proposal is adopted. */
@@ -60,6 +63,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
       })
     : new MemoryQuotaStore();
 
+  const documents = await openDocumentStore(cfg.store.url);
   const audit = await AuditLog.open({
     store: cfg.audit.store,
     keyDir: join(cfg.data_dir, "keys", "audit"),
@@ -73,13 +77,14 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
   });
 
   return {
-    cfg, audit, oversight, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    cfg, audit, oversight, documents, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
     allowed: (nation) => allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));
       await quota.close();
       // Before the audit log: the oversight timer appends governance entries.
       await oversight.close();
+      await documents.close();
       await audit.close();
       await apiKeys.close();
     },
