@@ -8,6 +8,7 @@ import { registerOversightRoutes } from "./oversight-routes.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerDocumentRoutes } from "./document-routes.ts";
 import { registerWorkloadRoutes } from "./workload-routes.ts";
+import { registerCommsRoutes } from "./comms-routes.ts";
 
 /**
  * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
@@ -72,5 +73,6 @@ export function buildApp(gw: Gateway): FastifyInstance {
   registerAuditRoutes(app, gw);
   registerDocumentRoutes(app, gw);
   registerWorkloadRoutes(app, gw);
+  registerCommsRoutes(app, gw);
   return app;
 }
