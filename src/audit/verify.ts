@@ -22,7 +22,7 @@ export type VerifyReport =
 
 type Failure = Extract<VerifyReport, { ok: false }>;
 
-const PAGE = 20_000; // a multiple of BUCKET_SIZE, so every page starts a bucket
+const TREE_PAGE = 4096; // bucket rows read at a time
 
 export async function verifyLogStore(
   store: LogStore,
@@ -61,12 +61,10 @@ export async function verifyLogStore(
     if (!EMPTY_ROOT.equals((checkpoints[nextCp] as { root: Buffer }).root)) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
     nextCp += 1;
   }
-  for (;;) {
-    const rows = await store.rows(expected, PAGE);
-    if (rows.length === 0) break;
-    const firstBucket = expected / BUCKET_SIZE;
-    const lastBucket = firstBucket + Math.ceil(rows.length / BUCKET_SIZE);
-    const [trees, roots] = await Promise.all([store.bucketTrees(firstBucket, lastBucket), store.bucketHashes(firstBucket, lastBucket)]);
+  let trees: Buffer[] = [];
+  let roots: Buffer[] = [];
+  let firstBucket = 0;
+  for await (const rows of store.scan(0)) {
     for (const row of rows) {
       const i = expected;
       if (row.index !== i) return changed ?? { ok: false, index: i, reason: `entry ${i} is missing (the next stored entry is ${row.index})` };
@@ -77,6 +75,10 @@ export async function verifyLogStore(
       if (pending.length === BUCKET_SIZE) {
         const k = expected / BUCKET_SIZE - 1;
         const start = k * BUCKET_SIZE;
+        if (k >= firstBucket + trees.length) {
+          firstBucket = k;
+          [trees, roots] = await Promise.all([store.bucketTrees(k, k + TREE_PAGE), store.bucketHashes(k, k + TREE_PAGE)]);
+        }
         const stored = trees[k - firstBucket];
         if (!stored) return changed ?? { ok: false, index: start, reason: `the subtree hashes of entries ${start}..${expected - 1} are missing` };
         for (let j = 0; j < BUCKET_SIZE; j++) {

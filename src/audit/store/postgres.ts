@@ -2,6 +2,7 @@ import postgres from "postgres";
 import { BUCKET_SIZE, sequence, type NewRow } from "../tree.ts";
 import type { LogStore, StoredCheckpoint, StoredRow } from "./types.ts";
 
+const SCAN_PAGE = 10_000;
 const INSERT_CHUNK = 5000; // 4 parameters a row stays well under PostgreSQL's 65535 bind parameters
 
 /**
@@ -58,6 +59,15 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
         ? await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} ORDER BY idx LIMIT ${limit}`
         : await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE nation = ${nation} AND idx >= ${from} ORDER BY idx LIMIT ${limit}`
       ).map(toRow),
+    scan: async function* (from) {
+      // Keyset pages rather than a cursor: no transaction stays open however long the reader takes.
+      for (let next = from; ; ) {
+        const page = (await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${next} ORDER BY idx LIMIT ${SCAN_PAGE}`).map(toRow);
+        if (page.length === 0) return;
+        yield page;
+        next = (page[page.length - 1] as StoredRow).index + 1;
+      }
+    },
     putCheckpoint: async (size, note) => {
       await sql`INSERT INTO ${sql(t.checkpoints)} (size, note) VALUES (${size}, ${note}) ON CONFLICT (size) DO NOTHING`;
     },

@@ -26,6 +26,8 @@ export interface LogStore {
   bucketTrees(from: number, to: number): Promise<Buffer[]>;
   /** Rows with index >= from in index order, at most `limit`; only one nation's when `nation` is given. */
   rows(from: number, limit: number, nation?: string): Promise<StoredRow[]>;
+  /** Every row from `from` on, in index order, in chunks: the fast path for reading a whole log. */
+  scan(from: number): AsyncIterable<StoredRow[]>;
   /** Keeps the first note stored for a size. */
   putCheckpoint(size: number, note: string): Promise<void>;
   checkpointAt(size: number): Promise<string | null>;
