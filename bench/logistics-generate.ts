@@ -20,7 +20,7 @@ export interface GenerateOptions {
   periods: number;
   /** Nations whose goods may not transit one hub each. */
   caveatedNations: number;
-  /** Whole vehicles on rail links (a MIP). */
+  /** Whole rail wagons (60 t, ten paths a period) from each depot to its nearest hub (a MIP). */
   vehicles: boolean;
   seed: number;
 }
@@ -72,7 +72,7 @@ export function generateScenario(o: GenerateOptions): ScenarioInput {
     nearest(p, 2).forEach((h, k) => {
       const d = km(p, h);
       links.push(k === 0 && o.vehicles
-        ? { from: `DEP-${i + 1}`, to: h.name, mode: "rail", transit_periods: d > 300 ? 1 : 0, cost_per_unit: cost(d, 0.02), vehicle_size: 400, cost_per_vehicle: cost(d, 4), vehicles_per_period: 3 }
+        ? { from: `DEP-${i + 1}`, to: h.name, mode: "rail", transit_periods: d > 300 ? 1 : 0, cost_per_unit: cost(d, 0.02), vehicle_size: 60, cost_per_vehicle: cost(d, 0.6), vehicles_per_period: 10 }
         : { from: `DEP-${i + 1}`, to: h.name, mode: "road", transit_periods: d > 300 ? 1 : 0, cost_per_unit: cost(d, 0.08), capacity: 600 });
     });
   });

@@ -31,6 +31,7 @@ export async function solvePlan(input: Scenario | unknown, opts: SolvePlanOption
   const result = await runSolver({ format: "arrays", arrays: toArrays(model) }, {
     timeLimitSeconds: checkTimeLimit(opts.timeLimitSeconds),
     duals: true,
+    warmStart: true,
     ...pick(opts),
   });
   return readPlan(scenario, model, result);

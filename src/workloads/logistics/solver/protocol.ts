@@ -13,6 +13,11 @@ export interface SolveRequest {
   mipRelGap?: number;
   /** Also return row duals; for a MIP they come from re-solving its LP relaxation. */
   duals: boolean;
+  /**
+   * For a MIP, solve its LP relaxation first and start from it with integer columns rounded up. Feasible for
+   * Concord's own models (more vehicles never break a limit), so the MIP has a good plan from its first second.
+   */
+  warmStart?: boolean;
   /** Also return column names (a file given by a user; our own models know their columns). */
   names: boolean;
 }

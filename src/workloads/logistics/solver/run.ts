@@ -13,6 +13,7 @@ export interface RunOptions {
   mipRelGap?: number;
   duals?: boolean;
   names?: boolean;
+  warmStart?: boolean;
   onProgress?: (p: Progress) => void;
   /** Aborting stops the solve at once (its worker is terminated); the result then says `interrupted`. */
   signal?: AbortSignal;
@@ -80,6 +81,7 @@ export async function runSolver(model: ModelSource, opts: RunOptions): Promise<S
     timeLimitSeconds: opts.timeLimitSeconds,
     duals: opts.duals ?? true,
     names: opts.names ?? false,
+    warmStart: opts.warmStart ?? false,
     ...(opts.mipRelGap === undefined ? {} : { mipRelGap: opts.mipRelGap }),
   };
   const slot = await acquire();

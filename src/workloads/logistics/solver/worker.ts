@@ -42,6 +42,22 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
     const numIntegers = integrality.reduce((n: number, v: number) => n + (v === 0 ? 0 : 1), 0);
     const isMip = numIntegers > 0;
 
+    let relaxedDuals: Float64Array | null = null;
+    if (isMip && req.warmStart) {
+      model.clearIntegrality();
+      if (model.run().modelStatus === highs.constants.modelStatus.optimal) {
+        const relaxed = model.getSolution();
+        relaxedDuals = relaxed.rowDual;
+        const start = relaxed.colValue.map((x, j) => (integrality[j] === 0 ? x : Math.ceil(x - 1e-7)));
+        model.changeColsIntegrality({ kind: "range", from: 0, to: dims.numCols - 1 }, integrality);
+        model.setSolution({ colValue: start });
+      } else {
+        model.changeColsIntegrality({ kind: "range", from: 0, to: dims.numCols - 1 }, integrality);
+      }
+      const spent = (performance.now() - started) / 1000;
+      model.zeroAllClocks();
+      model.options.set({ time_limit: Math.max(1, req.timeLimitSeconds - spent) });
+    }
     const run = model.run(progressCallbacks(highs.constants.callbackType, started));
     const status = statusOf(run.modelStatus, highs.constants.modelStatus);
     const primal = Number(model.info.get("primal_solution_status")) === FEASIBLE;
@@ -62,6 +78,9 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
     if (req.duals && solution !== null && !isMip && status === "optimal") {
       rowDual = solution.rowDual;
       dualsFrom = "lp";
+    } else if (req.duals && solution !== null && relaxedDuals !== null) {
+      rowDual = relaxedDuals;
+      dualsFrom = "lp_relaxation";
     } else if (req.duals && solution !== null && isMip) {
       // Integer programs have no duals; the LP relaxation's are the standard reading of marginal values.
       model.clearIntegrality();
