@@ -43,5 +43,5 @@ test("concord translate reads standard input and names the packages for a pair A
   assert.match(ok.stdout, /OTAN/);
   const missing = run(["translate", "--from", "de", "--to", "pl", "-"], "Guten Tag\n");
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /no engine can translate deu→pol now: Debian's Apertium has no pair or pivot path/);
+  assert.match(missing.stderr, /no translation engine can serve deu→pol \(engines: apertium\): Debian's Apertium has no pair or pivot path/);
 });

@@ -50,7 +50,7 @@ test("installed Apertium pairs are read from mode names; variants and non-member
 
 test("an unservable pair is refused naming the Debian packages to install, or saying none exists", async () => {
   const apertium = new ApertiumTranslator({ modesDir: "/nonexistent" });
-  await assert.rejects(translate("x", { from: "fr", to: "en", engines: [apertium], hint: () => "" }), /no translation engine can serve fra→eng/);
+  await assert.rejects(translate("x", { from: "fr", to: "en", engines: [apertium] }), /no translation engine can serve fra→eng \(engines: apertium\): install the Debian packages apertium apertium-/);
   assert.match(await apertium.installHint("fra", "eng"), /apertium-fr-es.*apertium-eng-spa|apertium-eng-spa.*apertium-fr-es/);
   assert.match(await apertium.installHint("deu", "pol"), /no pair or pivot path.*LLM/);
 });

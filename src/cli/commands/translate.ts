@@ -105,17 +105,8 @@ export function register(program: Command): void {
       if (!opts.from || !opts.to) throw new InvalidRequest("give --from and --to (ISO 639-1 or 639-3), or --list");
       const from = toIso3(opts.from, "from"), to = toIso3(opts.to, "to");
       const engines = enginesFrom(opts, "translation");
-      const apertium = engines.find((e): e is ApertiumTranslator => e instanceof ApertiumTranslator);
       const text = await readInput(file);
-      const r = await translate(text, {
-        from, to, engines, glossary: await loadGlossary(opts.glossary), acronyms: opts.acronyms,
-        hint: () => "",
-      }).catch(async (err: unknown) => {
-        if (err instanceof InvalidRequest && apertium && !engines.some((e) => e.engine === "llm")) {
-          throw new InvalidRequest(`no engine can translate ${from}→${to} now: ${await apertium.installHint(from, to)}`, { param: "to" });
-        }
-        throw err;
-      });
+      const r = await translate(text, { from, to, engines, glossary: await loadGlossary(opts.glossary), acronyms: opts.acronyms });
       process.stdout.write(r.text.endsWith("\n") ? r.text : `${r.text}\n`);
       if (process.stderr.isTTY) process.stderr.write(`(${r.route.engine}: ${r.route.path.join(" → ")})\n`);
     });

@@ -114,6 +114,10 @@ export class ApertiumTranslator implements Translator {
     return path ? { engine: "apertium", path } : undefined;
   }
 
+  explain(from: string, to: string): Promise<string> {
+    return this.installHint(from, to);
+  }
+
   /** What to install for a pair that is not servable now: the packages on the shortest Debian path, or none exists. */
   async installHint(from: string, to: string): Promise<string> {
     const installed = await this.pairs();

@@ -16,3 +16,5 @@ export { analyzeMessages, type Analysis, type AnalysisDeps } from "./analyze.ts"
 export { readCorpus, readCorpusFile, formatFromName, type CorpusFormat, type CorpusRecord, type Message } from "./readers.ts";
 export { renderReport, type ReportOptions } from "./report.ts";
 export type { AnalyzedMessage, CorpusSummary } from "./summary.ts";
+export { TranslateRequest, AnalyzeRequest, handleTranslate, handleAnalyze } from "./requests.ts";
+export { assertNotPerPerson } from "./options.ts";

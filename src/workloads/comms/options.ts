@@ -51,9 +51,14 @@ function asksForPersons(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/** Throws ProhibitedUse (mass_surveillance) when a request body asks for per-person output anywhere. */
+export function assertNotPerPerson(value: unknown): void {
+  if (asksForPersons(value)) refuse();
+}
+
 /** Validates analysis options; per-person requests are ProhibitedUse, other bad input InvalidRequest. */
 export function parseAnalysisOptions(input: unknown): AnalysisOptions {
-  if (asksForPersons(input)) refuse();
+  assertNotPerPerson(input);
   const r = AnalysisOptions.safeParse(input ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];

@@ -24,6 +24,8 @@ export interface Translator {
    * texts. Throws UpstreamError when the engine fails.
    */
   translateBatch(texts: readonly string[], route: Route): Promise<string[]>;
+  /** What would make an unservable pair servable (packages to install), for the refusal message. */
+  explain?(from: string, to: string): Promise<string>;
 }
 
 export interface TranslateOptions {
@@ -41,28 +43,30 @@ export interface Translation {
 }
 
 /** Finds the first engine that can serve the pair, or throws naming what would make it servable. */
-export async function chooseRoute(from: string, to: string, engines: readonly Translator[], hint?: (from: string, to: string) => string): Promise<{ engine: Translator; route: Route }> {
+export async function chooseRoute(from: string, to: string, engines: readonly Translator[]): Promise<{ engine: Translator; route: Route }> {
   for (const engine of engines) {
     const route = await engine.route(from, to);
     if (route) return { engine, route };
   }
   const names = engines.map((e) => e.engine).join(", ") || "none";
-  throw new InvalidRequest(`no translation engine can serve ${from}→${to} (engines: ${names}). ${hint?.(from, to) ?? "Configure an LLM endpoint for translation."}`, { param: "to" });
+  const explainer = engines.find((e) => e.explain);
+  const hint = explainer?.explain ? await explainer.explain(from, to) : "configure an LLM endpoint for translation.";
+  throw new InvalidRequest(`no translation engine can serve ${from}→${to} (engines: ${names}): ${hint}`, { param: "to" });
 }
 
 /** Translates texts between member languages (639-1 or 639-3 codes), protecting terminology. */
-export async function translateTexts(texts: readonly string[], opts: TranslateOptions & { hint?: (from: string, to: string) => string }): Promise<{ texts: string[]; route: Route }> {
+export async function translateTexts(texts: readonly string[], opts: TranslateOptions): Promise<{ texts: string[]; route: Route }> {
   const from = toIso3(opts.from, "from");
   const to = toIso3(opts.to, "to");
   if (from === to) return { texts: [...texts], route: { engine: opts.engines[0]?.engine ?? "apertium", path: [from] } };
-  const { engine, route } = await chooseRoute(from, to, opts.engines, opts.hint);
+  const { engine, route } = await chooseRoute(from, to, opts.engines);
   const protectedTexts = texts.map((t) => protectTerms(t, { glossary: opts.glossary ?? [], acronyms: opts.acronyms ?? true }));
   const out = await engine.translateBatch(protectedTexts.map((p) => p.text), route);
   return { texts: out.map((t, i) => (protectedTexts[i] as (typeof protectedTexts)[number]).restore(t, to)), route };
 }
 
 /** Translates one text; see translateTexts. */
-export async function translate(text: string, opts: TranslateOptions & { hint?: (from: string, to: string) => string }): Promise<Translation> {
+export async function translate(text: string, opts: TranslateOptions): Promise<Translation> {
   const { texts, route } = await translateTexts([text], opts);
   return { text: texts[0] as string, route };
 }
