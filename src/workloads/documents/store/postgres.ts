@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import type { DocumentSummary, StoredDocument } from "../model.ts";
 import { toTsquery } from "../query.ts";
-import { filterSql, HIT_COLUMNS, lengthOf, Params, postingsOf, searchSql, visibleTo, type Dialect } from "./sql.ts";
+import { documentTerms, filterSql, HIT_COLUMNS, lengthOf, Params, postingsOf, searchSql, visibleTo, type Dialect } from "./sql.ts";
 import { toHit, toPassage, toStored, toSummary, type DocumentRow } from "./rows.ts";
 import type { DocumentStore, NewDocument, PassageHit, SearchFilters, StoreSearch } from "./types.ts";
 
@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS doc_postings (
   field CHAR(1) NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (term, passage_id, field)
 );
 CREATE INDEX IF NOT EXISTS doc_postings_passage ON doc_postings (passage_id);
+ALTER TABLE doc_documents ADD COLUMN IF NOT EXISTS passage_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doc_documents ADD COLUMN IF NOT EXISTS total_length INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS doc_terms (
+  term TEXT NOT NULL, document_id TEXT NOT NULL REFERENCES doc_documents(id) ON DELETE CASCADE, passages INTEGER NOT NULL,
+  PRIMARY KEY (term, document_id)
+);
+CREATE INDEX IF NOT EXISTS doc_terms_doc ON doc_terms (document_id);
 `;
 
 const dialect: Dialect = {
@@ -112,6 +119,13 @@ class PostgresDocumentStore implements DocumentStore {
         await tx`INSERT INTO doc_postings (term, passage_id, field, tf)
           SELECT * FROM unnest(${b.map((x) => x.term)}::text[], ${b.map((x) => x.passage_id)}::bigint[], ${b.map((x) => x.field)}::text[], ${b.map((x) => x.tf)}::int[])`;
       }
+      const dt = documentTerms(ps);
+      for (let i = 0; i < dt.length; i += POSTINGS_BATCH) {
+        const b = dt.slice(i, i + POSTINGS_BATCH);
+        await tx`INSERT INTO doc_terms (term, document_id, passages)
+          SELECT t, ${doc.document_id}, n FROM unnest(${b.map((x) => x.term)}::text[], ${b.map((x) => x.passages)}::int[]) AS u(t, n)`;
+      }
+      await tx`UPDATE doc_documents SET passage_count = ${ps.length}, total_length = ${ps.reduce((n, p) => n + lengthOf(p.fields), 0)} WHERE id = ${doc.document_id}`;
       for (const p of ps) {
         if (p.vector) await tx`UPDATE doc_passages SET vector = ${Buffer.from(new Float32Array(p.vector).buffer)} WHERE id = ${idOf.get(p.seq)!}`;
       }

@@ -1,7 +1,9 @@
 /**
  * The SQL both stores share. BM25 (Robertson & Zaragoza 2009) is computed in the query, with N, avgdl and
  * document frequencies taken over the passages the caller may see, not the whole table: a hidden document must
- * not move the scores of visible ones, or scores would betray its terms.
+ * not move the scores of visible ones, or scores would betray its terms. Per-document aggregates (passage count,
+ * total length, and per-term passage counts in doc_terms) keep those statistics to a scan of visible documents
+ * rather than of every passage.
  */
 import type { ParsedQuery } from "../query.ts";
 import type { SearchFilters } from "./types.ts";
@@ -54,25 +56,26 @@ export const HIT_COLUMNS =
 /** Ranked documents (best passage each) for the query, with the total number of matching visible documents. */
 export function searchSql(dialect: Dialect, s: { nation: string; query: ParsedQuery; filters: SearchFilters; limit: number; offset: number }): { text: string; values: unknown[] } {
   const p = new Params(dialect);
-  const vis = visibleTo(p, s.nation);
-  const filters = filterSql(p, s.filters);
-  const match = dialect.match(p.add(dialect.matchText(s.query)));
   const termList = () => p.list(s.query.terms);
   const weight = `CASE po.field WHEN 't' THEN ${FIELD_WEIGHT.t} WHEN 'h' THEN ${FIELD_WEIGHT.h} ELSE ${FIELD_WEIGHT.b} END`;
+  const visible = () => `${visibleTo(p, s.nation)} AND ${filterSql(p, s.filters)}`;
   const text = `
-WITH vis AS (
-  SELECT p.id, p.document_id, p.length FROM doc_passages p JOIN doc_documents d ON d.id = p.document_id
-  WHERE ${vis} AND ${filters}
+WITH stats AS (
+  SELECT COALESCE(SUM(d.passage_count), 0) AS n,
+    CASE WHEN SUM(d.passage_count) > 0 THEN SUM(d.total_length) * 1.0 / SUM(d.passage_count) ELSE 1 END AS avgdl
+  FROM doc_documents d WHERE ${visible()}
 ),
-stats AS (SELECT COUNT(*) AS n, AVG(length) AS avgdl FROM vis),
-cand AS (SELECT vis.id, vis.document_id, vis.length FROM vis JOIN doc_passages p ON p.id = vis.id WHERE ${match}),
+cand AS MATERIALIZED (
+  SELECT p.id, p.document_id, p.length FROM doc_passages p JOIN doc_documents d ON d.id = p.document_id
+  WHERE ${dialect.match(p.add(dialect.matchText(s.query)))} AND ${visible()}
+),
 df AS (
-  SELECT po.term, COUNT(DISTINCT po.passage_id) AS df FROM doc_postings po JOIN vis ON vis.id = po.passage_id
-  WHERE po.term IN (${termList()}) GROUP BY po.term
+  SELECT dt.term, SUM(dt.passages) AS df FROM doc_terms dt JOIN doc_documents d ON d.id = dt.document_id
+  WHERE dt.term IN (${termList()}) AND ${visible()} GROUP BY dt.term
 ),
 tf AS (
-  SELECT po.passage_id, po.term, SUM(${weight} * po.tf) AS tfc FROM doc_postings po JOIN cand ON cand.id = po.passage_id
-  WHERE po.term IN (${termList()}) GROUP BY po.passage_id, po.term
+  SELECT po.passage_id, po.term, SUM(${weight} * po.tf) AS tfc FROM doc_postings po
+  WHERE po.term IN (${termList()}) AND po.passage_id IN (SELECT id FROM cand) GROUP BY po.passage_id, po.term
 ),
 scored AS (
   SELECT c.id, c.document_id,
@@ -106,4 +109,11 @@ export function postingsOf(fields: { title: readonly string[]; heading: readonly
 /** Passage length for BM25: the weighted number of terms, consistent with the weighted tf. */
 export function lengthOf(fields: { title: readonly string[]; heading: readonly string[]; body: readonly string[] }): number {
   return FIELD_WEIGHT.t * fields.title.length + FIELD_WEIGHT.h * fields.heading.length + FIELD_WEIGHT.b * fields.body.length;
+}
+
+/** Per-document term statistics: for each term, in how many of the document's passages it occurs. */
+export function documentTerms(passages: readonly { fields: { title: readonly string[]; heading: readonly string[]; body: readonly string[] } }[]): { term: string; passages: number }[] {
+  const counts = new Map<string, number>();
+  for (const p of passages) for (const t of new Set([...p.fields.title, ...p.fields.heading, ...p.fields.body])) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts].map(([term, n]) => ({ term, passages: n }));
 }

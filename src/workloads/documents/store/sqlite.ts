@@ -1,7 +1,7 @@
 import { migrateSqlite, openSqlite, type Migration, type SqliteDatabase } from "../../../store/index.ts";
 import type { DocumentSummary, StoredDocument } from "../model.ts";
 import { toFts5 } from "../query.ts";
-import { filterSql, HIT_COLUMNS, lengthOf, Params, postingsOf, searchSql, visibleTo, type Dialect } from "./sql.ts";
+import { documentTerms, filterSql, HIT_COLUMNS, lengthOf, Params, postingsOf, searchSql, visibleTo, type Dialect } from "./sql.ts";
 import { toHit, toPassage, toStored, toSummary, type DocumentRow } from "./rows.ts";
 import type { DocumentStore, NewDocument, PassageHit, SearchFilters, StoreSearch } from "./types.ts";
 
@@ -41,6 +41,23 @@ CREATE INDEX doc_postings_passage ON doc_postings (passage_id);
 CREATE VIRTUAL TABLE doc_fts USING fts5(title, heading, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
 `,
   },
+  {
+    id: "documents/002-document-statistics",
+    sql: `
+ALTER TABLE doc_documents ADD COLUMN passage_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doc_documents ADD COLUMN total_length INTEGER NOT NULL DEFAULT 0;
+UPDATE doc_documents SET
+  passage_count = (SELECT COUNT(*) FROM doc_passages p WHERE p.document_id = doc_documents.id),
+  total_length = (SELECT COALESCE(SUM(length), 0) FROM doc_passages p WHERE p.document_id = doc_documents.id);
+CREATE TABLE doc_terms (
+  term TEXT NOT NULL, document_id TEXT NOT NULL REFERENCES doc_documents(id) ON DELETE CASCADE, passages INTEGER NOT NULL,
+  PRIMARY KEY (term, document_id)
+) WITHOUT ROWID;
+CREATE INDEX doc_terms_doc ON doc_terms (document_id);
+INSERT INTO doc_terms (term, document_id, passages)
+  SELECT po.term, p.document_id, COUNT(DISTINCT po.passage_id) FROM doc_postings po JOIN doc_passages p ON p.id = po.passage_id GROUP BY po.term, p.document_id;
+`,
+  },
 ];
 
 const dialect: Dialect = {
@@ -51,6 +68,8 @@ const dialect: Dialect = {
 
 export function openSqliteDocumentStore(path: string): DocumentStore {
   const db = openSqlite(path);
+  // The postings B-tree is written at random places; the default 2 MB page cache turns that into disk reads.
+  db.pragma("cache_size = -65536");
   migrateSqlite(db, SQLITE_MIGRATIONS);
   return new SqliteDocumentStore(db, true);
 }
@@ -73,6 +92,8 @@ class SqliteDocumentStore implements DocumentStore {
       insertPassage: db.prepare("INSERT INTO doc_passages (document_id, seq, page, paragraph, heading, text, length, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       insertPosting: db.prepare("INSERT INTO doc_postings (term, passage_id, field, tf) VALUES (?, ?, ?, ?)"),
       insertFts: db.prepare("INSERT INTO doc_fts (rowid, title, heading, body) VALUES (?, ?, ?, ?)"),
+      insertTerm: db.prepare("INSERT INTO doc_terms (term, document_id, passages) VALUES (?, ?, ?)"),
+      setStats: db.prepare("UPDATE doc_documents SET passage_count = ?, total_length = ? WHERE id = ?"),
     };
   }
 
@@ -89,7 +110,7 @@ class SqliteDocumentStore implements DocumentStore {
 
   async insert(doc: NewDocument): Promise<{ duplicate: boolean; document: DocumentSummary }> {
     const db = this.db;
-    const { insertDoc, insertRel, insertTag, insertPassage, insertPosting, insertFts } = this.writes;
+    const { insertDoc, insertRel, insertTag, insertPassage, insertPosting, insertFts, insertTerm, setStats } = this.writes;
     const inserted = db.transaction(() => {
       const r = insertDoc.run(doc.document_id, doc.owner_nation, doc.content_hash, doc.filename, doc.title, doc.language, doc.format,
         doc.pages, doc.bytes, doc.releasable_to === "all" ? 1 : 0, doc.date, doc.ingested_at);
@@ -102,6 +123,8 @@ class SqliteDocumentStore implements DocumentStore {
         for (const po of postingsOf(p.fields)) insertPosting.run(po.term, id, po.field, po.tf);
         insertFts.run(id, p.fields.title.join(" "), p.fields.heading.join(" "), p.fields.body.join(" "));
       }
+      for (const t of documentTerms(doc.passages)) insertTerm.run(t.term, doc.document_id, t.passages);
+      setStats.run(doc.passages.length, doc.passages.reduce((n, p) => n + lengthOf(p.fields), 0), doc.document_id);
       return true;
     })();
     const existing = await this.findByHash(doc.owner_nation, doc.content_hash);
