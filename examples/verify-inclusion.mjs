@@ -91,7 +91,7 @@ function rootFromInclusion(index, size, leaf, proof) {
 
 function consistent(m, n, mRoot, nRoot, proof) {
   if (m === n) return proof.length === 0 && mRoot.equals(nRoot);
-  if (m === 0) return true;
+  if (m === 0) return proof.length === 0;
   if (m > n || proof.length === 0) return false;
   const path = (m & (m - 1)) === 0 ? [mRoot, ...proof] : proof;
   let [fn, sn] = [m - 1, n - 1];

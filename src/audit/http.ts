@@ -76,6 +76,7 @@ export async function getEntries(log: AuditLog, query: Query, scope: AuditScope)
   const size = await log.size();
   const q = read({ from: Index.optional(), to: Index.optional() }, query);
   const from = q.from ?? Math.max(0, size - PAGE);
+  if (from > size) throw new InvalidRequest(`from ${from} is beyond the log's ${size} entries`, { param: "from" });
   const to = Math.min(q.to ?? from + PAGE, from + PAGE, size);
   if (to < from) throw new InvalidRequest("to must not be below from", { param: "to" });
   const rows = await log.entries({ from, to });

@@ -14,11 +14,11 @@ export function defaultOrigin(networkName: string): string {
   return `concord/${slug || "network"}`;
 }
 
-/** AuditLog.open options from the configuration: the key lives under `<data_dir>/keys/`, never in the store. */
+/** AuditLog.open options from the configuration: the key lives in `<data_dir>/keys/audit/`, never in the store. */
 export function auditLogOptions(cfg: AuditConfigView): AuditLogOptions {
   return {
     store: cfg.audit.store,
-    keyDir: join(cfg.data_dir, "keys"),
+    keyDir: join(cfg.data_dir, "keys", "audit"),
     origin: cfg.audit.origin ?? defaultOrigin(cfg.network.name),
     checkpointEvery: cfg.audit.checkpoint_every,
     checkpointIntervalMs: cfg.audit.checkpoint_interval,

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .command("verify")
     .description("recompute every entry and subtree hash and check every signed checkpoint; exit 1 naming the first bad index")
     .option("--config <file>", "configuration file (YAML)")
-    .option("--key <verifier-key>", "the log's published verifier key (default: <data_dir>/keys/audit-log.pub)")
+    .option("--key <verifier-key>", "the log's published verifier key (default: <data_dir>/keys/audit/audit-log.pub)")
     .action(async (opts: { config?: string; key?: string }) => {
       const cfg = loadConfig(opts.config);
       const options = auditLogOptions(cfg);
