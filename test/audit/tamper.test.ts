@@ -100,3 +100,11 @@ test("an altered stored subtree hash is found and its entries named", async () =
   const report = await tamperedReport((db) => db.prepare("UPDATE audit_buckets SET hash = zeroblob(32) WHERE k = 2").run());
   assert.equal(!report.ok && report.index, 32, JSON.stringify(report));
 });
+
+test("a checkpoint note rewritten without the log key is refused, naming its size", async () => {
+  const report = await tamperedReport((db) => {
+    const note = db.prepare("SELECT note FROM audit_checkpoints WHERE size = 50").pluck().get() as string;
+    db.prepare("UPDATE audit_checkpoints SET note = ? WHERE size = 50").run(note.replace("\n50\n", "\n49\n"));
+  });
+  assert.ok(!report.ok && report.checkpoint === 50 && report.index === 25, JSON.stringify(report));
+});
