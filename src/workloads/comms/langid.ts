@@ -28,7 +28,7 @@ const ELD_LANGS = MEMBER_LANGUAGES.map((l) => (l.iso1 === "nb" ? "no" : l.iso1))
 const CONFUSABLE: readonly (readonly string[])[] = [["hrv", "slv", "slk", "ces"], ["dan", "nob", "swe"], ["deu", "nld", "ltz"], ["spa", "por"]];
 // Luxembourgish spellings and function words (absent from German and Dutch); required before trusting CLD3's
 // "lb", which it also says for some short German phrases.
-const LUX_MARKERS = /ë|\bd'|\b(?:ass|huet|hunn|vun|fir|gëtt|sinn|déi|wéi|méi|net|eis|iwwer|mam|gutt|muer|ech|dat)\b/iu;
+const LUX_MARKERS = /ë|\bd'|\b(?:ass|huet|hunn|vun|fir|gëtt|sinn|déi|wéi|méi|iwwer|mam|gutt|muer|ech)\b/iu;
 const MK_ONLY = /[ѓќѕљњџј]/giu;
 const BG_ONLY = /[щъьяюй]/giu;
 
@@ -48,6 +48,8 @@ function fromLibraryCode(code: string): string | undefined {
   if (code === "bs" || code === "sr") return "hrv"; // Latin-script Serbo-Croatian: the member language is Croatian
   return findLanguage(code)?.iso3;
 }
+
+const ISO3_OF_ELD = new Map(ELD_LANGS.map((c) => [c, fromLibraryCode(c) as string]));
 
 function groupOf(lang: string): readonly string[] | undefined {
   return CONFUSABLE.find((g) => g.includes(lang));
@@ -99,11 +101,14 @@ export function makeDetector(eldInstance: EldInstance, cld3: Cld3): DetectLangua
     if (cyr >= letters * 0.7) return cyrillic(text);
 
     const scores = eldInstance.detect(text).getScores();
-    const ranked = Object.entries(scores)
-      .map(([code, s]) => [fromLibraryCode(code), s] as const)
-      .filter((e): e is readonly [string, number] => e[0] !== undefined)
-      .sort((a, b) => b[1] - a[1]);
-    const [first, second] = ranked;
+    // The two best member languages, in one pass (this runs on every message).
+    let first: [string, number] | undefined, second: [string, number] | undefined;
+    for (const code in scores) {
+      const s = scores[code] as number, lang = ISO3_OF_ELD.get(code);
+      if (lang === undefined) continue;
+      if (!first || s > first[1]) { second = first; first = [lang, s]; }
+      else if (!second || s > second[1]) second = [lang, s];
+    }
     if (!first) return { language: UNDETERMINED, confidence: 0, reason: "not_a_member_language" };
     const words = text.split(" ").length;
     const margin = first[1] - (second?.[1] ?? 0);
@@ -111,7 +116,8 @@ export function makeDetector(eldInstance: EldInstance, cld3: Cld3): DetectLangua
     let confidence = Math.min(1, 0.5 + margin * 5) * Math.min(1, first[1] / 0.6);
 
     const group = groupOf(language);
-    const closeCall = second !== undefined && group?.includes(second[0]) === true && margin < 2 * CLOSE_CALL;
+    // Within CLOSE_CALL the second opinion can change the answer; beyond it, it could not, so it is not asked.
+    const closeCall = second !== undefined && group?.includes(second[0]) === true && margin < CLOSE_CALL;
     const maybeLux = (language === "deu" || language === "nld" || first[1] < 0.6) && LUX_MARKERS.test(text);
     if (closeCall || maybeLux || first[1] < 0.6) {
       const c = secondOpinion(text);
