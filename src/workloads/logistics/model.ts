@@ -338,3 +338,20 @@ function autoPenalty(s: Scenario, net: Network, costWeight: number, latenessWeig
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   return Math.ceil(raw / magnitude) * magnitude;
 }
+
+/** Each integer vehicle column with the load row it covers and the vehicle size (for the solver's MIP start). */
+export function vehicleHints(model: LinearModel): { cols: Int32Array; rows: Int32Array; sizes: Float64Array } {
+  const cols: number[] = [];
+  const rows: number[] = [];
+  const sizes: number[] = [];
+  model.rows.forEach((row, i) => {
+    if (row.meaning.kind !== "load") return;
+    row.cols.forEach((j, k) => {
+      if (!model.columns[j]!.integer) return;
+      cols.push(j);
+      rows.push(i);
+      sizes.push(-row.coefs[k]!);
+    });
+  });
+  return { cols: Int32Array.from(cols), rows: Int32Array.from(rows), sizes: Float64Array.from(sizes) };
+}

@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { InvalidRequest } from "../../errors/index.ts";
 import { parseScenario, type Scenario } from "./schema.ts";
-import { buildModel, type ColumnMeaning, type RowMeaning } from "./model.ts";
+import { buildModel, vehicleHints, type ColumnMeaning, type RowMeaning } from "./model.ts";
 import { toArrays, toLpText } from "./lp-text.ts";
 import { readPlan, type Plan } from "./plan.ts";
 import { runSolver } from "./solver/run.ts";
@@ -31,7 +31,7 @@ export async function solvePlan(input: Scenario | unknown, opts: SolvePlanOption
   const result = await runSolver({ format: "arrays", arrays: toArrays(model) }, {
     timeLimitSeconds: checkTimeLimit(opts.timeLimitSeconds),
     duals: true,
-    warmStart: true,
+    ...(model.integer ? { warmStart: vehicleHints(model) } : {}),
     ...pick(opts),
   });
   return readPlan(scenario, model, result);

@@ -6,6 +6,13 @@ export type ModelSource =
   | { format: "lp"; text: string }
   | { format: "mps"; bytes: Uint8Array };
 
+/** Integer columns `cols[i]` that cover row `rows[i]` with coefficient `-sizes[i]` (vehicles carrying a load). */
+export interface VehicleHints {
+  cols: Int32Array;
+  rows: Int32Array;
+  sizes: Float64Array;
+}
+
 export interface SolveRequest {
   model: ModelSource;
   timeLimitSeconds: number;
@@ -14,10 +21,11 @@ export interface SolveRequest {
   /** Also return row duals; for a MIP they come from re-solving its LP relaxation. */
   duals: boolean;
   /**
-   * For a MIP, solve its LP relaxation first and start from it with integer columns rounded up. Feasible for
-   * Concord's own models (more vehicles never break a limit), so the MIP has a good plan from its first second.
+   * For a MIP, solve its LP relaxation first and build a starting plan from it (see worker.ts). Only for models
+   * where rounding integer columns up keeps every row satisfied, as in Concord's own (more vehicles never break a
+   * limit), so the MIP has a good plan from its first second.
    */
-  warmStart?: boolean;
+  warmStart?: VehicleHints;
   /** Also return column names (a file given by a user; our own models know their columns). */
   names: boolean;
 }

@@ -6,14 +6,14 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ConcordError, InvalidRequest } from "../../../errors/index.ts";
-import type { ModelSource, Progress, SolveRequest, SolveResult, WorkerMessage } from "./protocol.ts";
+import type { ModelSource, Progress, SolveRequest, SolveResult, VehicleHints, WorkerMessage } from "./protocol.ts";
 
 export interface RunOptions {
   timeLimitSeconds: number;
   mipRelGap?: number;
   duals?: boolean;
   names?: boolean;
-  warmStart?: boolean;
+  warmStart?: VehicleHints;
   onProgress?: (p: Progress) => void;
   /** Aborting stops the solve at once (its worker is terminated); the result then says `interrupted`. */
   signal?: AbortSignal;
@@ -81,7 +81,7 @@ export async function runSolver(model: ModelSource, opts: RunOptions): Promise<S
     timeLimitSeconds: opts.timeLimitSeconds,
     duals: opts.duals ?? true,
     names: opts.names ?? false,
-    warmStart: opts.warmStart ?? false,
+    ...(opts.warmStart === undefined ? {} : { warmStart: opts.warmStart }),
     ...(opts.mipRelGap === undefined ? {} : { mipRelGap: opts.mipRelGap }),
   };
   const slot = await acquire();
@@ -120,6 +120,7 @@ function transferables(model: ModelSource): ArrayBuffer[] {
   if (model.format !== "arrays") return [];
   const a = model.arrays;
   const list = [a.colCost, a.colLower, a.colUpper, a.rowLower, a.rowUpper, a.starts, a.indices, a.values, a.integrality];
+  // Hints are small and may be reused by the caller, so they are copied rather than transferred.
   return list.flatMap((x) => (x === undefined ? [] : [x.buffer as ArrayBuffer]));
 }
 

@@ -4,7 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import highsModule, { type HighsCallbackMap, type Model } from "highs";
-import type { Progress, SolveRequest, SolveResult, SolveStatus, WorkerMessage } from "./protocol.ts";
+import type { Progress, SolveRequest, SolveResult, SolveStatus, VehicleHints, WorkerMessage } from "./protocol.ts";
 
 // highs' types describe its CommonJS build; Node loads its ES build, whose default export is the loader itself.
 const loadHighs = highsModule as unknown as typeof highsModule.default;
@@ -43,17 +43,8 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
     const isMip = numIntegers > 0;
 
     let relaxedDuals: Float64Array | null = null;
-    if (isMip && req.warmStart) {
-      model.clearIntegrality();
-      if (model.run().modelStatus === highs.constants.modelStatus.optimal) {
-        const relaxed = model.getSolution();
-        relaxedDuals = relaxed.rowDual;
-        const start = relaxed.colValue.map((x, j) => (integrality[j] === 0 ? x : Math.ceil(x - 1e-7)));
-        model.changeColsIntegrality({ kind: "range", from: 0, to: dims.numCols - 1 }, integrality);
-        model.setSolution({ colValue: start });
-      } else {
-        model.changeColsIntegrality({ kind: "range", from: 0, to: dims.numCols - 1 }, integrality);
-      }
+    if (isMip && req.warmStart !== undefined) {
+      relaxedDuals = warmStart(model, req.warmStart, highs.constants.modelStatus.optimal);
       const spent = (performance.now() - started) / 1000;
       model.zeroAllClocks();
       model.options.set({ time_limit: Math.max(1, req.timeLimitSeconds - spent) });
@@ -112,6 +103,51 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
     };
   } finally {
     model.dispose();
+  }
+}
+
+/**
+ * Builds a MIP start from the LP relaxation and returns the relaxation's row duals (null if it did not solve):
+ * 1. solve the relaxation; 2. dive: vehicles used less than half are capped at their whole part and the LP
+ * re-routes; 3. round vehicles up, fix them, re-solve for the flows; 4. shrink each vehicle count to what its load
+ * needs. Every step keeps the plan feasible, so HiGHS starts from a plan typically within a percent of the bound.
+ * The model's bounds and integrality are restored before returning.
+ */
+function warmStart(model: Model, hints: VehicleHints, optimal: number): Float64Array | null {
+  const lp = model.getLp("csr");
+  const cols = Array.from(hints.cols);
+  const sel = { kind: "set", indices: cols } as const;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    model.changeColsBounds(sel, cols.map((j) => lp.colLower[j]!), cols.map((j) => lp.colUpper[j]!));
+    model.changeColsIntegrality({ kind: "range", from: 0, to: lp.numCols - 1 }, lp.integrality);
+  };
+  model.clearIntegrality();
+  try {
+    if (model.run().modelStatus !== optimal) return null;
+    const relaxed = model.getSolution();
+    let x = relaxed.colValue;
+    const thin = cols.filter((j) => x[j]! - Math.floor(x[j]!) > 1e-7 && x[j]! - Math.floor(x[j]!) <= 0.5);
+    if (thin.length > 0) {
+      model.changeColsBounds({ kind: "set", indices: thin }, thin.map((j) => lp.colLower[j]!), thin.map((j) => Math.floor(x[j]!)));
+      if (model.run().modelStatus === optimal) x = model.getSolution().colValue;
+    }
+    const fixed = cols.map((j) => Math.ceil(x[j]! - 1e-7));
+    model.changeColsBounds(sel, fixed, fixed);
+    if (model.run().modelStatus !== optimal) return relaxed.rowDual;
+    const sol = model.getSolution();
+    const start = Float64Array.from(sol.colValue);
+    cols.forEach((j, i) => {
+      const load = sol.rowValue[hints.rows[i]!]! + hints.sizes[i]! * start[j]!;
+      start[j] = Math.max(0, Math.ceil(load / hints.sizes[i]! - 1e-7));
+    });
+    restore();
+    model.setSolution({ colValue: start });
+    return relaxed.rowDual;
+  } finally {
+    restore();
   }
 }
 
