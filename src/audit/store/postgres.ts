@@ -30,18 +30,24 @@ export async function openPostgresLogStore(url: string, prefix: string): Promise
   return {
     append: (rows: readonly NewRow[]) =>
       sql.begin(async (tx) => {
-        await lock(tx);
-        const [last] = await tx`SELECT idx FROM ${tx(t.entries)} ORDER BY idx DESC LIMIT 1`;
-        const n = last ? num(last.idx) + 1 : 0;
-        const tail = await tx`SELECT leaf_hash FROM ${tx(t.entries)} WHERE idx >= ${n - (n % BUCKET_SIZE)} AND idx < ${n} ORDER BY idx`;
-        const s = sequence(n, tail.map((r) => r.leaf_hash as Buffer), rows);
+        // Pipelined: the lock, then (in order, on the same connection) the log's length and its partial bucket.
+        const [, end] = await Promise.all([
+          lock(tx),
+          tx`WITH e AS (SELECT coalesce(max(idx) + 1, 0) AS n FROM ${tx(t.entries)})
+             SELECT e.n, x.leaf_hash FROM e LEFT JOIN ${tx(t.entries)} x ON x.idx >= e.n - e.n % ${BUCKET_SIZE} ORDER BY x.idx`,
+        ]);
+        const n = num(end[0]?.n ?? 0);
+        const tail = end.filter((r) => r.leaf_hash !== null).map((r) => r.leaf_hash as Buffer);
+        const s = sequence(n, tail, rows);
+        const writes: Promise<unknown>[] = [];
         for (let i = 0; i < s.rows.length; i += INSERT_CHUNK) {
           const chunk = s.rows.slice(i, i + INSERT_CHUNK).map((r) => ({ idx: r.index, nation: r.nation, entry: r.entry, leaf_hash: r.leaf }));
-          await tx`INSERT INTO ${tx(t.entries)} ${tx(chunk, "idx", "nation", "entry", "leaf_hash")}`;
+          writes.push(tx`INSERT INTO ${tx(t.entries)} ${tx(chunk, "idx", "nation", "entry", "leaf_hash")}`);
         }
         for (let i = 0; i < s.buckets.length; i += INSERT_CHUNK) {
-          await tx`INSERT INTO ${tx(t.buckets)} ${tx(s.buckets.slice(i, i + INSERT_CHUNK), "k", "hash", "nodes")}`;
+          writes.push(tx`INSERT INTO ${tx(t.buckets)} ${tx(s.buckets.slice(i, i + INSERT_CHUNK), "k", "hash", "nodes")}`);
         }
+        await Promise.all(writes);
         return n;
       }),
     size: async () => {
