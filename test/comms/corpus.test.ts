@@ -108,3 +108,14 @@ test("the summary counts languages, labels and malformed records, and series by 
   assert.ok(s.languages.length >= 10);
   assert.ok(s.mostNegative.every((q) => q.score < 0) && s.mostPositive.every((q) => q.score > 0));
 });
+
+test("llm_sentiment asks the model through the injected complete, and without one the lexicon answers", async () => {
+  const msgs: Message[] = [{ id: "1", text: "The fuel convoy is late again and the generator is broken." }];
+  const calls: unknown[] = [];
+  const viaModel = await collect(analyzeMessages(msgs, { llm_sentiment: true }, { pseudonymize: createPseudonymizer({ key }), complete: fakeComplete(calls as never[]) }).results);
+  assert.equal(calls.length, 1);
+  assert.deepEqual(viaModel[0]?.sentiment, { label: "negative", score: -0.6, evidence: [{ word: "late", weight: -1 }] });
+  const lexicon = await collect(analyzeMessages(msgs, { llm_sentiment: true }, { pseudonymize: createPseudonymizer({ key }) }).results);
+  assert.equal(lexicon[0]?.sentiment.label, "negative");
+  assert.ok(lexicon[0]?.sentiment.evidence.some((e) => e.word === "broken"));
+});

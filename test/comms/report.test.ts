@@ -27,6 +27,16 @@ test("the report is one self-contained document: no script, no external referenc
   assert.match(html, /press\.office@alliance\.example/);
 });
 
+test("message text is escaped: markup in a message cannot become markup in the report", async () => {
+  const analysis = analyzeMessages([{ id: "x", text: 'Terrible <script>alert(1)</script><img src=x onerror="alert(2)"> delays', time: "2026-02-10T10:00:00Z" }], {}, {
+    pseudonymize: createPseudonymizer({ key: Buffer.alloc(32, 3) }),
+  });
+  for await (const _ of analysis.results) { /* drain */ }
+  const html = renderReport(analysis.summary());
+  assert.doesNotMatch(html, /<script|<img/i);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;&lt;img src=x onerror=&quot;alert\(2\)&quot;&gt;/);
+});
+
 test("the report renders in headless Chromium without console errors or network requests", { skip }, async () => {
   const { chromium } = await import("playwright-core");
   const file = join(await mkdtemp(join(tmpdir(), "concord-report-")), "report.html");
