@@ -46,11 +46,21 @@ export function words(text: string): { word: string; start: number; end: number 
  * "Türkiye" and "Turkiye" meet. Stemming comes first because stemmers rely on the diacritics.
  */
 export function termOf(word: string, language: string): string {
+  const key = `${language}\0${word}`;
+  const hit = TERM_CACHE.get(key);
+  if (hit !== undefined) return hit;
   const stem = STEMMERS[language];
   const lower = word.toLowerCase();
   const stemmed = stem ? stem(lower) : lower;
-  return stemmed.normalize("NFD").replace(MARKS, "").normalize("NFC");
+  const term = stemmed.normalize("NFD").replace(MARKS, "").normalize("NFC");
+  // Word frequencies are Zipfian: a bounded memo of recent words saves most stemmer calls.
+  if (TERM_CACHE.size >= TERM_CACHE_MAX) TERM_CACHE.clear();
+  TERM_CACHE.set(key, term);
+  return term;
 }
+
+const TERM_CACHE = new Map<string, string>();
+const TERM_CACHE_MAX = 100_000;
 
 export function terms(text: string, language: string): string[] {
   return words(text).map((w) => termOf(w.word, language));
