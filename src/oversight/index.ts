@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../audit/index.ts";
 import type { Config } from "../config/index.ts";
 import { bundleFromConfig, type OversightSettings, type PolicyBundle } from "./bundle.ts";
-import { Governance, type GovernanceEvent } from "./governance.ts";
+import { Governance, type Active, type GovernanceEvent } from "./governance.ts";
 import { loadGovernanceKeys, type GovernanceKeys } from "./governance-keys.ts";
 import { loadOrCreateProvenanceKey, type ProvenanceKey } from "./provenance.ts";
 import type { OversightStore } from "./records.ts";
@@ -45,6 +45,8 @@ export interface Oversight {
   policyVersion(): string;
   bundle(): PolicyBundle;
   settings(): OversightSettings;
+  /** Calls `fn` with each bundle adopted from now on (e.g. to rebuild the Cedar authorizer); returns an unsubscribe. */
+  onAdopt(fn: (a: Active) => void): () => void;
   /** Expires held results and settles proposals whose deadline passed; also run on a timer. */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -85,7 +87,13 @@ export async function createOversight(cfg: Config, opts: OversightOptions): Prom
     };
     return opts.appendAudit(entry);
   };
-  governance = await Governance.open({ store, keys, network: cfg.network.name, members: Object.keys(cfg.nations), now, audit }, bundleFromConfig(cfg, opts.cedar));
+  const listeners = new Set<(a: Active) => void>();
+  const onAdopt = (a: Active) => {
+    for (const fn of listeners) {
+      try { fn(a); } catch (err) { opts.onError?.(err); }
+    }
+  };
+  governance = await Governance.open({ store, keys, network: cfg.network.name, members: Object.keys(cfg.nations), now, audit, onAdopt }, bundleFromConfig(cfg, opts.cedar));
   const g = governance;
   const reviews = new ReviewQueue(store, () => g.bundle().oversight, now);
   const tick = async () => {
@@ -99,6 +107,10 @@ export async function createOversight(cfg: Config, opts: OversightOptions): Prom
     policyVersion: () => g.version(),
     bundle: () => g.bundle(),
     settings: () => g.bundle().oversight,
+    onAdopt(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
     tick,
     async close() {
       if (timer) clearInterval(timer);

@@ -76,9 +76,19 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     onError: (err) => log.warn({ event: "oversight_tick_failed", err: (err as Error).message }, "expiring reviews or settling proposals failed; retrying on the next tick"),
   });
 
+  // Residency is part of the policy bundle: after an adoption the bundle's table decides, expanded once per version.
+  let residency = { version: "", byNation: new Map<string, ReadonlySet<string>>() };
+  const residencyInForce = (nation: string): ReadonlySet<string> | undefined => {
+    if (residency.version !== oversight.policyVersion()) {
+      const b = oversight.bundle();
+      residency = { version: oversight.policyVersion(), byNation: new Map(Object.entries(b.residency).map(([k, r]) => [k, allowedJurisdictions(b, r.residency)])) };
+    }
+    return residency.byNation.get(nation);
+  };
+
   return {
     cfg, audit, oversight, documents, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
-    allowed: (nation) => allowedByNation.get(nation) ?? new Set<string>(),
+    allowed: (nation) => residencyInForce(nation) ?? allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));
       await quota.close();

@@ -85,4 +85,24 @@ describe("governance over HTTP", () => {
     assert.equal(r.status, 400);
     assert.match(r.json.error.message, /red line/);
   });
+
+  test("an adopted residency table routes at once: a nation whose residency no longer includes the endpoint gets 503", async () => {
+    const analyst = await mintDemoToken(gw.gateway.demoKeys.get("POL")!, { nation: "POL", role: "analyst", subject: "pia" });
+    const ask = () => call(gw.url, "/v1/chat/completions", { token: analyst, body: { model: "m", messages: [{ role: "user", content: "x" }] } });
+    assert.equal((await ask()).status, 200);
+    const current = (await call(gw.url, "/admin/policy", { token: await admin("FRA") })).json;
+    const bundle = structuredClone(current.bundle);
+    bundle.residency.POL.residency = ["POL"];
+    const seen: string[] = [];
+    const off = gw.gateway.oversight.onAdopt((a) => seen.push(a.version));
+    const p = (await call(gw.url, "/admin/proposals", { token: await admin("POL"), body: { bundle } })).json;
+    await call(gw.url, `/admin/proposals/${p.id}/approve`, { token: await admin("DEU"), method: "POST" });
+    const last = await call(gw.url, `/admin/proposals/${p.id}/approve`, { token: await admin("FRA"), method: "POST" });
+    off();
+    assert.equal(last.json.status, "adopted", last.text);
+    assert.deepEqual(seen, [p.bundle_sha256]);
+    const r = await ask();
+    assert.equal(r.status, 503);
+    assert.equal(r.json.error.code, "residency_unavailable");
+  });
 });
