@@ -21,6 +21,9 @@ test("canonical JSON sorts keys by UTF-16 code units and uses ECMAScript number 
   assert.equal(canonicalJson({ b: [1e21, 1e-7, -0, 0.000001], a: "\u20ac$\u000f\nA'B\"\\\\\"/" }), '{"a":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/","b":[1e+21,1e-7,0,0.000001]}');
   assert.equal(canonicalJson({ "\u20ac": 1, "\r": 2, "\ud83d\ude00": 3, "1": 4, "\u00f6": 5 }), '{"\\r":2,"1":4,"ö":5,"€":1,"😀":3}');
   assert.equal(canonicalJson({ z: { y: null, x: [true, false] } }), '{"z":{"x":[true,false],"y":null}}');
+  // Integer-like keys, which engines otherwise list first in numeric order, still sort as strings.
+  assert.equal(canonicalJson({ b: 1, "10": 2, "9": 3, a: [{ "2": 0, "1": 0 }] }), '{"10":2,"9":3,"a":[{"1":0,"2":0}],"b":1}');
+  assert.throws(() => canonicalJson({ a: Number.NaN }), /NaN/);
 });
 
 test("an entry encodes to canonical bytes whatever the key order it arrived in", () => {

@@ -37,16 +37,63 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** RFC 8785-style canonical JSON of a JSON value. */
 export function canonicalJson(value: unknown): string {
+  // Fast path (every audit entry takes it): copy with keys inserted in sorted order and let JSON.stringify, whose
+  // string and number forms are RFC 8785's, keep that order. Engines list integer-like keys first whatever their
+  // insertion order, so objects with such keys take the slow path.
+  const copy = sortedCopy(value);
+  return copy === SLOW ? slowCanonical(value) : (JSON.stringify(copy) as string);
+}
+
+const SLOW = Symbol("slow");
+const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
+
+function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) throw new InvalidRequest("canonical JSON has no form for NaN or Infinity");
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new InvalidRequest(`canonical JSON has no form for a ${typeof value}`);
-    return text;
+    if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
+      throw new InvalidRequest(`canonical JSON has no form for a ${typeof value}`);
+    }
+    return value;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(value).sort(); // default sort compares UTF-16 code units, as RFC 8785 requires
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) {
+      const c = sortedCopy(v);
+      if (c === SLOW) return SLOW;
+      out.push(c);
+    }
+    return out;
+  }
   const obj = value as Record<string, unknown>;
-  return `{${keys.filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) {
+    if (obj[k] === undefined) continue;
+    if (INDEX_LIKE.test(k)) return SLOW;
+    const c = sortedCopy(obj[k]);
+    if (c === SLOW) return SLOW;
+    out[k] = c;
+  }
+  return out;
+}
+
+function slowCanonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(sortedCopy(value)) as string;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + slowCanonical(value[i]);
+    return `${out}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const k of Object.keys(obj).sort()) {
+    // default sort compares UTF-16 code units, as RFC 8785 requires
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(k)}:${slowCanonical(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** Validates an entry and returns its canonical bytes (what the leaf hash covers). */
