@@ -61,3 +61,8 @@ test("language codes are accepted as ISO 639-1 or 639-3 and normalised to 639-3"
   assert.equal(toIso3("no"), "nob");
   assert.throws(() => toIso3("xx"), (e: Error & { code?: string }) => e.code === "invalid_request");
 });
+
+test("a repeated short word is too short to tell, however often it is repeated", () => {
+  assert.equal(detect("ok ok ok").reason, "too_short");
+  assert.equal(detect("Danke für alles").language, "deu");
+});

@@ -57,3 +57,9 @@ test("every member language has a working analyzer (word list where one exists, 
   }
   assert.equal(analyzeSentiment("anything at all", "und").label, "neutral");
 });
+
+test("operational vocabulary is not emotion: live fire, enemy forces and air support are neutral, casualties are not", () => {
+  assert.equal(analyzeSentiment("Live fire exercise against enemy forces with air support starts at 06:00.", "eng").label, "neutral");
+  assert.equal(analyzeSentiment("Der Angriff der feindlichen Kräfte beginnt nach dem Feuer der Artillerie.", "deu").label, "neutral");
+  assert.equal(analyzeSentiment("Two soldiers were injured and one is dead after the accident.", "eng").label, "negative");
+});

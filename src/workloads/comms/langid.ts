@@ -55,6 +55,13 @@ function groupOf(lang: string): readonly string[] | undefined {
   return CONFUSABLE.find((g) => g.includes(lang));
 }
 
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Letters in the distinct words only: "ok ok ok" has two, too few to tell a language by. */
+function distinctLetters(text: string): number {
+  return scripts([...new Set(text.toLowerCase().split(" "))].join(" ")).letters;
+}
+
 /** Letters, and how many are Greek or Cyrillic, in one pass (regex matching allocates a string per letter). */
 function scripts(text: string): { letters: number; greek: number; cyr: number } {
   let letters = 0, greek = 0, cyr = 0;
@@ -88,14 +95,14 @@ export function makeDetector(eldInstance: EldInstance, cld3: Cld3): DetectLangua
     if (mk > 0 && bg === 0) return { language: "mkd", confidence: Math.min(1, 0.8 + 0.05 * mk) };
     if (bg > 0 && mk === 0) return { language: "bul", confidence: Math.min(1, 0.8 + 0.05 * bg) };
     const c = secondOpinion(text);
-    if (c.language === "mkd" || c.language === "bul") return { language: c.language, confidence: Math.min(0.9, c.probability) };
+    if (c.language === "mkd" || c.language === "bul") return { language: c.language, confidence: round(Math.min(0.9, c.probability)) };
     return { language: UNDETERMINED, confidence: 0, reason: "not_a_member_language" };
   };
 
   return (raw: string): LanguageGuess => {
     const text = languageBearingText(raw);
     const { letters, greek, cyr } = scripts(text);
-    if (letters < MIN_LETTERS) return { language: UNDETERMINED, confidence: 0, reason: "too_short" };
+    if (letters < MIN_LETTERS || (letters < 20 && distinctLetters(text) < MIN_LETTERS)) return { language: UNDETERMINED, confidence: 0, reason: "too_short" };
     if (greek + cyr > 0 && greek + cyr < letters * 0.7 && greek + cyr > letters * 0.3) return { language: UNDETERMINED, confidence: 0, reason: "mixed" };
     if (greek >= letters * 0.7) return { language: "ell", confidence: 1 };
     if (cyr >= letters * 0.7) return cyrillic(text);
@@ -122,16 +129,16 @@ export function makeDetector(eldInstance: EldInstance, cld3: Cld3): DetectLangua
     if (closeCall || maybeLux || first[1] < 0.6) {
       const c = secondOpinion(text);
       if (c.language === "ltz" && c.reliable && c.probability >= 0.9 && LUX_MARKERS.test(text)) {
-        return { language: "ltz", confidence: c.probability * 0.95 };
+        return { language: "ltz", confidence: round(c.probability * 0.95) };
       }
       const other = c.language !== undefined && c.language !== language ? scores[toEldCode(c.language)] : undefined;
       if (other !== undefined && c.reliable && c.probability >= 0.9 && other >= first[1] - CLOSE_CALL) {
-        return { language: c.language as string, confidence: Math.min(0.9, c.probability * 0.8) };
+        return { language: c.language as string, confidence: round(Math.min(0.9, c.probability * 0.8)) };
       }
       if (c.language === language) confidence = 1 - (1 - confidence) * (1 - c.probability);
       else if (closeCall && words <= SHORT_WORDS && margin < CLOSE_CALL) return { language: UNDETERMINED, confidence: 0, reason: "ambiguous" };
     }
-    return { language, confidence: Math.round(confidence * 1000) / 1000 };
+    return { language, confidence: round(confidence) };
   };
 }
 

@@ -131,3 +131,20 @@ export const RULES: Readonly<Record<string, SentimentRules>> = {
     },
   },
 };
+
+/**
+ * Operational vocabulary that AFINN scores as emotion but that, in an alliance's staff traffic, names routine
+ * activity: "live fire", "enemy forces" (the exercise's opposing force), "air support", "strike package".
+ * Written from military usage, not from the labelled set; events that hurt people (casualties, injured, dead)
+ * keep their valence.
+ */
+export const DOMAIN_NEUTRAL: Readonly<Record<string, readonly string[]>> = {
+  eng: ["unit", "units", "united", "support", "supported", "supporting", "secure", "protect", "attack", "attacks", "fire", "war", "combat", "destroy", "destroyed", "threat", "threats", "enemy", "strike", "strikes", "shoot", "bomb", "battle", "fight", "fighting", "hostile", "assault", "alert", "warning", "target", "targets", "defence", "defense", "force", "forces"],
+  fra: ["attaque", "feu", "ennemi", "ennemis", "combat", "tir", "tirs", "frappe", "menace", "guerre", "soutien", "appui", "sécurité", "alerte", "cible", "défense", "force", "forces"],
+  deu: ["angriff", "feuer", "feind", "feindlich", "kampf", "schuss", "schießen", "bedrohung", "krieg", "unterstützung", "sicherheit", "alarm", "ziel", "verteidigung", "streitkräfte", "kräfte", "kraft"],
+  spa: ["ataque", "fuego", "enemigo", "combate", "tiro", "amenaza", "guerra", "apoyo", "seguridad", "alerta", "objetivo", "defensa", "fuerzas"],
+  ita: ["attacco", "fuoco", "nemico", "combattimento", "tiro", "minaccia", "guerra", "supporto", "sicurezza", "allerta", "obiettivo", "difesa", "forze"],
+  pol: ["atak", "ogień", "wróg", "nieprzyjaciel", "walka", "strzelanie", "zagrożenie", "wojna", "wsparcie", "bezpieczeństwo", "alarm", "cel", "obrona", "siły"],
+  nld: ["aanval", "vuur", "vijand", "gevecht", "schieten", "dreiging", "oorlog", "steun", "veiligheid", "alarm", "doel", "verdediging", "strijdkrachten"],
+  tur: ["saldırı", "ateş", "düşman", "muharebe", "atış", "tehdit", "savaş", "destek", "güvenlik", "alarm", "hedef", "savunma", "kuvvetler"],
+};

@@ -5,7 +5,7 @@
  * the supplement in sentiment-rules.ts. Synchronous and allocation-light: it runs on every message.
  */
 import { createRequire } from "node:module";
-import { RULES, type SentimentRules } from "./sentiment-rules.ts";
+import { DOMAIN_NEUTRAL, RULES, type SentimentRules } from "./sentiment-rules.ts";
 import { stemmerFor, type Stem } from "./stem.ts";
 import { findLanguage } from "./languages.ts";
 
@@ -83,7 +83,7 @@ export function lexiconFor(lang: string): Lexicon {
   };
   for (const [w, v] of Object.entries(wordListFor(lang))) add(w, v);
   for (const [w, v] of Object.entries(rules.supplement)) add(w, v); // the supplement wins over translations
-  const neutral = new Set(rules.neutral ?? []);
+  const neutral = new Set([...(rules.neutral ?? []), ...(DOMAIN_NEUTRAL[lang] ?? [])]);
   for (const w of neutral) words.delete(w);
   // A stem shared by words of opposite sign is dropped rather than guessed.
   const stems = new Map<string, number>();
@@ -96,6 +96,7 @@ export function lexiconFor(lang: string): Lexicon {
     else if (Math.abs(v) > Math.abs(prev)) stems.set(s, v);
   }
   for (const s of conflicted) stems.delete(s);
+  for (const w of neutral) stems.delete(stem(w)); // "attacks", "enemies" are as neutral as "attack", "enemy"
   const lexicon: Lexicon = { lang, words, stems, phrases, stem, rules, neutral };
   lexicons.set(lang, lexicon);
   return lexicon;
