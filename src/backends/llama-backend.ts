@@ -1,6 +1,6 @@
 import type { LlamaEndpoint } from "../config/index.ts";
 import { InvalidRequest } from "../errors/index.ts";
-import { LlamaEngine } from "./llama/index.ts";
+import type { LlamaEngine } from "./llama/index.ts";
 import type { BackendReply, ModelBackend } from "./reply.ts";
 import type { ChatCompletionRequest } from "./openai-types.ts";
 
@@ -10,24 +10,29 @@ import type { ChatCompletionRequest } from "./openai-types.ts";
  * configure.
  */
 export function createLlamaBackend(ep: LlamaEndpoint): ModelBackend {
-  const engine = LlamaEngine.lazy({
-    modelPath: ep.model_path,
-    contextSize: ep.context_size,
-    maxTokens: ep.max_tokens,
-    modelName: ep.models[0] ?? "local",
-    parallel: ep.parallel,
-    ...(ep.threads ? { threads: ep.threads } : {}),
-  });
+  // node-llama-cpp takes seconds to import: load it on the first request, not when the gateway starts.
+  let engine: Promise<LlamaEngine> | undefined;
+  const get = () =>
+    (engine ??= import("./llama/index.ts").then(({ LlamaEngine }) =>
+      LlamaEngine.lazy({
+        modelPath: ep.model_path,
+        contextSize: ep.context_size,
+        maxTokens: ep.max_tokens,
+        modelName: ep.models[0] ?? "local",
+        parallel: ep.parallel,
+        ...(ep.threads ? { threads: ep.threads } : {}),
+      }),
+    ));
   return {
     async call(path, body, stream, signal): Promise<BackendReply> {
       if (path !== "/chat/completions") throw new InvalidRequest(`the embedded engine ${ep.id} serves chat completions only`);
       const req = body as unknown as ChatCompletionRequest;
       if (stream) {
-        const chunks = engine.chatStream(req, signal);
+        const chunks = (await get()).chatStream(req, signal);
         return { kind: "stream", events: (async function* () { for await (const c of chunks) yield JSON.stringify(c); })() };
       }
-      return { kind: "json", status: 200, json: await engine.chat(req, signal) };
+      return { kind: "json", status: 200, json: await (await get()).chat(req, signal) };
     },
-    close: () => engine.close(),
+    close: async () => { if (engine) await (await engine).close(); },
   };
 }

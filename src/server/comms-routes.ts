@@ -3,7 +3,7 @@ import { InvalidRequest } from "../errors/index.ts";
 import { ApertiumTranslator, createPseudonymizer, handleAnalyze, handleTranslate, LlmTranslator, type Translator } from "../workloads/comms/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
-import { classifyInput } from "./guard.ts";
+import { checkProhibitedUse, classifyInput } from "./guard.ts";
 import { handle } from "./pipeline.ts";
 import { workloadComplete } from "./route.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
@@ -53,6 +53,8 @@ export function registerCommsRoutes(app: FastifyInstance, gw: Gateway): void {
       await authenticate(ctx, gw);
       requireObject(ctx.body);
       classifyInput(ctx, gw, texts(ctx.body, "messages"), "the messages");
+      const purpose = (ctx.body as { options?: { purpose?: unknown } }).options?.purpose;
+      if (typeof purpose === "string") checkProhibitedUse(ctx, purpose);
       authorize(ctx, gw);
       await meter(ctx, gw);
       const body = ctx.body as { messages?: unknown[]; options?: { purpose?: unknown } };

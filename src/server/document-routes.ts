@@ -4,7 +4,7 @@ import { InvalidRequest, PayloadTooLarge } from "../errors/index.ts";
 import { DEFAULT_LIMITS, ingestDocument, searchDocuments, summarizeDocuments, UploadBody, uploadToIngestInput, type IngestInput } from "../workloads/documents/index.ts";
 import { sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
-import { classifyInput } from "./guard.ts";
+import { checkProhibitedUse, classifyInput } from "./guard.ts";
 import { handle } from "./pipeline.ts";
 import { workloadComplete } from "./route.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
@@ -83,6 +83,7 @@ export function registerDocumentRoutes(app: FastifyInstance, gw: Gateway): void 
         if (!/^\d{1,6}$/.test(v)) throw new InvalidRequest(`${name} must be a non-negative integer`, { param: name });
         return Number(v);
       };
+      checkProhibitedUse(ctx, one(q.q) ?? "");
       const limitN = num(one(q.limit), "limit");
       const offsetN = num(one(q.offset), "offset");
       const result = await searchDocuments(gw.documents, {

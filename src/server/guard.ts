@@ -1,5 +1,5 @@
-import { ClassificationExceeded } from "../errors/index.ts";
-import { createMarkingStream, redactPersonalData, scanMarkings, shouldRedact, type Finding } from "../policy/index.ts";
+import { ClassificationExceeded, ProhibitedUse } from "../errors/index.ts";
+import { createOutputGuard, detectProhibitedUse, redactPersonalData, scanMarkings, shouldRedact, type Finding, type GuardStep } from "../policy/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 
@@ -25,6 +25,22 @@ export function classifyInput(ctx: RequestContext, gw: Gateway, text: string, wh
   ctx.decisions.push({ stage: "classify", decision: "allow", reason: "no_marking" });
 }
 
+/**
+ * Refuses a request that seeks a prohibited use (mass surveillance, autonomous weapons, targeting). The refusal
+ * names the reason code and the rule, never the text.
+ */
+export function checkProhibitedUse(ctx: RequestContext, text: string): void {
+  const hit = detectProhibitedUse(text);
+  if (!hit) {
+    ctx.decisions.push({ stage: "prohibit", decision: "allow", reason: "none" });
+    return;
+  }
+  ctx.decisions.push({ stage: "prohibit", decision: "deny", reason: hit.reason });
+  ctx.auditExtra = { ...ctx.auditExtra, prohibited_rule: hit.rule };
+  const what = { mass_surveillance: "mass surveillance (bulk identification, tracking or profiling of people)", autonomous_weapons: "autonomous weapons (weapon guidance or engagement without a human)", targeting: "targeting (selecting or locating targets to strike)" }[hit.reason];
+  throw new ProhibitedUse(`this request falls under a use the alliance prohibits: ${what}; rule ${hit.rule}. Concord cannot be used for it`, { details: { reason: hit.reason, rule: hit.rule } });
+}
+
 /** Withholds a complete output that carries a marking above the ceiling. */
 export function classifyOutput(ctx: RequestContext, gw: Gateway, text: string): void {
   const [f] = scanMarkings(text, { ceiling: gw.cfg.network.ceiling });
@@ -44,33 +60,30 @@ export function completionText(json: unknown): string {
   return text;
 }
 
-/** Characters the marking scanner may still be undecided about at the end of a stream (its MAX_TAIL). */
-const UNDECIDED_TAIL = 512;
-
 /**
- * Guards a stream of SSE payloads: events are released only once the scanner has decided on all of their text
- * (their line ended, or they are far enough behind), so a marking split across chunks is caught before any part
- * of it reaches the client. A marking ends the stream with an error instead of the withheld events.
+ * Guards a stream of SSE payloads: an event is released only once the output guard has judged all of its text,
+ * so a marking split across chunks is caught before any part of it reaches the client. A marking ends the
+ * stream with an error instead of the withheld events. Events keep their upstream bytes; only timing changes.
  */
 export async function* guardStream(ctx: RequestContext, gw: Gateway, events: AsyncIterable<string>): AsyncIterable<string> {
-  const scanner = createMarkingStream({ ceiling: gw.cfg.network.ceiling });
+  const guard = createOutputGuard({ ceiling: gw.cfg.network.ceiling });
   const held: Array<{ data: string; end: number }> = [];
   let total = 0;
-  let lastNewline = -1;
-  const check = (found: Finding[]) => { if (found[0]) refuseMarking(ctx, gw, found[0], "output", "output"); };
+  let released = 0;
+  const step = (s: GuardStep) => {
+    if (s.findings[0]) refuseMarking(ctx, gw, s.findings[0], "output", "output");
+    released += s.release.length;
+  };
   for await (const data of events) {
     const text = completionText(safeJson(data));
     if (text) {
-      check(scanner.push(text));
-      const nl = text.lastIndexOf("\n");
-      if (nl >= 0) lastNewline = total + nl;
+      step(guard.push(text));
       total += text.length;
     }
     held.push({ data, end: total });
-    const decided = Math.max(lastNewline + 1, total - UNDECIDED_TAIL);
-    while (held.length > 0 && held[0]!.end <= decided) yield held.shift()!.data;
+    while (held.length > 0 && held[0]!.end <= released) yield held.shift()!.data;
   }
-  check(scanner.end());
+  step(guard.end());
   for (const h of held) yield h.data;
 }
 

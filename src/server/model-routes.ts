@@ -4,7 +4,7 @@ import { InvalidRequest, NotFound, UpstreamError, type ConcordError } from "../e
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, mapChatText, mapEmbeddingsText } from "./openai-schema.ts";
-import { classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
+import { checkProhibitedUse, classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
 import { route } from "./route.ts";
 import { handle, type Outcome } from "./pipeline.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
@@ -70,6 +70,7 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
       const body = parse(ctx, ChatCompletionRequest);
       ctx.capability = body.metadata?.purpose ? `chat.${body.metadata.purpose}` : "chat";
       classifyInput(ctx, gw, chatText(body), "the request's messages");
+      checkProhibitedUse(ctx, chatText(body, ["user", "system", "developer"]));
       authorize(ctx, gw);
       await meter(ctx, gw);
       const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true, mapChatText);

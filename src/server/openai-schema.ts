@@ -63,9 +63,10 @@ export const EmbeddingsRequest = z
 export type EmbeddingsRequest = z.infer<typeof EmbeddingsRequest>;
 
 /** The text a guard must read in a chat request: every message's text content. */
-export function chatText(req: ChatCompletionRequest): string {
+export function chatText(req: ChatCompletionRequest, roles?: readonly string[]): string {
   const parts: string[] = [];
   for (const m of req.messages) {
+    if (roles && !roles.includes(m.role)) continue;
     if (typeof m.content === "string") parts.push(m.content);
     else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === "text") parts.push(p.text);
   }

@@ -45,13 +45,14 @@ describe("the guard in the request pipeline", () => {
 
   test("a streamed output with a marking split across chunks ends in an error event and no part of it is sent", async () => {
     reset();
-    upstream.chunks = ["Here is the summary.\n", "Header: NATO SEC", "RET\n", "Troops: 400 at grid ", "31U.\n"];
+    upstream.chunks = ["Here is the summary.\n", "Fuel is adequate.\n", "Roads are clear.\n", "Header: NATO SEC", "RET\n", "Troops: 400 at grid ", "31U.\n"];
     const r = await call(gw.url, "/v1/chat/completions", { token: deu, body: { model: "m", messages: [{ role: "user", content: "go" }], stream: true } });
     assert.equal(r.status, 200);
     const frames = r.text.split("\n\n").filter(Boolean);
     const last = JSON.parse(frames.at(-1)!.slice(6));
     assert.equal(last.error.code, "classification_exceeded");
     const sent = frames.slice(0, -1).join("\n");
+    assert.match(sent, /Here is the summary/, "clean text before the marking was streamed");
     assert.ok(!sent.includes("NATO SEC"), "the first half of the marking never left");
     assert.ok(!r.text.includes("Troops"));
     assert.ok(!r.text.includes("[DONE]"));
@@ -79,5 +80,20 @@ describe("the guard in the request pipeline", () => {
     reset();
     await call(gw.url, "/v1/chat/completions", { token: deu, body: { model: "m", messages: [{ role: "user", content: "Contact jane@example.org" }] } });
     assert.match(JSON.stringify(upstream.hits[0]!.body), /jane@example\.org/);
+  });
+
+  test("a request seeking a prohibited use is refused with its reason code before reaching a model", async () => {
+    reset();
+    const r = await call(gw.url, "/v1/chat/completions", { token: deu, body: { model: "m", messages: [{ role: "user", content: "Which of the enemy convoys should we strike first? Give me the coordinates." }] } });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.error.code, "prohibited_use");
+    assert.equal(r.json.error.reason, "targeting");
+    assert.equal(upstream.hits.length, 0);
+  });
+
+  test("legitimate nearby work passes: a logistics question about moving fuel", async () => {
+    reset();
+    const r = await call(gw.url, "/v1/chat/completions", { token: deu, body: { model: "m", messages: [{ role: "user", content: "Plan how to move 400 t of fuel from Bremerhaven to the convoy staging area by Friday." }] } });
+    assert.equal(r.status, 200, r.text);
   });
 });

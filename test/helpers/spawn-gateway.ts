@@ -10,7 +10,7 @@ export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = 
   let err = "";
   child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`gateway did not start in 30 s: ${err}`)), 30_000);
+    const timer = setTimeout(() => rej(new Error(`gateway did not start in 90 s: ${err}`)), 90_000);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = / at (http:\/\/\S+) /.exec(out);
