@@ -44,7 +44,7 @@ for (const size of ["small", "medium", "large"] as const) {
   d.setLanguageSubset(members);
   lines.push(measure(`eld ${size}, member subset`, (t) => toIso3(d.detect(t).language)));
 }
-const cld = (await loadModule()).create(0, 1000);
+const cld = (await loadModule({ timeout: 60_000 })).create(0, 1000);
 lines.push(measure("cld3-asm alone", (t) => toIso3(cld.findLanguage(t).language)));
 for (const size of ["small", "medium"] as const) {
   const detect = await loadLanguageIdentifier({ size });

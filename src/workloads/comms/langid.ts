@@ -154,7 +154,8 @@ export interface LanguageIdentifierOptions {
 
 /** Loads both models (about 0.3 s) and returns a synchronous detector. */
 export async function loadLanguageIdentifier(opts: LanguageIdentifierOptions = {}): Promise<DetectLanguage> {
-  const [eldInstance, cldFactory] = await Promise.all([newEld(opts.size ?? "small"), loadModule()]);
+  // CLD3's loader gives its wasm 3 s by default, which a busy machine overruns (seen here under load 19).
+  const [eldInstance, cldFactory] = await Promise.all([newEld(opts.size ?? "small"), loadModule({ timeout: 60_000 })]);
   // minBytes 0: short text is judged by our own letter threshold, not CLD3's 140-byte default.
   return makeDetector(eldInstance, cldFactory.create(0, 1000));
 }
@@ -163,7 +164,10 @@ let shared: Promise<DetectLanguage> | undefined;
 
 /** The process-wide detector, loaded on first use. */
 export function sharedLanguageIdentifier(): Promise<DetectLanguage> {
-  shared ??= loadLanguageIdentifier();
+  shared ??= loadLanguageIdentifier().catch((err: unknown) => {
+    shared = undefined; // a failed load (a timeout on a busy machine) is retried by the next caller
+    throw err;
+  });
   return shared;
 }
 
