@@ -198,3 +198,12 @@ test("a delivery caveat holds on a shared last leg: the barred nation's goods re
   assert.ok(!plan.shipments.find((s) => s.to === "P")?.goods_of.includes("FRA"));
   assert.deepEqual(plan.shipments.find((s) => s.to === "Q")?.goods_of, ["FRA"]);
 });
+
+test("an aborted solve reports interrupted with no plan rather than throwing", async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const plan = await solvePlan(example("small-transport.yaml"), { signal: controller.signal });
+  assert.equal(plan.status, "interrupted");
+  assert.equal(plan.objective, null);
+  assert.equal(plan.demands_met, null);
+});
