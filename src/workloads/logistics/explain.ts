@@ -36,6 +36,7 @@ export interface Explanation {
 }
 
 const MAX_LISTED = 10;
+const MAX_ANALYSED = 200;
 const CAPACITY_KINDS = new Set<RowMeaning["kind"]>(["capacity", "slots", "stock", "cap"]);
 const EXPLAINED_KINDS = new Set<RowMeaning["kind"]>(["capacity", "slots", "stock", "cap", "band_low", "band_high", "no_transit"]);
 
@@ -45,12 +46,22 @@ export function explain(s: Scenario, model: LinearModel, r: SolveResult, plan: P
     summary: summary(s, r, plan),
     binding: binding.slice(0, MAX_LISTED),
     valuable_capacity: binding.filter((b) => CAPACITY_KINDS.has(b.kind)).slice(0, 5),
-    shortfalls: plan.deliveries
-      .map((d, i) => ({ d, i }))
-      .filter(({ d }) => d.shortfall > 0)
-      .map(({ d }) => shortfallReason(s, model, r, d.demand, d.commodity, d.shortfall)),
+    shortfalls: shortfalls(s, model, r, plan),
     duals: r.dualsFrom ?? "unavailable",
   };
+}
+
+/**
+ * Every short demand line is reported; the heaviest (priority x quantity) are analysed in full, since each
+ * analysis walks the network again. The rest say so rather than guess.
+ */
+function shortfalls(s: Scenario, model: LinearModel, r: SolveResult, plan: Plan): ShortfallReason[] {
+  const short = plan.deliveries.filter((d) => d.shortfall > 0);
+  const heaviest = new Set([...short].sort((a, b) => b.shortfall * b.priority - a.shortfall * a.priority).slice(0, MAX_ANALYSED));
+  return short.map((d) => heaviest.has(d)
+    ? shortfallReason(s, model, r, d.demand, d.commodity, d.shortfall)
+    : { demand: d.demand, commodity: d.commodity, location: d.location, quantity: d.shortfall,
+        reasons: [`Not analysed: only the ${MAX_ANALYSED} heaviest of ${short.length} shortfalls are; fix those first.`] });
 }
 
 function summary(s: Scenario, r: SolveResult, plan: Plan): string[] {
