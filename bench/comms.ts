@@ -7,6 +7,7 @@ import { loadSentimentSet } from "../test/comms/sentiment-set.ts";
 import { loadLanguageIdentifier } from "../src/workloads/comms/langid.ts";
 import { analyzeSentiment, lexiconFor, tokenize } from "../src/workloads/comms/sentiment.ts";
 import { ApertiumTranslator } from "../src/workloads/comms/apertium.ts";
+import { eld } from "eld";
 
 const quick = process.argv.includes("--quick");
 const seconds = quick ? 0.5 : 3;
@@ -33,10 +34,14 @@ const detect = await loadLanguageIdentifier();
 for (const lang of new Set(messages.map((m) => m.lang))) lexiconFor(lang);
 console.log(`${messages.length} messages, ${words.toFixed(1)} words on average; ${seconds} s per figure, one core\n`);
 const ceiling = rate("tokenizer pass (ceiling)", (m) => tokenize(m.text, m.lang));
+const bare = (eld as unknown as { newInstance(): { load(s: string): Promise<unknown>; detect(t: string): unknown } }).newInstance();
+await bare.load("small");
+const eldAlone = rate("ELD small alone (reference)", (m) => bare.detect(m.text));
 const langid = rate("language id", (m) => detect(m.text));
 const sentiment = rate("sentiment (language known)", (m) => analyzeSentiment(m.text, m.lang));
 const both = rate("language id + sentiment", (m) => analyzeSentiment(m.text, detect(m.text).language));
 console.log(`\nratios to the tokenizer pass: language id ${(langid / ceiling).toFixed(3)}, sentiment ${(sentiment / ceiling).toFixed(3)}, both ${(both / ceiling).toFixed(3)}`);
+console.log(`language id against ELD alone: ${(langid / eldAlone).toFixed(2)} (the cost of the member-language rules and the CLD3 second opinion)`);
 console.log(`target 10,000 msg/s for language id + sentiment: ${both >= 10_000 ? "met" : "not met"} (${Math.round(both).toLocaleString("en")})`);
 
 if (!existsSync("/usr/share/apertium/modes/eng-spa.mode")) {
