@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { buildLp, parseScenarioText, solveLpFile } from "../../src/workloads/logistics/index.ts";
+import { buildLp, parseScenarioText, solveLpFile, solvePlan } from "../../src/workloads/logistics/index.ts";
 
 // The workshop MIP from the highs-js README: optimum 20 chairs and 10 tables, profit 1100.
 const CHAIRS_LP = `Maximize
@@ -67,4 +67,10 @@ test("the LP text written for a scenario solves to the same optimum as the scena
   assert.ok(constraints.some((c) => c.meaning.kind === "demand"));
   const r = await solveLpFile(lp, "lp");
   assert.equal(r.objective, 175);
+  // Caveats, shared last legs and shortfall columns survive the round trip as well.
+  const storm = parseScenarioText(readFileSync(new URL("../../examples/logistics/infeasible-winter-storm.yaml", import.meta.url), "utf8"));
+  const [direct, viaText] = await Promise.all([solvePlan(storm), solveLpFile(buildLp(storm).lp, "lp")]);
+  assert.equal(direct.status, "infeasible");
+  assert.equal(viaText.objective, direct.objective);
+  assert.ok(Object.keys(viaText.variables).some((name) => name.startsWith("exit_")));
 });
