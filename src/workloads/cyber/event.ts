@@ -60,10 +60,12 @@ export class SigmaEvent {
 
   /** The field's scalar values as strings (arrays give each element), with their lower-case forms. */
   strings(field: string): Strings {
+    if (this.fields[field] === undefined && !field.includes(".")) return MISSING;
     let s = this.cache.get(field);
     if (s === undefined) {
       const value = this.get(field);
       if (value === undefined || value === null) s = MISSING;
+      else if (typeof value === "string") s = { orig: [value], lower: [value.toLowerCase()] };
       else {
         const orig: string[] = [];
         scalarStrings(value, orig);
@@ -77,14 +79,27 @@ export class SigmaEvent {
   /** Every scalar value anywhere in the event: what a keyword search looks through. */
   keywordStrings(): Strings {
     if (this.keywordCache === undefined) {
-      const orig: string[] = [];
-      const walk = (v: unknown): void => {
-        if (v !== null && typeof v === "object") for (const x of Object.values(v)) walk(x);
-        else scalarStrings(v, orig);
-      };
-      walk(this.fields);
+      const orig = this.allValues();
       this.keywordCache = { orig, lower: orig.map((x) => x.toLowerCase()) };
     }
     return this.keywordCache;
+  }
+
+  /** All values, lower-cased, joined by newlines: one text for the index to scan for keyword substrings. */
+  keywordText(): string {
+    return this.keywordCache?.lower.join("\n") ?? this.allValues().join("\n").toLowerCase();
+  }
+
+  private allValues(): string[] {
+    const out: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") out.push(v);
+      else if (v !== null && typeof v === "object") {
+        if (Array.isArray(v)) for (const x of v) walk(x);
+        else for (const k in v) walk((v as Record<string, unknown>)[k]);
+      } else scalarStrings(v, out);
+    };
+    walk(this.fields);
+    return out;
   }
 }

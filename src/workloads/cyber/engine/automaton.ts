@@ -1,10 +1,13 @@
 /**
- * Aho-Corasick over many substrings at once, compiled to a DFA over the characters the patterns use (others
- * share one class). One pass over a field value finds every rule whose required substring it holds.
+ * Aho-Corasick over many substrings at once, compiled to a DFA over the ASCII characters the patterns use;
+ * other ASCII characters share one class and every non-ASCII character another. Folding non-ASCII characters
+ * together keeps the table small (a few rules list hundreds of emoji) at the price of reporting a superset:
+ * callers use hits as candidates to test, never as matches. One pass over a value finds every candidate.
  */
 export class Automaton {
   private constructor(
-    private readonly classOf: Uint16Array,
+    private readonly classOf: Uint8Array,
+    private readonly nonAscii: number,
     private readonly classes: number,
     private readonly delta: Int32Array,
     private readonly outputs: ReadonlyArray<Int32Array | undefined>,
@@ -14,19 +17,22 @@ export class Automaton {
 
   /** `patterns`: lower-case substrings with the value each reports (a rule index). */
   static build(patterns: ReadonlyArray<{ text: string; value: number }>): Automaton {
-    const classOf = new Uint16Array(65536);
+    const classOf = new Uint8Array(128);
     let classes = 1;
+    let nonAscii = 0;
     for (const p of patterns) for (let i = 0; i < p.text.length; i++) {
       const c = p.text.charCodeAt(i);
-      if (classOf[c] === 0) classOf[c] = classes++;
+      if (c >= 128) { if (nonAscii === 0) nonAscii = classes++; }
+      else if (classOf[c] === 0) classOf[c] = classes++;
     }
+    const classAt = (text: string, i: number): number => { const c = text.charCodeAt(i); return c < 128 ? classOf[c]! : nonAscii; };
     // Trie.
     const children: Array<Map<number, number>> = [new Map()];
     const out: Array<Set<number>> = [new Set()];
     for (const p of patterns) {
       let s = 0;
       for (let i = 0; i < p.text.length; i++) {
-        const k = classOf[p.text.charCodeAt(i)]!;
+        const k = classAt(p.text, i);
         let next = children[s]!.get(k);
         if (next === undefined) {
           next = children.length;
@@ -64,15 +70,16 @@ export class Automaton {
       }
     }
     const outputs = out.map((set) => (set.size === 0 ? undefined : Int32Array.from(set)));
-    return new Automaton(classOf, classes, delta, outputs, dictLink);
+    return new Automaton(classOf, nonAscii, classes, delta, outputs, dictLink);
   }
 
   /** Calls `hit` with the value of every pattern in `text` (a value may be reported more than once). */
   scan(text: string, hit: (value: number) => void): void {
-    const { classOf, classes, delta, outputs, dictLink } = this;
+    const { classOf, nonAscii, classes, delta, outputs, dictLink } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s * classes + classOf[text.charCodeAt(i)]!]!;
+      const c = text.charCodeAt(i);
+      s = delta[s * classes + (c < 128 ? classOf[c]! : nonAscii)]!;
       for (let t = outputs[s] === undefined ? dictLink[s]! : s; t !== 0; t = dictLink[t]!) {
         const o = outputs[t]!;
         for (let j = 0; j < o.length; j++) hit(o[j]!);

@@ -9,8 +9,9 @@ import type { CompileOptions } from "../rule/item.ts";
 import { loadRules } from "../rule/load.ts";
 import type { CorrelationRule, DetectionRule, RuleSource, UnsupportedEntry } from "../rule/types.ts";
 import { Automaton } from "./automaton.ts";
+import { ANY_FIELD } from "../rule/detection.ts";
 
-const MAX_NEEDLE = 12;
+const MAX_NEEDLE = 10;
 
 export interface RuleSet {
   detections: DetectionRule[];
@@ -36,11 +37,13 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
 interface Plan {
   allowed: Uint8Array;
   always: number[];
-  fields: Array<{ field: string; automaton: Automaton }>;
+  fields: Array<{ field: string; automaton: Automaton | undefined; exact: Map<string, number[]> | undefined }>;
 }
 
 export class Matcher {
   private readonly automata = new Map<string, Automaton>();
+  /** field -> whole lower-case value -> rules that need the field to be exactly that value. */
+  private readonly exact = new Map<string, Map<string, number[]>>();
   private readonly plans = new Map<string, Plan>();
   private readonly stamp: Uint32Array;
   private generation = 0;
@@ -50,10 +53,18 @@ export class Matcher {
     const byField = new Map<string, Array<{ text: string; value: number }>>();
     rules.forEach((r, i) => {
       for (const n of r.detection.needles ?? []) {
+        if (n.exact) {
+          let values = this.exact.get(n.field);
+          if (values === undefined) this.exact.set(n.field, (values = new Map()));
+          const list = values.get(n.text);
+          if (list === undefined) values.set(n.text, [i]);
+          else if (list.at(-1) !== i) list.push(i);
+          continue;
+        }
         let list = byField.get(n.field);
         if (list === undefined) byField.set(n.field, (list = []));
-        // Any prefix of a required substring is required too; a short one keeps the automaton small.
-        list.push({ text: n.text.slice(0, MAX_NEEDLE), value: i });
+        // Any part of a required substring is required too; its end (file names, values) is the most telling, and a short one keeps the automaton small.
+        list.push({ text: n.text.slice(-MAX_NEEDLE), value: i });
       }
     });
     for (const [field, patterns] of byField) this.automata.set(field, Automaton.build(patterns));
@@ -61,6 +72,15 @@ export class Matcher {
 
   /** Indices of the rules that match the event, ascending. */
   match(ev: SigmaEvent): number[] {
+    const { always, candidates } = this.candidates(ev);
+    const fired: number[] = [];
+    for (const r of always) if (this.rules[r]!.detection.test(ev)) fired.push(r);
+    for (const r of candidates) if (this.rules[r]!.detection.test(ev)) fired.push(r);
+    return always.length > 0 && candidates.length > 0 ? fired.sort((a, b) => a - b) : fired;
+  }
+
+  /** The rules worth testing on the event: those the index cannot judge, and those whose needle it holds. */
+  candidates(ev: SigmaEvent): { always: readonly number[]; candidates: number[] } {
     const plan = this.planFor(ev.logsource);
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const stamp = this.stamp;
@@ -72,14 +92,20 @@ export class Matcher {
         candidates.push(r);
       }
     };
-    for (const { field, automaton } of plan.fields) {
+    for (const { field, automaton, exact } of plan.fields) {
+      if (field === ANY_FIELD) {
+        // A keyword never spans two values, so scanning them joined finds the same candidates (and maybe a few more).
+        automaton!.scan(ev.keywordText(), hit);
+        continue;
+      }
       const { lower } = ev.strings(field);
-      for (let i = 0; i < lower.length; i++) automaton.scan(lower[i]!, hit);
+      for (let i = 0; i < lower.length; i++) {
+        if (automaton !== undefined) automaton.scan(lower[i]!, hit);
+        const rules = exact?.get(lower[i]!);
+        if (rules !== undefined) for (let j = 0; j < rules.length; j++) hit(rules[j]!);
+      }
     }
-    const fired: number[] = [];
-    for (const r of plan.always) if (this.rules[r]!.detection.test(ev)) fired.push(r);
-    for (const r of candidates) if (this.rules[r]!.detection.test(ev)) fired.push(r);
-    return plan.always.length > 0 && candidates.length > 0 ? fired.sort((a, b) => a - b) : fired;
+    return { always: plan.always, candidates };
   }
 
   private resetStamps(): number {
@@ -104,7 +130,7 @@ export class Matcher {
           for (const n of needles) fields.add(n.field);
         }
       });
-      plan = { allowed, always, fields: [...fields].map((field) => ({ field, automaton: this.automata.get(field)! })) };
+      plan = { allowed, always, fields: [...fields].map((field) => ({ field, automaton: this.automata.get(field), exact: this.exact.get(field) })) };
       this.plans.set(key, plan);
     }
     return plan;

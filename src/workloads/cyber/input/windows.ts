@@ -41,29 +41,33 @@ function fromEventTree(event: Obj): WindowsFields {
     const body = section === event.UserData ? Object.values(section).find(isObj) ?? section : section;
     flattenData(body, fields);
   }
-  const eventId = Number(text(system.EventID));
-  Object.assign(fields, {
-    EventID: Number.isNaN(eventId) ? text(system.EventID) : eventId,
-    Channel: text(system.Channel),
-    Provider_Name: attr(system.Provider, "Name"),
-    Computer: text(system.Computer),
-    Security_UserID: attr(system.Security, "UserID"),
-    Level: text(system.Level),
-    Task: text(system.Task),
-    Opcode: text(system.Opcode),
-    Keywords: text(system.Keywords),
-    EventRecordID: text(system.EventRecordID),
-    ProcessID: attr(system.Execution, "ProcessID"),
-    ThreadID: attr(system.Execution, "ThreadID"),
-    Version: text(system.Version),
-  });
-  for (const [k, v] of Object.entries(fields)) if (v === undefined) delete fields[k];
+  const rawId = text(system.EventID);
+  const eventId = typeof rawId === "number" ? rawId : Number(rawId);
+  const put = (name: string, value: unknown): void => {
+    if (value !== undefined) fields[name] = value;
+  };
+  fields.EventID = Number.isNaN(eventId) ? rawId : eventId;
+  put("Channel", text(system.Channel));
+  put("Provider_Name", attr(system.Provider, "Name"));
+  put("Computer", text(system.Computer));
+  put("Security_UserID", attr(system.Security, "UserID"));
+  put("Level", text(system.Level));
+  put("Task", text(system.Task));
+  put("Opcode", text(system.Opcode));
+  put("Keywords", text(system.Keywords));
+  put("EventRecordID", text(system.EventRecordID));
+  put("ProcessID", attr(system.Execution, "ProcessID"));
+  put("ThreadID", attr(system.Execution, "ThreadID"));
+  put("Version", text(system.Version));
   return finish(fields, attr(system.TimeCreated, "SystemTime"));
 }
 
 function flattenData(body: Obj, out: Obj): void {
-  for (const [key, value] of Object.entries(body)) {
+  let spaced = false;
+  for (const key in body) {
+    const value = body[key];
     if (key === "#attributes") continue;
+    if (key.includes(" ")) spaced = true;
     if (key === "Data" && Array.isArray(value)) {
       // <Data Name="x">v</Data> elements some converters keep as a list; unnamed ones stay a list under Data.
       const unnamed: unknown[] = [];
@@ -80,6 +84,7 @@ function flattenData(body: Obj, out: Obj): void {
     }
   }
   // Some providers (Defender) name data with spaces ("Threat Name"); Sigma rules write the name without them.
+  if (!spaced) return;
   for (const key of Object.keys(out)) {
     if (!key.includes(" ")) continue;
     const joined = key.replace(/ /g, "");

@@ -8,10 +8,14 @@ import { compileItem, type CompileOptions, type CompiledItem } from "./item.ts";
 import { namesFor, parseCondition, type Condition } from "./condition.ts";
 import { UnsupportedRule } from "./unsupported.ts";
 
-/** Field and lower-case substring; null field: anywhere in the event. */
+/** The needle field of keyword searches: any value of the event. */
+export const ANY_FIELD = "\u0000any";
+
+/** Field (or ANY_FIELD) and lower-case text it contains (or, when `exact`, is). */
 export interface Needle {
   field: string;
   text: string;
+  exact: boolean;
 }
 
 export interface Detection {
@@ -75,7 +79,8 @@ function keywordSearch(name: string, item: CompiledItem): Search {
       if (!list.includes(name)) list.push(name);
       out.keywords = list;
     },
-    needles: null,
+    // Keyword values are searched inside longer text, so their needles are never whole-value ones.
+    needles: item.needles === null ? null : item.needles.map((n) => ({ field: ANY_FIELD, text: n.text, exact: false })),
   };
 }
 
@@ -93,7 +98,7 @@ function allItems(name: string, items: CompiledItem[]): Search {
         else out[item.field] = ev.get(item.field) ?? null;
       }
     },
-    needles: best(items.map((i) => (i.needles === null || i.field === null ? null : i.needles.map((text) => ({ field: i.field!, text }))))),
+    needles: best(items.map((i) => (i.needles === null ? null : i.needles.map((n) => ({ field: i.field ?? ANY_FIELD, text: n.text, exact: n.exact && i.field !== null }))))),
   };
 }
 

@@ -5,9 +5,10 @@
 import { BlockList, isIP } from "node:net";
 import type { SigmaEvent } from "../event.ts";
 import { parseKey, type ModifierSpec, type TimePart } from "./modifiers.ts";
-import { compilePieces, hasWildcards, literal, parseSigmaString, withStars, type Piece, type StringTest } from "./pattern.ts";
+import { compilePieces, hasWildcards, literal, parseSigmaString, withStars, type Piece, type StringTest, type ValueNeedle } from "./pattern.ts";
 import { base64, base64Offsets, toBytes, type Encoding } from "./encode.ts";
 import { UnsupportedRule } from "./unsupported.ts";
+import { regexNeedle } from "./regex-needle.ts";
 
 export interface CompileOptions {
   /** Values for `expand` placeholders (`%name%` -> list). A placeholder without values makes its rule unsupported. */
@@ -19,13 +20,13 @@ export interface CompiledItem {
   field: string | null;
   test(ev: SigmaEvent): boolean;
   /** Lower-case substrings of which every matching event holds at least one in `field`; null when none exists. */
-  needles: string[] | null;
+  needles: ValueNeedle[] | null;
 }
 
 /** A test of one event string (and its lower-case form); the event is there for field references. */
 interface ValueTest {
   test(value: string, lower: string, ev: SigmaEvent): boolean;
-  needle: string | null;
+  needle: ValueNeedle | null;
 }
 
 export function compileItem(key: string | null, value: unknown, opts: CompileOptions = {}): CompiledItem {
@@ -60,15 +61,15 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
     return false;
   };
   const test = spec.neq ? (ev: SigmaEvent) => !positive(ev) : positive;
-  return { field, test, needles: spec.neq || acceptsNull || field === null ? null : needlesOf(tests, spec.all) };
+  return { field, test, needles: spec.neq || acceptsNull ? null : needlesOf(tests, spec.all) };
 }
 
-function needlesOf(tests: readonly ValueTest[], all: boolean): string[] | null {
+function needlesOf(tests: readonly ValueTest[], all: boolean): ValueNeedle[] | null {
   if (all) {
-    const best = tests.map((t) => t.needle).filter((n): n is string => n !== null).sort((a, b) => b.length - a.length)[0];
+    const best = tests.map((t) => t.needle).filter((n): n is ValueNeedle => n !== null).sort((a, b) => b.text.length - a.text.length)[0];
     return best === undefined ? null : [best];
   }
-  const out: string[] = [];
+  const out: ValueNeedle[] = [];
   for (const t of tests) {
     if (t.needle === null) return null;
     out.push(t.needle);
@@ -214,7 +215,8 @@ function regexTest(spec: ModifierSpec, value: unknown): ValueTest {
   } catch {
     throw new UnsupportedRule(`regular expression is not valid in JavaScript: ${value.slice(0, 80)}`);
   }
-  return { test: (v) => re.test(v), needle: null };
+  const literal = regexNeedle(source);
+  return { test: (v) => re.test(v), needle: literal === null ? null : { text: literal, exact: false } };
 }
 
 function cidrTest(value: unknown): ValueTest {

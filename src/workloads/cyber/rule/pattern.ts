@@ -57,7 +57,13 @@ export function withStars(pieces: readonly Piece[], start: boolean, end: boolean
  */
 export interface StringTest {
   test(value: string, lower: string): boolean;
-  needle: string | null;
+  needle: ValueNeedle | null;
+}
+
+/** Lower-case text a matching value contains; `exact`: the value (lower-cased) is this text, whole. */
+export interface ValueNeedle {
+  text: string;
+  exact: boolean;
 }
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -65,7 +71,7 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\
 export function compilePieces(pieces: readonly Piece[], cased: boolean): StringTest {
   const lits = pieces.filter((p): p is { kind: "lit"; text: string } => p.kind === "lit");
   const longest = lits.reduce((a, p) => (p.text.length > a.length ? p.text : a), "");
-  const needle = longest === "" ? null : longest.toLowerCase();
+  const needle: ValueNeedle | null = longest === "" ? null : { text: longest.toLowerCase(), exact: false };
   const fold = (s: string): string => (cased ? s : s.toLowerCase());
   const shape = pieces.map((p) => (p.kind === "lit" ? "L" : p.kind === "star" ? "*" : "?")).join("");
   const text = (i: number): string => fold((pieces[i] as { text: string }).text);
@@ -74,7 +80,11 @@ export function compilePieces(pieces: readonly Piece[], cased: boolean): StringT
   switch (shape) {
     case "": return cased ? { test: (v) => v === "", needle } : { test: (_v, l) => l === "", needle };
     case "*": return { test: () => true, needle };
-    case "L": { const t = text(0); return cased ? { test: (v) => v === t, needle } : { test: (_v, l) => l === t, needle }; }
+    case "L": {
+      const t = text(0);
+      const whole = { text: t.toLowerCase(), exact: true };
+      return cased ? { test: (v) => v === t, needle: whole } : { test: (_v, l) => l === t, needle: whole };
+    }
     case "L*": { const t = text(0); return cased ? { test: (v) => v.startsWith(t), needle } : { test: (_v, l) => l.startsWith(t), needle }; }
     case "*L": { const t = text(1); return cased ? { test: (v) => v.endsWith(t), needle } : { test: (_v, l) => l.endsWith(t), needle }; }
     case "*L*": { const t = text(1); return cased ? { test: (v) => v.includes(t), needle } : { test: (_v, l) => l.includes(t), needle }; }

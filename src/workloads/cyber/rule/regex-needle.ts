@@ -1,0 +1,77 @@
+/**
+ * The longest literal text every match of a regular expression must contain, if one can be read off it safely,
+ * so regex rules join the substring index instead of being tried on every event. Conservative: alternation at
+ * the top level, or nothing literal of three characters or more, gives null.
+ */
+const SPECIAL_ESCAPES = new Set([..."dDwWsSbBnrtfv0123456789xucpPkK"]);
+
+export function regexNeedle(source: string): string | null {
+  const runs: string[] = [];
+  let run = "";
+  const breakRun = (): void => {
+    if (run !== "") runs.push(run);
+    run = "";
+  };
+  let lastAtomLiteral = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      const next = source[i + 1];
+      if (next === undefined) return null;
+      i++;
+      if (SPECIAL_ESCAPES.has(next)) { breakRun(); lastAtomLiteral = false; }
+      else { run += next; lastAtomLiteral = true; }
+      continue;
+    }
+    if (c === "|") return null;
+    if (c === "(" || c === "[") {
+      breakRun();
+      const end = c === "(" ? closingParen(source, i) : closingBracket(source, i);
+      if (end < 0) return null;
+      i = end;
+      lastAtomLiteral = false;
+      continue;
+    }
+    if (c === "*" || c === "?" || c === "+" || c === "{") {
+      let min = c === "+" ? 1 : 0;
+      if (c === "{") {
+        const m = /^\{(\d+)(,\d*)?\}/.exec(source.slice(i));
+        if (!m) { run += c; lastAtomLiteral = true; continue; } // a literal brace
+        min = Number(m[1]);
+        i += m[0].length - 1;
+      }
+      if (lastAtomLiteral && min === 0) run = run.slice(0, -1);
+      breakRun();
+      if (source[i + 1] === "?" || source[i + 1] === "+") i++; // lazy or possessive
+      lastAtomLiteral = false;
+      continue;
+    }
+    if (c === "." || c === "^" || c === "$") { breakRun(); lastAtomLiteral = false; continue; }
+    run += c;
+    lastAtomLiteral = true;
+  }
+  breakRun();
+  const best = runs.reduce((a, r) => (r.length > a.length ? r : a), "");
+  return best.length >= 3 ? best.toLowerCase() : null;
+}
+
+function closingParen(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") { i++; continue; }
+    if (c === "[") { i = closingBracket(s, i); if (i < 0) return -1; continue; }
+    if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function closingBracket(s: string, open: number): number {
+  for (let i = open + 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") { i++; continue; }
+    if (c === "]" && i > open + 1 + (s[open + 1] === "^" ? 1 : 0)) return i;
+  }
+  return -1;
+}
