@@ -27,6 +27,8 @@ export interface NatsDetectorOptions {
   /** Stream to create for `inSubject` when no stream captures it yet; without it a missing stream is an error. */
   createStream?: string;
   logsource?: EventLogsource;
+  /** Messages a worker pulls ahead (default 64); smaller spreads a trickle more evenly over the group. */
+  batch?: number;
   onAlert?(alert: Alert): void;
   onUndecodable?(subject: string, seq: number, reason: string): void;
 }
@@ -55,7 +57,7 @@ export async function startNatsDetector(opts: NatsDetectorOptions): Promise<Nats
     // Alerts go through JetStream (acknowledged, persisted) when a stream captures the subject; else plain NATS.
     const persistAlerts = await jsm.streams.find(opts.outSubject).then(() => true, () => false);
     const consumer = await js.consumers.get(stream, opts.queue);
-    const messages: ConsumerMessages = await consumer.consume();
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batch ?? 64 });
     const detector = new Detector(opts.ruleSet);
     const state = newDecoderState(opts.inSubject, "auto", opts.logsource);
     let processed = 0;
