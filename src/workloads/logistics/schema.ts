@@ -83,18 +83,18 @@ const Objective = z.strictObject({
 });
 
 const ScenarioObject = z.strictObject({
-    name: z.string().max(200).prefault("scenario"),
-    unit: z.string().max(20).prefault("t"),
-    /** Number of planning periods, numbered 1..periods. */
-    periods: z.number().int().min(1).max(104),
-    supply: z.array(SupplyPoint).min(1),
-    demand: z.array(DemandPoint).min(1),
-    links: z.array(Link).prefault([]),
-    nations: z.record(NationCode, NationTerms).prefault({}),
-    burden_sharing: z.strictObject({ band: z.number().min(0).max(1).prefault(0.05) }).prefault({}),
-    objective: Objective.prefault({}),
-    /** Charge per unit of unmet demand (times priority); computed from the costs when absent. */
-    shortfall_penalty: z.number().finite().positive().optional(),
+  name: z.string().max(200).prefault("scenario"),
+  unit: z.string().max(20).prefault("t"),
+  /** Number of planning periods, numbered 1..periods. */
+  periods: z.number().int().min(1).max(104),
+  supply: z.array(SupplyPoint).min(1),
+  demand: z.array(DemandPoint).min(1),
+  links: z.array(Link).prefault([]),
+  nations: z.record(NationCode, NationTerms).prefault({}),
+  burden_sharing: z.strictObject({ band: z.number().min(0).max(1).prefault(0.05) }).prefault({}),
+  objective: Objective.prefault({}),
+  /** Charge per unit of unmet demand (times priority); computed from the costs when absent. */
+  shortfall_penalty: z.number().finite().positive().optional(),
 });
 export const Scenario = ScenarioObject.superRefine(checkReferences);
 export type Scenario = z.infer<typeof Scenario>;
