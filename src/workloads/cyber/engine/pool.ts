@@ -9,7 +9,8 @@ import type { DecoderState } from "../input/decode.ts";
 import type { RawRecord } from "../input/read.ts";
 import type { CompileOptions } from "../rule/item.ts";
 import type { RuleSource } from "../rule/types.ts";
-import { Correlator, type Occurrence } from "./correlation.ts";
+import { Correlator } from "./correlation.ts";
+import type { Evaluation } from "./detector.ts";
 import type { RuleSet } from "./ruleset.ts";
 
 export interface WorkerInit {
@@ -23,11 +24,18 @@ export interface BatchRequest {
   records: RawRecord[];
 }
 
+/** What a worker sends back: the evaluations of the batch's events that raised anything, in input order. */
 export interface BatchResult {
   seq: number;
   events: number;
+  evaluations: Evaluation[];
+  undecodable: Array<{ line: number; reason: string }>;
+}
+
+/** A batch's outcome as handed to the submitter: its alerts with correlation alerts in stream order. */
+export interface BatchOutcome {
+  events: number;
   alerts: Alert[];
-  occurrences: Occurrence[];
   undecodable: Array<{ line: number; reason: string }>;
 }
 
@@ -46,7 +54,7 @@ export class WorkerPool {
   private nextSeq = 0;
   private nextDelivery = 0;
   private readonly done = new Map<number, BatchResult>();
-  private readonly handlers = new Map<number, (r: BatchResult) => void>();
+  private readonly handlers = new Map<number, (r: BatchOutcome) => void>();
   private readonly waiters: Array<() => void> = [];
   private failure: Error | undefined;
   private readonly correlator: Correlator;
@@ -74,7 +82,7 @@ export class WorkerPool {
   }
 
   /** Queues a batch; resolves once there is room for another. `onResult` runs in submission order. */
-  async submit(state: DecoderState, records: RawRecord[], onResult: (r: BatchResult) => void): Promise<void> {
+  async submit(state: DecoderState, records: RawRecord[], onResult: (r: BatchOutcome) => void): Promise<void> {
     while (!this.failure && this.inFlight() >= this.slots.length * IN_FLIGHT_PER_WORKER) await this.wait();
     if (this.failure) throw this.failure;
     const seq = this.nextSeq++;
@@ -106,8 +114,12 @@ export class WorkerPool {
       const handler = this.handlers.get(this.nextDelivery)!;
       this.handlers.delete(this.nextDelivery);
       this.nextDelivery++;
-      for (const o of r.occurrences) r.alerts.push(...this.correlator.push(o));
-      handler(r);
+      const alerts: Alert[] = [];
+      for (const e of r.evaluations) {
+        alerts.push(...e.alerts);
+        for (const o of e.occurrences) alerts.push(...this.correlator.push(o));
+      }
+      handler({ events: r.events, alerts, undecodable: r.undecodable });
     }
     this.wake();
   }
