@@ -37,6 +37,7 @@ export function splitPoint(n: number): number {
 }
 
 export function isPowerOfTwo(n: number): boolean {
+  if (n > 0 && n <= 0x7fffffff) return (n & (n - 1)) === 0;
   return n > 0 && n === 2 ** Math.round(Math.log2(n));
 }
 

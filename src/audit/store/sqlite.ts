@@ -22,6 +22,7 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
     bucket: db.prepare(`INSERT INTO ${t.buckets} (k, hash, nodes) VALUES (?, ?, ?)`),
     buckets: db.prepare(`SELECT hash FROM ${t.buckets} WHERE k >= ? AND k < ? ORDER BY k`).pluck(),
     trees: db.prepare(`SELECT nodes FROM ${t.buckets} WHERE k >= ? AND k < ? ORDER BY k`).pluck(),
+    tree: db.prepare(`SELECT nodes FROM ${t.buckets} WHERE k = ?`).pluck(),
     rows: db.prepare(`SELECT idx, entry, leaf_hash FROM ${t.entries} WHERE idx >= ? ORDER BY idx LIMIT ?`).raw(),
     nationRows: db.prepare(`SELECT idx, entry, leaf_hash FROM ${t.entries} WHERE nation = ? AND idx >= ? ORDER BY idx LIMIT ?`).raw(),
     putCp: db.prepare(`INSERT INTO ${t.checkpoints} (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
@@ -61,7 +62,11 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
     size: async () => size(),
     leafHashes: async (from, to) => q.leaves.all(from, to) as Buffer[],
     bucketHashes: async (from, to) => q.buckets.all(from, to) as Buffer[],
-    bucketTrees: async (from, to) => q.trees.all(from, to) as Buffer[],
+    bucketTrees: async (from, to) => {
+      if (to !== from + 1) return q.trees.all(from, to) as Buffer[];
+      const one = q.tree.get(from) as Buffer | undefined; // a proof's one bucket: a point lookup
+      return one ? [one] : [];
+    },
     rows: async (from, limit, nation) =>
       ((nation === undefined ? q.rows.all(from, limit) : q.nationRows.all(nation, from, limit)) as unknown[][]).map(toRow),
     scan: (from) => ({
