@@ -50,6 +50,8 @@ export const Nation = z
     redact_personal_data: z.enum(["outside_residency", "always", "never"]).prefault("outside_residency"),
     /** Ed25519 public key (base64, raw 32 bytes) that signs this nation's governance approvals. */
     governance_key: z.string().optional(),
+    /** How long content this nation's requests leave behind (held review results) is kept; audit entries stay. */
+    retention: Duration.optional(),
   })
   .strict();
 export type Nation = z.infer<typeof Nation>;

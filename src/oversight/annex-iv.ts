@@ -102,7 +102,11 @@ export function annexIv(input: AnnexIvInput): string {
   h(2, "7. Record-keeping and retention (Art. 12)");
   out.push(`- Every decision, allowed or refused, is appended to an RFC 9162 Merkle log before the caller is answered (store \`${cfg.audit.store.startsWith("postgres") ? "PostgreSQL" : "SQLite"}\`), with signed C2SP checkpoints every ${cfg.audit.checkpoint_every} entries or ${formatDuration(cfg.audit.checkpoint_interval)}.`);
   out.push("- An entry holds time, nation, subject, capability, decision, reason code, policy version, endpoint and jurisdiction, and SHA-256 digests of the request and response bodies: never the content itself.");
-  out.push("- Any nation verifies its own entries offline (inclusion and consistency proofs, `concord audit verify`).");
+  out.push("- Any nation verifies its own entries offline (inclusion and consistency proofs, `concord audit verify`), and exports them with their proofs (`concord docs export --nation X`).");
+  const limited = nations.filter(([, n]) => n.retention !== undefined).map(([code, n]) => `${code} ${formatDuration(n.retention as number)}`);
+  const unlimited = nations.filter(([, n]) => n.retention === undefined).map(([code]) => code);
+  const kept = [...limited, ...(unlimited.length ? [`no limit set for ${unlimited.join(", ")}`] : [])];
+  out.push(`- Retention of content (held and released review results) per nation, after which it is erased; audit entries are never erased: ${kept.join("; ")}.`);
 
   h(2, "8. Accuracy of the guard");
   out.push(input.guardAccuracy ?? "No measurement of the guard on its own corpus is recorded in this build; `npm test` runs the corpus and fails below the required rates.");

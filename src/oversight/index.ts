@@ -98,6 +98,7 @@ export async function createOversight(cfg: Config, opts: OversightOptions): Prom
   const reviews = new ReviewQueue(store, () => g.bundle().oversight, now);
   const tick = async () => {
     await reviews.expire();
+    await reviews.erase((nation) => cfg.nations[nation]?.retention);
     await g.tick();
   };
   const timer = opts.tickMs === 0 ? null : setInterval(() => void tick().catch((err) => opts.onError?.(err)), opts.tickMs ?? 30_000);
@@ -119,3 +120,4 @@ export async function createOversight(cfg: Config, opts: OversightOptions): Prom
   };
 }
 export { annexIvDocument } from "./docs.ts";
+export { exportNation, verifyNationExport, type NationExport } from "./nation-export.ts";

@@ -38,6 +38,8 @@ export interface ReviewRecord {
   readonly request_sha256: string;
   readonly response_sha256: string | null;
   readonly audit_index: number | null;
+  /** When the content was erased under the requester nation's retention (the audit entries stay). */
+  readonly erased_at?: number | null;
 }
 
 export type ProposalStatus = "pending" | "adopted" | "rejected" | "superseded";

@@ -88,6 +88,22 @@ export class ReviewQueue {
     return n;
   }
 
+  /**
+   * Per-nation retention: erases the content of every review whose requester nation keeps content for less time
+   * than has passed. The review (status, approvals, hashes) and its audit entries stay. Returns how many.
+   */
+  async erase(retentionMs: (nation: string) => number | undefined): Promise<number> {
+    const now = this.now();
+    let n = 0;
+    for (const r of await this.store.listReviews()) {
+      const keep = retentionMs(r.nation);
+      if (keep === undefined || r.result === null || r.created_at + keep > now) continue;
+      const done = await this.store.updateReview(r.id, (cur) => (cur.result === null ? null : { ...cur, result: null, erased_at: now }));
+      if (done?.erased_at === now) n++;
+    }
+    return n;
+  }
+
   private async current(id: string): Promise<ReviewRecord | null> {
     const r = await this.store.getReview(id);
     if (r && r.status === "pending" && r.expires_at <= this.now()) {
@@ -164,6 +180,7 @@ export function viewOf(r: ReviewRecord, withResult: boolean): ReviewView {
     expires_at: new Date(r.expires_at).toISOString(),
     ...(r.status === "rejected" && r.rejection ? { reason: r.rejection.comment } : {}),
     ...(r.status === "expired" ? { reason: "the held result expired before enough reviewers approved it; its content is deleted" } : {}),
+    ...(r.status === "approved" && !r.result && r.erased_at ? { reason: "the released result was erased at the end of the requester nation's retention period" } : {}),
     ...(withResult && r.status === "approved" && r.result ? { result: parseBody(r.result.body) } : {}),
   };
 }

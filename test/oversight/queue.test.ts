@@ -64,4 +64,21 @@ describe("review queue rules (frozen clock)", () => {
     settings.approvals_required = 3;
     assert.equal((await q.approve(r.id, who("FRA", "fred"), "")).status, "approved");
   });
+
+  test("per-nation retention erases the content of a released result and keeps the review; other nations' content stays", async () => {
+    const { q, clock, hold, store } = queue({ approvals_required: 1, expiry: "30d" });
+    const deu = await hold(who("DEU", "anna", "analyst"));
+    const fra = await hold(who("FRA", "fleur", "analyst"));
+    await q.approve(deu.id, who("POL", "piotr"), "");
+    const retention = (n: string) => (n === "DEU" ? 7 * 86_400_000 : undefined);
+    clock.t += 7 * 86_400_000 - 1;
+    assert.equal(await q.erase(retention), 0);
+    clock.t += 1;
+    assert.equal(await q.erase(retention), 1);
+    const polled = await q.poll(deu.id, who("DEU", "anna", "analyst"));
+    assert.equal(polled.view.status, "approved");
+    assert.equal(polled.view.result, undefined);
+    assert.match(polled.view.reason ?? "", /retention/);
+    assert.ok((await store.getReview(fra.id))?.result);
+  });
 });
