@@ -61,6 +61,14 @@ for (const factory of [sqliteFactory, postgresFactory] satisfies StoreFactory[])
       assert.equal(refusal.message.replace(hidden!, "ID"), missing.message.replace(absent, "ID"));
       assert.ok(!JSON.stringify(refusal.toBody()).toLowerCase().includes("kestrelwing"));
       assert.ok(!leaks(await summarizeDocuments(store, { document_ids: [shared], nation: "POL" })));
+      // Summarizing a search reads through the same releasability: POL's summary of "depot fuel" is built from
+      // the shared document alone, and a search matching only the hidden one finds nothing to summarize.
+      const bySearch = await summarizeDocuments(store, { q: "depot fuel", nation: "POL" });
+      assert.ok(!leaks(bySearch));
+      assert.deepEqual(bySearch.documents.map((d) => d.document_id), [shared]);
+      const none = await summarizeDocuments(store, { q: "kestrelwing", nation: "POL" }).catch((e: unknown) => e);
+      assert.ok(none instanceof NotFound && !/kestrelwing/i.test(none.message));
+      assert.deepEqual((await summarizeDocuments(store, { q: "kestrelwing", nation: "FRA" })).documents.map((d) => d.document_id), [hidden]);
 
       // The owner and the nation it was released to do see it.
       for (const nation of ["DEU", "FRA"]) {

@@ -7,6 +7,7 @@ import { extract, DEFAULT_LIMITS, type ExtractLimits } from "./extract/index.ts"
 import { fullText } from "./ingest.ts";
 import { detectLanguage } from "./language.ts";
 import { titleOf, toPassages } from "./passages.ts";
+import { searchDocuments } from "./search.ts";
 import type { DocumentStore } from "./store/types.ts";
 import { summarizeAbstractive, type AbstractiveSummary, type Complete } from "./summarize/abstractive.ts";
 import { summarizeExtractive, type Summary } from "./summarize/extractive.ts";
@@ -14,14 +15,19 @@ import type { SummarizableDocument } from "./summarize/sentences.ts";
 
 export const SummarizeRequest = z
   .object({
-    document_ids: z.array(z.string().regex(/^doc_[0-9a-f]{32}$/, "a document id looks like doc_ followed by 32 hex digits")).min(1).max(50),
+    document_ids: z.array(z.string().regex(/^doc_[0-9a-f]{32}$/, "a document id looks like doc_ followed by 32 hex digits")).min(1).max(50).optional(),
+    /** Instead of ids: summarize the documents that best match this search (as the caller's nation sees them). */
+    q: z.string().min(1).max(1000).optional(),
+    /** With `q`: how many of the best-matching documents to summarize. */
+    top: z.number().int().min(1).max(20).prefault(5),
     /** The caller's nation (from its principal): only documents released to it can be summarized. */
     nation: NationCode,
     mode: z.enum(["extractive", "lead", "abstractive"]).prefault("extractive"),
     sentences: z.number().int().min(1).max(30).optional(),
     language: z.string().min(3).max(3).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.document_ids === undefined) !== (r.q === undefined), { message: "give either document_ids or q (a search whose best documents are summarized)" });
 export type SummarizeRequest = z.input<typeof SummarizeRequest>;
 
 export interface SummarizeOptions {
@@ -37,8 +43,10 @@ export async function summarizeDocuments(store: DocumentStore, request: Summariz
   const parsed = SummarizeRequest.safeParse(request);
   if (!parsed.success) throw new InvalidRequest(`invalid summary request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`).join("; ")}`);
   const req = parsed.data;
+  const ids = req.document_ids ?? (await searchDocuments(store, { q: req.q!, nation: req.nation, limit: req.top })).data.map((h) => h.document_id);
+  if (ids.length === 0) throw new NotFound("no document matches the search", { param: "q" });
   const docs: SummarizableDocument[] = [];
-  for (const id of new Set(req.document_ids)) {
+  for (const id of new Set(ids)) {
     const doc = await store.get(id, req.nation);
     if (!doc) throw new NotFound(`document ${id} not found`, { param: "document_ids" });
     docs.push(doc);
