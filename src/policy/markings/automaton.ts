@@ -9,6 +9,8 @@ export interface Automaton {
   readonly delta: Int32Array;
   /** Patterns ending at each state (including those of its suffix states), or null. */
   readonly out: ReadonlyArray<readonly Pattern[] | null>;
+  /** 1 where out is not null: a typed array keeps the hot loop monomorphic. */
+  readonly accepting: Uint8Array;
 }
 
 export function buildAutomaton(patterns: readonly Pattern[]): Automaton {
@@ -57,5 +59,7 @@ export function buildAutomaton(patterns: readonly Pattern[]): Automaton {
       }
     }
   }
-  return { delta, out };
+  const accepting = new Uint8Array(n);
+  out.forEach((o, i) => (accepting[i] = o === null ? 0 : 1));
+  return { delta, out, accepting };
 }

@@ -54,60 +54,68 @@ function isAsciiWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
+// Reused between scans (a scan is synchronous and its LetterStream is read before the next one starts).
+let startsBuffer = new Int32Array(1 << 16);
+let endsBuffer = new Int32Array(1 << 16);
+
 export function findRawMatches(text: string, automaton: Automaton): LetterStream {
-  const { delta, out } = automaton;
+  const { delta, out, accepting } = automaton;
   const n = text.length;
-  const starts = new Int32Array(n + 1);
-  const ends = new Int32Array(n + 1);
+  if (startsBuffer.length < n + 1) {
+    startsBuffer = new Int32Array(n + 1);
+    endsBuffer = new Int32Array(n + 1);
+  }
+  const starts = startsBuffer;
+  const ends = endsBuffer;
   const matches: RawMatch[] = [];
   let count = 0;
   let state = 0;
-  let multi = "";
-  let multiAt = 0;
+
+  const emit = (end: number): void => {
+    // Plain ASCII letters or digits right beside the match: part of a longer word ("Secretary").
+    if (isAsciiWordChar(text.charCodeAt(end))) return;
+    for (const pattern of out[state]!) {
+      const first = count - pattern.letters.length + 1;
+      if (first >= 0 && !isAsciiWordChar(text.charCodeAt(starts[first]! - 1))) matches.push({ pattern, last: count });
+    }
+  };
 
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
-    let letter: number;
-    let width = 1;
+    let cls: number;
     if (c < 128 && c !== 92) {
-      // Fast path: plain ASCII that is not an escape.
-      letter = ASCII[c]!;
-    } else if (multi !== "") {
-      letter = multi.charCodeAt(multiAt++);
-      if (multiAt === multi.length) multi = "";
-      else width = 0; // stay on this character for its next letter
-      if (multi === "") width = readChar(text, i).width;
-    } else {
+      cls = ASCII[c]!;
+      if (cls >= 65) {
+        // The hot path: one ASCII letter.
+        starts[count] = i;
+        ends[count] = i + 1;
+        state = delta[state * 26 + cls - 65]!;
+        if (accepting[state] === 1) emit(i + 1);
+        count++;
+      } else if (cls === WORD) state = 0;
+      i++;
+      continue;
+    }
+    let cp = c;
+    let width = 1;
+    if (c >= 128 && (c < 0xd800 || c > 0xdfff)) cls = classOf(c);
+    else {
+      // Escapes and astral characters: the slow path.
       const ch = readChar(text, i);
-      letter = ch.cls;
+      cls = ch.cls;
+      cp = ch.cp;
       width = ch.width;
-      if (ch.cls === MULTI) {
-        multi = multiLetters(ch.cp);
-        letter = multi.charCodeAt(0);
-        multiAt = 1;
-        if (multi.length > 1) width = 0;
-        else multi = "";
-      }
     }
-    if (letter >= 65) {
-      const end = i + (width === 0 ? readChar(text, i).width : width);
-      starts[count] = i;
-      ends[count] = end;
-      state = delta[state * 26 + letter - 65]!;
-      const found = out[state];
-      // Plain ASCII letters or digits right beside the match: part of a longer word ("Secretary").
-      if (found !== null && found !== undefined && !isAsciiWordChar(text.charCodeAt(end))) {
-        for (const pattern of found) {
-          const first = count - pattern.letters.length + 1;
-          if (first >= 0 && !isAsciiWordChar(text.charCodeAt(starts[first]! - 1))) matches.push({ pattern, last: count });
-        }
+    if (cls >= 65 || cls === MULTI) {
+      const letters = cls === MULTI ? multiLetters(cp) : String.fromCharCode(cls);
+      for (let k = 0; k < letters.length; k++) {
+        starts[count] = i;
+        ends[count] = i + width;
+        state = delta[state * 26 + letters.charCodeAt(k) - 65]!;
+        if (accepting[state] === 1) emit(i + width);
+        count++;
       }
-      count++;
-    } else if (letter === WORD) {
-      state = 0;
-    } else if (letter !== SEP && letter !== IGN) {
-      state = 0;
-    }
+    } else if (cls === WORD) state = 0;
     i += width;
   }
   return { matches, starts, ends };

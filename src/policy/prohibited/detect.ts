@@ -22,6 +22,7 @@ const RuleFile = z.object({
       id: z.string().regex(/^[a-z0-9-]+$/),
       reason: z.enum(["mass_surveillance", "autonomous_weapons", "targeting"]),
       langs: z.array(z.string()).optional(),
+      anchor: z.array(z.string()).min(1),
       all: z.array(z.string()).min(1),
       any: z.array(z.string()).optional(),
       none: z.array(z.string()).optional(),
@@ -34,20 +35,29 @@ type RuleFile = z.infer<typeof RuleFile>;
 interface CompiledRule {
   readonly reason: ProhibitedReason;
   readonly rule: string;
+  /** Index into RuleSet.anchors: the cheap test that must pass before the rule's own patterns run. */
+  readonly anchor: number;
   readonly all: readonly RegExp[];
   readonly any: readonly RegExp[];
   readonly none: readonly RegExp[];
 }
 
+/**
+ * A cheap first test for a rule: the sentence must hold a word starting with one of `prefixes` (3 or 4 letters
+ * of an alternative of the anchor's lexicon entries), or match `rest` (the alternatives too short or too
+ * irregular to give a prefix). Large regex alternations are slow to try at every position; a Set is not.
+ */
+interface Anchor {
+  readonly prefixes: ReadonlySet<string>;
+  readonly rest: RegExp | null;
+}
+
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
-  /** Sentences without a match of this pattern cannot fire any rule. */
-  readonly anchor: RegExp;
+  readonly anchors: readonly Anchor[];
 }
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
-// The lexicon entries whose presence every rule needs somewhere: a sentence lacking all of them is skipped.
-const ANCHORS = ["sv", "svn", "bio", "reveal", "profile", "auto", "guide", "killdecision", "strike", "coord", "targets", "harm", "commsverb"];
 
 function fill(pattern: string, lexicon: Record<string, string>): string | null {
   let missing = false;
@@ -61,9 +71,9 @@ function fill(pattern: string, lexicon: Record<string, string>): string | null {
 
 export function compileRules(file: RuleFile): RuleSet {
   const rules: CompiledRule[] = [];
-  const anchors: string[] = [];
+  const anchors: Anchor[] = [];
+  const anchorIndex = new Map<string, number>();
   for (const [lang, lexicon] of Object.entries(file.languages)) {
-    for (const name of ANCHORS) if (lexicon[name] !== undefined) anchors.push(lexicon[name]);
     for (const r of file.rules) {
       if (r.langs !== undefined && !r.langs.includes(lang)) continue;
       const compile = (list: readonly string[] | undefined): RegExp[] | null => {
@@ -82,11 +92,69 @@ export function compileRules(file: RuleFile): RuleSet {
       const all = compile(r.all);
       const any = compile(r.any);
       const none = compile(r.none);
-      if (all === null || any === null || none === null) continue;
-      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, all, any, none });
+      const anchorParts = r.anchor.map((k) => lexicon[k]);
+      if (all === null || any === null || none === null || anchorParts.some((a) => a === undefined)) continue;
+      const anchorSource = anchorParts.join("|");
+      let anchor = anchorIndex.get(anchorSource);
+      if (anchor === undefined) {
+        anchor = anchors.length;
+        anchors.push(compileAnchor(anchorSource));
+        anchorIndex.set(anchorSource, anchor);
+      }
+      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, anchor, all, any, none });
     }
   }
-  return { rules, anchor: new RegExp(`\\b(?:${anchors.join("|")})`) };
+  return { rules, anchors };
+}
+
+/** Splits a regex alternation at its top level ("a|b(?:c|d)|e" -> a, b(?:c|d), e). */
+function alternatives(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (c === "|" && depth === 0) {
+      out.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(source.slice(from));
+  return out;
+}
+
+function compileAnchor(source: string): Anchor {
+  const prefixes = new Set<string>();
+  const rest: string[] = [];
+  for (const alt of alternatives(source)) {
+    const literal = /^[a-z0-9]*/.exec(alt)![0];
+    // A literal prefix is a safe test only when what follows cannot make it optional ("abc?" -> "ab").
+    const next = alt[literal.length];
+    const usable = next === "?" || next === "*" || next === "{" ? literal.slice(0, -1) : literal;
+    if (usable.length >= 3) prefixes.add(usable.slice(0, 4));
+    else rest.push(alt);
+  }
+  return { prefixes, rest: rest.length === 0 ? null : new RegExp(`\\b(?:${rest.join("|")})`) };
+}
+
+function anchorHolds(anchor: Anchor, words: ReadonlySet<string>, sentence: string): boolean {
+  for (const p of anchor.prefixes) if (words.has(p)) return true;
+  return anchor.rest !== null && anchor.rest.test(sentence);
+}
+
+/** The 3- and 4-letter beginnings of every word in the sentence. */
+function wordStarts(sentence: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of sentence.split(/[^a-z0-9]+/)) {
+    if (w.length >= 3) {
+      out.add(w.slice(0, 3));
+      out.add(w.slice(0, 4));
+    }
+  }
+  return out;
 }
 
 /** Lowercase, accents and look-alikes folded, whitespace collapsed; punctuation kept for sentence breaks. */
@@ -130,8 +198,12 @@ function* passages(text: string): Generator<string> {
 
 export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   for (const sentence of passages(text)) {
-    if (!set.anchor.test(sentence)) continue;
+    const words = wordStarts(sentence);
+    const anchored = new Map<number, boolean>();
     for (const r of set.rules) {
+      let ok = anchored.get(r.anchor);
+      if (ok === undefined) anchored.set(r.anchor, (ok = anchorHolds(set.anchors[r.anchor]!, words, sentence)));
+      if (!ok) continue;
       if (!r.all.every((re) => re.test(sentence))) continue;
       if (r.any.length > 0 && !r.any.some((re) => re.test(sentence))) continue;
       if (r.none.some((re) => re.test(sentence))) continue;
