@@ -7,6 +7,7 @@ import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/ind
 import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
 import { AuditLog } from "../audit/index.ts";
 import { openDocumentStore, type DocumentStore } from "../workloads/documents/index.ts";
+import { createAuthorizer, type Authorizer } from "../policy/index.ts";
 import { Metrics } from "./metrics.ts";
 import { createOversight, type Oversight } from "../oversight/index.ts";
 import type { Logger } from "./log.ts";
@@ -23,6 +24,8 @@ export interface Gateway {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly audit: AuditLog;
+  /** The Cedar authorizer of the policy bundle in force. */
+  authorizer(): Authorizer;
   /** Ingested documents, releasability enforced in its queries. */
   readonly documents: DocumentStore;
   /** Review queue, consent governance and provenance keys (oversight/). */
@@ -64,6 +67,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     : new MemoryQuotaStore();
 
   const documents = await openDocumentStore(cfg.store.url);
+  const authorizer = createAuthorizer({ ceiling: cfg.network.ceiling });
   const audit = await AuditLog.open({
     store: cfg.audit.store,
     keyDir: join(cfg.data_dir, "keys", "audit"),
@@ -87,7 +91,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
   };
 
   return {
-    cfg, audit, oversight, documents, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    cfg, audit, oversight, documents, authorizer: () => authorizer, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
     allowed: (nation) => residencyInForce(nation) ?? allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));

@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import { Forbidden, InvalidRequest, QuotaExceeded } from "../errors/index.ts";
-import { hasRole } from "../identity/index.ts";
 import type { Gateway } from "./gateway.ts";
 import type { RequestContext } from "./context.ts";
 
@@ -27,23 +26,42 @@ export function parse<S extends z.ZodType>(ctx: RequestContext, schema: S): z.in
   return r.data;
 }
 
-/** Which roles may exercise a capability. Cedar policies (policy/) refine this; roles are the floor. */
-function rolesFor(capability: string): string[] {
-  if (capability === "admin.audit.entries") return ["auditor", "alliance-auditor", "nation-admin", "alliance-admin"];
-  if (capability.startsWith("admin.audit.") && capability !== "admin.audit.cosign") return ["analyst", "reviewer", "auditor", "alliance-auditor", "nation-admin", "alliance-admin"];
-  if (capability.startsWith("admin.")) return ["nation-admin", "alliance-admin"];
-  return ["analyst"];
+/**
+ * Capabilities every authenticated principal has: reading the model list and the log's public hashes
+ * (checkpoints and proofs reveal no entry's content).
+ */
+const OPEN_TO_ALL = new Set(["models", "admin.audit.checkpoint", "admin.audit.proof"]);
+
+/** The Cedar action a capability is decided under: admin sub-actions share their area's action. */
+export function cedarAction(capability: string): string {
+  const m = /^admin\.(audit|reviews|proposals|policy|keys)(\.|$)/.exec(capability);
+  return m ? `admin.${m[1]}` : capability;
 }
 
-export function authorize(ctx: RequestContext, _gw: Gateway): void {
+/**
+ * Cedar decides: principal (nation, roles) x capability x resource x context. A deny names the policies that
+ * decided it in the audit entry and answers with the code the deciding policy carries.
+ */
+export function authorize(ctx: RequestContext, gw: Gateway, resource?: { kind: string; id?: string; nation?: string }): void {
   const p = ctx.principal;
   if (!p) throw new Forbidden("no principal");
-  const roles = rolesFor(ctx.capability);
-  if (!hasRole(p, ...(roles as never[]))) {
-    ctx.decisions.push({ stage: "authorize", decision: "deny", reason: "role" });
-    throw new Forbidden(`capability ${ctx.capability} needs one of the roles ${roles.join(", ")}; your token carries ${p.roles.join(", ") || "none"}`);
+  if (OPEN_TO_ALL.has(ctx.capability)) {
+    ctx.decisions.push({ stage: "authorize", decision: "allow", reason: "open_to_all" });
+    return;
   }
-  ctx.decisions.push({ stage: "authorize", decision: "allow", reason: "role" });
+  const purpose = ctx.capability.startsWith("chat.") ? ctx.capability.slice(5) : undefined;
+  const d = gw.authorizer().authorize({
+    principal: { nation: p.nation, subject: p.subject, roles: p.roles },
+    action: cedarAction(ctx.capability),
+    resource: resource ?? { kind: "request", nation: p.nation },
+    context: purpose ? { purpose } : {},
+  });
+  ctx.decisions.push({ stage: "authorize", decision: d.decision, reason: d.reasons.join(",") || "no_permit" });
+  if (d.decision === "allow") return;
+  ctx.auditExtra = { ...ctx.auditExtra, policies: d.reasons.join(",") || "none" };
+  throw new Forbidden(
+    `${p.nation}'s ${p.roles.join(", ") || "role-less"} principal may not use ${ctx.capability}${d.reasons.length ? ` (policy ${d.reasons.join(", ")})` : " (no policy permits it)"}; ask your nation's admin for the role it needs`,
+  );
 }
 
 export async function meter(ctx: RequestContext, gw: Gateway): Promise<void> {
