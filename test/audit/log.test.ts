@@ -118,3 +118,13 @@ test("a trusted witness's co-signature is verified and kept on the stored checkp
   assert.ok((await log.verify()).ok, "co-signed checkpoints still verify");
   await log.close();
 });
+
+test("an in-memory SQLite log verifies too (whole-log reads stay on its one connection)", async () => {
+  const dir = tempDir("memory");
+  const log = await AuditLog.open({ store: "sqlite::memory:", keyDir: join(dir, "keys"), origin: "memory.test/audit", checkpointEvery: 10, checkpointIntervalMs: 0 });
+  for (let i = 0; i < 37; i++) await log.append(sampleEntry(i));
+  await log.checkpoint();
+  const report = await log.verify();
+  assert.ok(report.ok && report.size === 37, JSON.stringify(report));
+  await log.close();
+});

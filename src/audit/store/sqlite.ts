@@ -46,6 +46,17 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
   // A second connection for whole-log scans: an open better-sqlite3 iterator keeps its connection busy, and WAL
   // lets this reader see a consistent snapshot while the main connection keeps appending.
   let scanDb: SqliteDatabase | null = null;
+  const pagedScan = (from: number): AsyncIterator<StoredRow[]> => {
+    let next = from;
+    return {
+      next: async () => {
+        const page = (q.rows.all(next, 4096) as unknown[][]).map(toRow);
+        if (page.length === 0) return { value: undefined, done: true };
+        next = (page[page.length - 1] as StoredRow).index + 1;
+        return { value: page, done: false };
+      },
+    };
+  };
   const toRow = (r: unknown[]): StoredRow => ({ index: r[0] as number, entry: r[1] as Buffer, leaf: r[2] as Buffer });
   // A plain loop, not an async generator: V8 runs this hot loop several times faster outside a generator.
   const fill = (it: IterableIterator<unknown[]>): StoredRow[] => {
@@ -71,6 +82,7 @@ export function openSqliteLogStore(path: string, prefix: string): LogStore {
       ((nation === undefined ? q.rows.all(from, limit) : q.nationRows.all(nation, from, limit)) as unknown[][]).map(toRow),
     scan: (from) => ({
       [Symbol.asyncIterator]() {
+        if (path === ":memory:") return pagedScan(from); // a second connection would open another, empty database
         if (!scanDb) {
           scanDb = openSqlite(path);
           scanDb.pragma("mmap_size = 1073741824"); // read the file through the page cache, not copies of it
