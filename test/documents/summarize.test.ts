@@ -100,3 +100,12 @@ test("abstractive: a cited claim whose words are not in the cited passage is fla
 test("abstractive mode without a model endpoint is refused with a clear error", async () => {
   await assert.rejects(summarizeFiles([{ filename: "a.txt", bytes: Buffer.from("Report\n\nThe storm damaged two radar stations on the coast during the night.") }], { mode: "abstractive" }), InvalidRequest);
 });
+
+test("abstractive with a focus: the model is given the passages that match it, not the whole document", async () => {
+  let seen = "";
+  const complete = async (m: ChatMessage[]) => { seen = m[1]!.content; return "Engineers built a bridge [P1]."; };
+  const s = await summarizeAbstractive(DOCS, { complete, focus: "bridge convoys" });
+  assert.deepEqual(s.passages.map((p) => p.citation.paragraph), [2]);
+  assert.doesNotMatch(seen, /Heavy rain/);
+  assert.equal(s.sentences[0]!.citations[0]!.paragraph, 2);
+});

@@ -51,7 +51,7 @@ export async function summarizeDocuments(store: DocumentStore, request: Summariz
     if (!doc) throw new NotFound(`document ${id} not found`, { param: "document_ids" });
     docs.push(doc);
   }
-  return summarize(docs, { mode: req.mode, ...(req.sentences ? { sentences: req.sentences } : {}), ...(req.language ? { language: req.language } : {}), ...opts });
+  return summarize(docs, { mode: req.mode, ...(req.sentences ? { sentences: req.sentences } : {}), ...(req.language ? { language: req.language } : {}), ...(req.q ? { focus: req.q } : {}), ...opts });
 }
 
 export interface SummarizeFileInput { filename: string; bytes: Uint8Array }
@@ -80,12 +80,12 @@ export async function fileDocument(f: SummarizeFileInput, guard?: (text: string)
 
 export async function summarize(
   docs: readonly SummarizableDocument[],
-  opts: { mode?: "extractive" | "lead" | "abstractive"; sentences?: number; language?: string; complete?: Complete },
+  opts: { mode?: "extractive" | "lead" | "abstractive"; sentences?: number; language?: string; complete?: Complete; focus?: string },
 ): Promise<Summary | AbstractiveSummary> {
   const mode = opts.mode ?? "extractive";
   if (mode === "abstractive") {
     if (!opts.complete) throw new InvalidRequest("abstractive summaries need a language model endpoint; none is configured (use mode extractive)", { param: "mode" });
-    return summarizeAbstractive(docs, { complete: opts.complete, ...(opts.language ? { language: opts.language } : {}) });
+    return summarizeAbstractive(docs, { complete: opts.complete, ...(opts.language ? { language: opts.language } : {}), ...(opts.focus ? { focus: opts.focus } : {}) });
   }
   return summarizeExtractive(docs, { method: mode === "lead" ? "lead" : "lexrank", ...(opts.sentences ? { sentences: opts.sentences } : {}) });
 }

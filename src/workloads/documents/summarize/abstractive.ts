@@ -15,6 +15,8 @@ export interface AbstractiveOptions {
   language?: string;
   /** Passages given to the model (default 12). */
   maxPassages?: number;
+  /** What the reader is looking for: passages are then retrieved by it (BM25 over the documents' passages). */
+  focus?: string;
   now?: Date;
 }
 
@@ -42,8 +44,8 @@ const SUPPORT_THRESHOLD = 0.35;
  */
 export async function summarizeAbstractive(docs: readonly SummarizableDocument[], opts: AbstractiveOptions): Promise<AbstractiveSummary> {
   const language = opts.language ?? majorityLanguage(docs);
-  const passages = groundingPassages(docs, opts.maxPassages ?? 12);
-  if (passages.length === 0) throw new InvalidRequest("the documents have no text to summarize");
+  const passages = opts.focus ? focusedPassages(docs, opts.focus, opts.maxPassages ?? 12) : groundingPassages(docs, opts.maxPassages ?? 12);
+  if (passages.length === 0) throw new InvalidRequest(opts.focus ? "no passage of the documents matches the focus" : "the documents have no text to summarize");
   let answer: string;
   try {
     answer = await opts.complete(prompt(passages, language));
@@ -88,6 +90,30 @@ export function groundingPassages(docs: readonly SummarizableDocument[], max: nu
     }
   }
   return out;
+}
+
+/** The passages that best match `focus` (BM25 over the documents' passages, each stemmed in its own language). */
+export function focusedPassages(docs: readonly SummarizableDocument[], focus: string, max: number): GroundingPassage[] {
+  const all = docs.flatMap((d) => d.passages.map((p) => ({ d, p, terms: terms(p.text, d.language) })));
+  const n = all.length;
+  const avg = all.reduce((a, x) => a + x.terms.length, 0) / Math.max(1, n);
+  const df = new Map<string, number>();
+  for (const x of all) for (const t of new Set(x.terms)) df.set(t, (df.get(t) ?? 0) + 1);
+  const scored = all.map((x, i) => {
+    const q = new Set(terms(focus, x.d.language));
+    let score = 0;
+    for (const t of q) {
+      const tf = x.terms.filter((u) => u === t).length;
+      if (tf === 0) continue;
+      const idf = Math.log(1 + (n - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
+      score += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * x.terms.length) / avg));
+    }
+    return { i, score };
+  }).filter((x) => x.score > 0).sort((a, b) => b.score - a.score).slice(0, max).sort((a, b) => a.i - b.i);
+  return scored.map(({ i }, k) => {
+    const { d, p } = all[i]!;
+    return { id: `P${k + 1}`, citation: { document_id: d.document_id, page: p.page, paragraph: p.paragraph }, title: d.title, text: p.text };
+  });
 }
 
 function languageName(iso3: string): string {
