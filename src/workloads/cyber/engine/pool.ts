@@ -8,13 +8,13 @@ import type { Alert } from "../alert.ts";
 import type { DecoderState } from "../input/decode.ts";
 import type { RawRecord } from "../input/read.ts";
 import type { CompileOptions } from "../rule/item.ts";
-import type { RuleSource } from "../rule/types.ts";
+import type { ParsedSource } from "../rule/load.ts";
 import { Correlator } from "./correlation.ts";
 import type { Evaluation } from "./detector.ts";
 import type { RuleSet } from "./ruleset.ts";
 
 export interface WorkerInit {
-  sources: readonly RuleSource[];
+  parsed: readonly ParsedSource[];
   options: CompileOptions;
 }
 
@@ -72,7 +72,7 @@ export class WorkerPool {
   }
 
   static async start(ruleSet: RuleSet, threads: number): Promise<WorkerPool> {
-    const init: WorkerInit = { sources: ruleSet.sources, options: ruleSet.options };
+    const init: WorkerInit = { parsed: ruleSet.parsed, options: ruleSet.options };
     const slots = await Promise.all(Array.from({ length: threads }, () => new Promise<Slot>((resolve, reject) => {
       const worker = new Worker(BOOT, { eval: true, workerData: init });
       worker.once("message", () => resolve({ worker, busy: 0 }));

@@ -6,7 +6,7 @@
 import type { EventLogsource, SigmaEvent } from "../event.ts";
 import { admits } from "../logsource.ts";
 import type { CompileOptions } from "../rule/item.ts";
-import { loadRules } from "../rule/load.ts";
+import { loadRules, parseRuleSources, type ParsedSource } from "../rule/load.ts";
 import type { CorrelationRule, DetectionRule, RuleSource, UnsupportedEntry } from "../rule/types.ts";
 import { Automaton } from "./automaton.ts";
 import { ANY_FIELD } from "../rule/detection.ts";
@@ -17,18 +17,22 @@ export interface RuleSet {
   detections: DetectionRule[];
   correlations: CorrelationRule[];
   unsupported: UnsupportedEntry[];
-  /** The sources compiled, kept so worker threads can compile the same set. */
-  sources: readonly RuleSource[];
+  /** The rule files as parsed YAML, kept so worker threads compile the same set without parsing it again. */
+  parsed: readonly ParsedSource[];
   options: CompileOptions;
 }
 
 export function compileRules(sources: readonly RuleSource[], options: CompileOptions = {}): RuleSet {
-  const { rules, unsupported } = loadRules(sources, options);
+  return compileParsed(parseRuleSources(sources), options);
+}
+
+export function compileParsed(parsed: readonly ParsedSource[], options: CompileOptions = {}): RuleSet {
+  const { rules, unsupported } = loadRules(parsed, options);
   return {
     detections: rules.filter((r): r is DetectionRule => r.kind === "detection"),
     correlations: rules.filter((r): r is CorrelationRule => r.kind === "correlation"),
     unsupported,
-    sources,
+    parsed,
     options,
   };
 }

@@ -3,13 +3,13 @@
  * Correlation stays with the parent, which sees every occurrence in input order.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { compileRules } from "./ruleset.ts";
+import { compileParsed } from "./ruleset.ts";
 import { EventMatcher, type Evaluation } from "./detector.ts";
 import { decodeRecord, UndecodableRecord } from "../input/decode.ts";
 import type { BatchRequest, BatchResult, WorkerInit } from "./pool.ts";
 
 const init = workerData as WorkerInit;
-const matcher = new EventMatcher(compileRules(init.sources, init.options));
+const matcher = new EventMatcher(compileParsed(init.parsed, init.options));
 const port = parentPort!;
 
 port.on("message", (req: BatchRequest) => {

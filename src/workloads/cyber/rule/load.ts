@@ -24,16 +24,31 @@ interface MetaFilter {
   detection: Detection;
 }
 
-export function loadRules(sources: readonly RuleSource[], opts: CompileOptions = {}): LoadedRules {
+/** A rule file read from YAML: its documents, or why it could not be read. Plain data (workers receive it). */
+export interface ParsedSource {
+  path: string;
+  docs?: Obj[];
+  error?: string;
+}
+
+export function parseRuleSources(sources: readonly RuleSource[]): ParsedSource[] {
+  return sources.map((source) => {
+    try {
+      return { path: source.path, docs: readYaml(source.text) };
+    } catch (err) {
+      return { path: source.path, error: `not valid YAML: ${(err as Error).message.split("\n")[0]}` };
+    }
+  });
+}
+
+export function loadRules(parsed: readonly ParsedSource[], opts: CompileOptions = {}): LoadedRules {
   const rules: Rule[] = [];
   const unsupported: UnsupportedEntry[] = [];
   const filters: MetaFilter[] = [];
-  for (const source of sources) {
-    let docs: Obj[];
-    try {
-      docs = readYaml(source.text);
-    } catch (err) {
-      unsupported.push({ id: source.path, file: source.path, reason: `not valid YAML: ${(err as Error).message.split("\n")[0]}` });
+  for (const source of parsed) {
+    const docs = source.docs;
+    if (docs === undefined) {
+      unsupported.push({ id: source.path, file: source.path, reason: source.error ?? "not readable" });
       continue;
     }
     docs.forEach((doc, i) => {
