@@ -115,7 +115,7 @@ export class Governance {
     return { bundle, version };
   }
 
-  async propose(p: Principal, input: unknown, summary: string, signature?: string): Promise<ProposalRecord> {
+  async propose(p: Principal, input: unknown, summary: string): Promise<ProposalRecord> {
     requireAdmin(p);
     const { bundle, version } = this.validate(input);
     await this.o.store.putBundle(version, JSON.stringify(bundle));
@@ -129,9 +129,9 @@ export class Governance {
     };
     await this.o.store.insertProposal(record);
     await this.o.audit({ action: "governance.propose", nation: p.nation, subject: p.subject, proposal_id: id, bundle_sha256: version, reason: "ok" });
-    // Proposing is the proposer nation's approval when it can sign here (a demo nation) or sent its line along.
-    const signer = this.o.keys.demoSigners.get(p.nation);
-    if (signature !== undefined || signer) return this.approve(id, p, "proposer", signature);
+    // Proposing is the proposer nation's approval when the gateway holds its key (a demo nation); a real nation
+    // signs the returned text offline and approves like any other.
+    if (this.o.keys.demoSigners.has(p.nation)) return this.approve(id, p, "proposer");
     return (await this.settle(id)) ?? record;
   }
 

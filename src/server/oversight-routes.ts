@@ -28,32 +28,34 @@ const none: AfterAudit = async () => ({});
  */
 export async function labelAndHold(gw: Gateway, ctx: RequestContext, outcome: Outcome & { kind: "json" }): Promise<{ outcome: Outcome & { kind: "json" }; after: AfterAudit }> {
   const body = outcome.body;
-  const generated = ctx.endpoint !== undefined && outcome.status === 200 && body !== null && typeof body === "object" && !Array.isArray(body);
-  if (!generated || !ctx.endpoint) return { outcome, after: none };
   const endpoint = ctx.endpoint;
-  const model = String((body as { model?: unknown }).model ?? (ctx.body as { model?: unknown } | null)?.model ?? endpoint.id);
-  const labelled = labelBody(body as Record<string, unknown>, model, endpoint.id, endpoint.jurisdiction);
-  const headers = { ...outcome.headers, [DISCLOSURE_HEADER]: disclosureHeader(model, endpoint.id) };
-  const sign = (index: number) =>
-    signProvenance(gw.oversight.provenance, {
-      output_sha256: sha256Hex(generatedOutput(labelled)), model, endpoint: endpoint.id, jurisdiction: endpoint.jurisdiction,
-      policy_version: gw.policyVersion(), audit_index: index, time: new Date().toISOString(),
-    });
-  if (!gw.oversight.reviews.mustHold(ctx.capability) || !ctx.principal) {
-    return { outcome: { ...outcome, body: labelled, headers }, after: async (index) => ({ [PROVENANCE_HEADER]: await sign(index) }) };
+  const generated = endpoint !== undefined && outcome.status === 200 && body !== null && typeof body === "object" && !Array.isArray(body);
+  let labelled = outcome;
+  let sign: ((index: number) => Promise<string>) | null = null;
+  if (generated) {
+    const model = String((body as { model?: unknown }).model ?? (ctx.body as { model?: unknown } | null)?.model ?? endpoint.id);
+    const labelledBody = labelBody(body as Record<string, unknown>, model, endpoint.id, endpoint.jurisdiction);
+    labelled = { ...outcome, body: labelledBody, headers: { ...outcome.headers, [DISCLOSURE_HEADER]: disclosureHeader(model, endpoint.id) } };
+    sign = (index) =>
+      signProvenance(gw.oversight.provenance, {
+        output_sha256: sha256Hex(generatedOutput(labelledBody)), model, endpoint: endpoint.id, jurisdiction: endpoint.jurisdiction,
+        policy_version: gw.policyVersion(), audit_index: index, time: new Date().toISOString(),
+      });
   }
-  const text = JSON.stringify(labelled);
+  // Held: any successful result of a capability under review, model-generated or computed by a workload.
+  if (outcome.status !== 200 || !ctx.principal || !gw.oversight.reviews.mustHold(ctx.capability)) {
+    return { outcome: labelled, after: sign ? async (index) => ({ [PROVENANCE_HEADER]: await (sign as (i: number) => Promise<string>)(index) }) : none };
+  }
+  const text = typeof labelled.body === "string" ? labelled.body : JSON.stringify(labelled.body);
   const review = await gw.oversight.reviews.hold({
-    capability: ctx.capability, principal: ctx.principal, result: { status: 200, body: text, headers },
+    capability: ctx.capability, principal: ctx.principal, result: { status: 200, body: text, headers: labelled.headers ?? {} },
     requestSha256: ctx.requestHash, responseSha256: sha256Hex(text), policyVersion: gw.policyVersion(),
   });
   ctx.auditExtra = { ...ctx.auditExtra, review_id: review.id, held_sha256: sha256Hex(text) };
-  const view = viewOf(review, false);
   return {
-    outcome: { kind: "json", status: 202, body: view },
+    outcome: { kind: "json", status: 202, body: viewOf(review, false) },
     after: async (index) => {
-      const provenance = await sign(index);
-      await gw.oversight.reviews.noteAuditIndex(review.id, index, { [PROVENANCE_HEADER]: provenance });
+      await gw.oversight.reviews.noteAuditIndex(review.id, index, sign ? { [PROVENANCE_HEADER]: await sign(index) } : {});
       return {};
     },
   };
@@ -61,7 +63,7 @@ export async function labelAndHold(gw: Gateway, ctx: RequestContext, outcome: Ou
 
 const Comment = z.object({ comment: z.string().max(2000).optional() }).strict();
 const Rejection = z.object({ comment: z.string().min(1, "say why the result is rejected").max(2000) }).strict();
-const Proposal = z.object({ bundle: z.unknown(), summary: z.string().max(2000).optional(), signature: z.string().max(1000).optional() }).strict();
+const Proposal = z.object({ bundle: z.unknown(), summary: z.string().max(2000).optional() }).strict();
 const Approval = z.object({ comment: z.string().max(2000).optional(), signature: z.string().max(1000).optional() }).strict();
 const ReviewStatusQ = z.enum(["pending", "approved", "rejected", "expired"]).optional();
 const ProposalStatusQ = z.enum(["pending", "adopted", "rejected", "superseded"]).optional();
@@ -124,7 +126,7 @@ export function registerOversightRoutes(app: FastifyInstance, gw: Gateway): void
       await authenticate(ctx, gw);
       requireRole(ctx, "nation-admin");
       const body = parse(ctx, Proposal);
-      const p = await o.governance.propose(ctx.principal!, body.bundle, body.summary ?? "", body.signature);
+      const p = await o.governance.propose(ctx.principal!, body.bundle, body.summary ?? "");
       ctx.auditExtra = { proposal_id: p.id, bundle_sha256: p.bundle_hash };
       return { kind: "json", status: 201, body: proposalView(gw, p) };
     }),

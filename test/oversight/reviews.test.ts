@@ -31,7 +31,7 @@ describe("review queue over HTTP (four-eyes, other_nation)", () => {
       network: { name: "t", jurisdiction: "BEL" },
       nations: { DEU: { residency: ["DEU"], identity: "demo" }, FRA: { residency: ["DEU"], identity: "demo" }, POL: { residency: ["DEU"], identity: "demo" } },
       endpoints: [{ id: "deu", url: upstream.url, jurisdiction: "DEU", models: ["m"] }],
-      oversight: { review: ["chat.intelligence_summary"], approvals_required: 2, reviewers: "other_nation", expiry: "1h" },
+      oversight: { review: ["chat.intelligence_summary", "comms.analyze"], approvals_required: 2, reviewers: "other_nation", expiry: "1h" },
     });
   });
   after(async () => {
@@ -149,5 +149,18 @@ describe("review queue over HTTP (four-eyes, other_nation)", () => {
     const edited = output.replace("Depot 7", "Depot 8");
     assert.notEqual(edited, output);
     assert.equal((await verifyProvenance(edited, sig, key)).ok, false);
+  });
+
+  test("a workload result under review is held too, though no model wrote it, and released unlabelled after approval", async () => {
+    const r = await call(gw.url, "/v1/workloads/comms/analyze", { token: await token("DEU", "analyst", "anna"), body: { messages: [{ id: "m1", text: "The exercise went very well.", author: "a" }] } });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.capability, "comms.analyze");
+    for (const [n, s] of [["FRA", "francoise"], ["POL", "piotr"]] as const) {
+      assert.equal((await call(gw.url, `/admin/reviews/${r.json.id}/approve`, { token: await token(n, "reviewer", s), body: {} })).status, 200);
+    }
+    const done = await call(gw.url, `/v1/reviews/${r.json.id}`, { token: await token("DEU", "analyst", "anna") });
+    assert.equal(done.json.status, "approved");
+    assert.ok(JSON.stringify(done.json.result).includes("m1"));
+    assert.equal(done.json.result.concord, undefined);
   });
 });
