@@ -1,11 +1,10 @@
-import { join } from "node:path";
 import type { JWK } from "jose";
 import { allowedJurisdictions, type LoadedConfig } from "../config/index.ts";
 import { ApiKeys, createAuthenticator, JwtVerifier, loadOrCreateDemoKey, openApiKeyStore, type Authenticator, type DemoKey } from "../identity/index.ts";
 import { EndpointRegistry } from "../routing/index.ts";
 import { MemoryQuotaStore, RedisQuotaStore, type QuotaStore } from "../quota/index.ts";
 import { UpstreamBackend, createLlamaBackend, type ModelBackend } from "../backends/index.ts";
-import { AuditLog } from "../audit/index.ts";
+import { AuditLog, auditLogOptions } from "../audit/index.ts";
 import { openDocumentStore, type DocumentStore } from "../workloads/documents/index.ts";
 import { createAuthorizer, type Authorizer } from "../policy/index.ts";
 import { Metrics } from "./metrics.ts";
@@ -68,13 +67,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
 
   const documents = await openDocumentStore(cfg.store.url);
   const authorizer = createAuthorizer({ ceiling: cfg.network.ceiling });
-  const audit = await AuditLog.open({
-    store: cfg.audit.store,
-    keyDir: join(cfg.data_dir, "keys", "audit"),
-    origin: cfg.audit.origin ?? `concord/${cfg.network.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`,
-    checkpointEvery: cfg.audit.checkpoint_every,
-    checkpointIntervalMs: cfg.audit.checkpoint_interval,
-  });
+  const audit = await AuditLog.open(auditLogOptions(cfg));
   const oversight = await createOversight(cfg, {
     appendAudit: (entry) => audit.append(entry),
     onError: (err) => log.warn({ event: "oversight_tick_failed", err: (err as Error).message }, "expiring reviews or settling proposals failed; retrying on the next tick"),
