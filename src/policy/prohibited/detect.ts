@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { classOf, IGN, MULTI, multiLetters, SEP, WORD } from "../markings/fold.ts";
+import { classOf, IGN, MULTI, multiLetters, WORD } from "../markings/fold.ts";
 
 export type ProhibitedReason = "mass_surveillance" | "autonomous_weapons" | "targeting";
 
@@ -55,6 +55,10 @@ interface Anchor {
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   readonly anchors: readonly Anchor[];
+  /** Word beginning to the anchors it satisfies (the inverse of Anchor.prefixes). */
+  readonly byPrefix: ReadonlyMap<string, readonly number[]>;
+  /** Anchors that also need their `rest` regex tried. */
+  readonly withRest: readonly number[];
 }
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
@@ -104,7 +108,10 @@ export function compileRules(file: RuleFile): RuleSet {
       rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, anchor, all, any, none });
     }
   }
-  return { rules, anchors };
+  const byPrefix = new Map<string, number[]>();
+  anchors.forEach((a, i) => a.prefixes.forEach((p) => byPrefix.set(p, [...(byPrefix.get(p) ?? []), i])));
+  const withRest = anchors.flatMap((a, i) => (a.rest === null ? [] : [i]));
+  return { rules, anchors, byPrefix, withRest };
 }
 
 /** Splits a regex alternation at its top level ("a|b(?:c|d)|e" -> a, b(?:c|d), e). */
@@ -140,9 +147,12 @@ function compileAnchor(source: string): Anchor {
   return { prefixes, rest: rest.length === 0 ? null : new RegExp(`\\b(?:${rest.join("|")})`) };
 }
 
-function anchorHolds(anchor: Anchor, words: ReadonlySet<string>, sentence: string): boolean {
-  for (const p of anchor.prefixes) if (words.has(p)) return true;
-  return anchor.rest !== null && anchor.rest.test(sentence);
+/** Which anchors the sentence satisfies: one Map lookup per word beginning, plus the few rest regexes. */
+function anchorsHeld(set: RuleSet, words: ReadonlySet<string>, sentence: string): Uint8Array {
+  const held = new Uint8Array(set.anchors.length);
+  for (const w of words) for (const i of set.byPrefix.get(w) ?? []) held[i] = 1;
+  for (const i of set.withRest) if (held[i] === 0 && set.anchors[i]!.rest!.test(sentence)) held[i] = 1;
+  return held;
 }
 
 /** The 3- and 4-letter beginnings of every word in the sentence. */
@@ -157,32 +167,35 @@ function wordStarts(sentence: string): Set<string> {
   return out;
 }
 
-/** Lowercase, accents and look-alikes folded, whitespace collapsed; punctuation kept for sentence breaks. */
-export function normalise(text: string): string {
-  let out = "";
-  let space = false;
-  for (const ch of text) {
+const FOLDED = new Map<string, string>();
+
+/** One non-ASCII character, folded: look-alike or accented letters to Latin, ignorables dropped. */
+function foldChar(ch: string): string {
+  let out = FOLDED.get(ch);
+  if (out === undefined) {
     const cp = ch.codePointAt(0)!;
     const cls = classOf(cp);
-    if (cls === IGN) continue;
-    let piece: string;
-    if (cls >= 65) piece = String.fromCharCode(cls + 32);
-    else if (cls === MULTI) piece = multiLetters(cp).toLowerCase();
-    else if (cls === WORD) piece = ch.toLowerCase();
-    else if (cls === SEP && /\s/u.test(ch)) {
-      if (ch === "\n" || ch === "\r") {
-        out += "\n";
-        space = false;
-        continue;
-      }
-      space = true;
-      continue;
-    } else piece = ch === "’" || ch === "‘" ? "'" : ch;
-    if (space && out.length > 0 && !out.endsWith("\n")) out += " ";
-    space = false;
-    out += piece;
+    if (cls === IGN) out = "";
+    else if (cls >= 65) out = String.fromCharCode(cls + 32);
+    else if (cls === MULTI) out = multiLetters(cp).toLowerCase();
+    else if (cls === WORD) out = ch;
+    else out = ch === "\u2019" || ch === "\u2018" ? "'" : /\s/u.test(ch) ? " " : ch;
+    FOLDED.set(ch, out);
   }
   return out;
+}
+
+/** Lowercase, accents and look-alikes folded, whitespace collapsed; punctuation kept for sentence breaks. */
+export function normalise(text: string): string {
+  // Native passes do the bulk (decomposition, marks, case); the JS fold only sees what is still not ASCII.
+  return text
+    .normalize("NFKD")
+    .replace(/[\p{M}\p{Cf}]/gu, "")
+    .toLowerCase()
+    .replace(/[^\x00-\x7f]/gu, foldChar)
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n ?/g, "\n");
 }
 
 function sentences(normalised: string): string[] {
@@ -198,12 +211,9 @@ function* passages(text: string): Generator<string> {
 
 export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   for (const sentence of passages(text)) {
-    const words = wordStarts(sentence);
-    const anchored = new Map<number, boolean>();
+    const held = anchorsHeld(set, wordStarts(sentence), sentence);
     for (const r of set.rules) {
-      let ok = anchored.get(r.anchor);
-      if (ok === undefined) anchored.set(r.anchor, (ok = anchorHolds(set.anchors[r.anchor]!, words, sentence)));
-      if (!ok) continue;
+      if (held[r.anchor] === 0) continue;
       if (!r.all.every((re) => re.test(sentence))) continue;
       if (r.any.length > 0 && !r.any.some((re) => re.test(sentence))) continue;
       if (r.none.some((re) => re.test(sentence))) continue;
