@@ -110,6 +110,8 @@ export class Governance {
       throw new InvalidRequest(`the bundle weakens a red line, which no vote can change: ${weak.join("; ")}`, { param: "bundle", details: { reason: "red_line" } });
     }
     for (const n of Object.keys(bundle.residency)) if (!this.o.members.includes(n)) throw new InvalidRequest(`the bundle's residency table names ${n}, which is not a member nation`, { param: "bundle" });
+    const missing = this.o.members.filter((n) => !bundle.residency[n]);
+    if (missing.length) throw new InvalidRequest(`the bundle's residency table leaves out ${missing.join(", ")}; every member nation needs its residency`, { param: "bundle" });
     const version = bundleHash(bundle);
     if (version === this.active.version) throw new InvalidRequest("the proposed bundle is the one already in force");
     return { bundle, version };
