@@ -1,5 +1,4 @@
 import JSZip from "jszip";
-import mammoth from "mammoth";
 import { InvalidRequest } from "../../../errors/index.ts";
 import type { ExtractedDocument } from "../model.ts";
 import { htmlBlocks } from "./html.ts";
@@ -11,6 +10,7 @@ const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'
 export async function extractDocx(bytes: Uint8Array): Promise<ExtractedDocument> {
   let html: string;
   try {
+    const { default: mammoth } = await import("mammoth");
     const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { styleMap: STYLE_MAP, includeDefaultStyleMap: true });
     html = result.value;
   } catch (err) {

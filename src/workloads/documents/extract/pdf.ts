@@ -1,4 +1,3 @@
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { TextItem } from "pdfjs-dist/types/src/display/api.js";
 import { InvalidRequest, PayloadTooLarge } from "../../../errors/index.ts";
 import type { Block, ExtractedDocument } from "../model.ts";
@@ -12,6 +11,8 @@ interface Line { text: string; size: number; y: number; page: number }
  */
 export async function extractPdf(bytes: Uint8Array, limits: { maxPages: number }): Promise<ExtractedDocument> {
   // pdfjs detaches the buffer it is given; hand it a copy so the caller's bytes (hashed, stored) stay intact.
+  // pdf.js takes seconds to import: load it with the first PDF, not with the gateway.
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
   let doc;
   try {
