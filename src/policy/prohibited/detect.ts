@@ -137,11 +137,14 @@ function compileAnchor(source: string): Anchor {
   const prefixes = new Set<string>();
   const rest: string[] = [];
   for (const alt of alternatives(source)) {
-    const literal = /^[a-z0-9]*/.exec(alt)![0];
-    // A literal prefix is a safe test only when what follows cannot make it optional ("abc?" -> "ab").
+    // The literal words an alternative starts with must all be in the sentence: test the longest one (the
+    // rarest), by its first 3 or 4 letters. A letter made optional by what follows ("abc?") is dropped.
+    let literal = /^[a-z0-9' ]*/.exec(alt)![0];
     const next = alt[literal.length];
-    const usable = next === "?" || next === "*" || next === "{" ? literal.slice(0, -1) : literal;
-    if (usable.length >= 3) prefixes.add(usable.slice(0, 4));
+    if (next === "?" || next === "*" || next === "{") literal = literal.slice(0, -1);
+    const words = literal.split(/[ ']/).filter((w) => w.length >= 3);
+    const longest = words.sort((a, b) => b.length - a.length)[0];
+    if (longest !== undefined) prefixes.add(longest.slice(0, 4));
     else rest.push(alt);
   }
   return { prefixes, rest: rest.length === 0 ? null : new RegExp(`\\b(?:${rest.join("|")})`) };
