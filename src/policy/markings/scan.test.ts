@@ -31,6 +31,7 @@ test("prose look-alikes are not markings", () => {
     "NATO Secret is one of four NATO classification levels.",
     "He whispered: it's SECRET! Don't tell mum.",
     "S E C R E T A R Y",
+    "Your information is classified as confidential and kept for two years.",
   ]) assert.deepEqual(names(text), [], text);
 });
 
@@ -47,6 +48,7 @@ test("spelling evasions are normalised: spacing, zero-width, confusables, full-w
 test("common words count as markings only when written as markings", () => {
   assert.deepEqual(names("SECRET\nMeeting notes"), ["SECRET"]);
   assert.deepEqual(names("Classification: Secret\nMeeting notes"), ["SECRET"]);
+  assert.deepEqual(names("This document is classified TOP SECRET."), ["TOP SECRET"]);
   assert.deepEqual(names("TOP SECRET//NOFORN"), ["TOP SECRET", "NOFORN"]);
   assert.deepEqual(names("[GEHEIM] Lagebericht"), ["GEHEIM"]);
   assert.deepEqual(names("ŚCIŚLE TAJNE\nEgz. nr 1"), ["ŚCIŚLE TAJNE"]);

@@ -206,7 +206,13 @@ function wordBefore(text: string, idx: number): { word: string; start: number } 
   return end === i ? null : { word: foldWords(text.slice(i, end)), start: i };
 }
 
-function labelled(text: string, c: Candidate): boolean {
+/**
+ * Whether a label introduces the candidate. With `structured`, only a label in field syntax counts: followed
+ * by ":", "=", ">" or a quote ("Classification: Secret", <Classification>, "classification":"secret"), not a
+ * phrase such as "classified as confidential" in a privacy notice.
+ */
+function labelled(text: string, c: Candidate, structured = false): boolean {
+  if (structured && !/[:=>"]\s*"?\s*$/.test(text.slice(Math.max(0, c.start - 4), c.start))) return false;
   // Cheap test first: the word before (or the one before a connector such as "as") must end some label.
   let prev = wordBefore(text, c.start);
   if (prev !== null && CONNECTOR_WORDS.has(prev.word)) prev = wordBefore(text, prev.start);
@@ -267,7 +273,8 @@ function bannerLine(text: string, all: readonly Candidate[], i: number, openStar
 
 function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
   const c = all[i]!;
-  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c);
+  // A common word in ordinary case is a marking only in a labelled field.
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true);
   if (c.strength === "distinct") {
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
