@@ -8,7 +8,7 @@ import { z } from "zod";
 import { canonicalJson } from "../audit/index.ts";
 import { parseDuration, type Config } from "../config/index.ts";
 import { InvalidRequest } from "../errors/index.ts";
-import { levelRank } from "../policy/index.ts";
+import { DEFAULT_POLICIES, levelRank } from "../policy/index.ts";
 import { formatDuration } from "./duration.ts";
 
 const DurationText = z.string().refine((t) => parseDuration(t) !== null, "a duration such as 30m, 72h or 7d");
@@ -117,15 +117,18 @@ export function parseBundle(input: unknown): PolicyBundle {
   return r.data;
 }
 
-/** The genesis bundle: what the configuration file says, with the founding red lines. */
-export function bundleFromConfig(cfg: Config, cedar: PolicyBundle["cedar"] = []): PolicyBundle {
+/** The Cedar policies a genesis bundle starts from: the repo's defaults, as the "base" policy set. */
+export const GENESIS_CEDAR: PolicyBundle["cedar"] = [{ id: "base", text: DEFAULT_POLICIES }];
+
+/** The genesis bundle: what the configuration file says, with the founding red lines and the default Cedar policies. */
+export function bundleFromConfig(cfg: Config, cedar: PolicyBundle["cedar"] = GENESIS_CEDAR): PolicyBundle {
   const q = cfg.governance.quorum;
   return {
     format: "concord-policy-bundle/1",
     ceiling: cfg.network.ceiling,
     guard: { scan_input: true, scan_output: true, second_opinion: null },
     prohibited_uses: FOUNDING_RED_LINES.map((r) => ({ ...r, capabilities: [...r.capabilities], covers: [...r.covers] })),
-    cedar,
+    cedar: cedar.map((c) => ({ ...c })),
     residency: Object.fromEntries(Object.entries(cfg.nations).map(([k, n]) => [k, { residency: [...n.residency], redact_personal_data: n.redact_personal_data }])),
     jurisdictions: structuredClone(cfg.jurisdictions),
     oversight: { review: [...cfg.oversight.review], approvals_required: cfg.oversight.approvals_required, reviewers: cfg.oversight.reviewers, expiry: formatDuration(cfg.oversight.expiry) },

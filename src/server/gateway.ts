@@ -25,6 +25,8 @@ export interface Gateway {
   readonly audit: AuditLog;
   /** The Cedar authorizer of the policy bundle in force. */
   authorizer(): Authorizer;
+  /** The classification ceiling of the policy bundle in force (it can only be lowered by consent). */
+  ceiling(): string;
   /** Ingested documents, releasability enforced in its queries. */
   readonly documents: DocumentStore;
   /** Review queue, consent governance and provenance keys (oversight/). */
@@ -66,7 +68,6 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     : new MemoryQuotaStore();
 
   const documents = await openDocumentStore(cfg.store.url);
-  const authorizer = createAuthorizer({ ceiling: cfg.network.ceiling });
   const audit = await AuditLog.open(auditLogOptions(cfg));
   const oversight = await createOversight(cfg, {
     appendAudit: (entry) => audit.append(entry),
@@ -83,8 +84,26 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     return residency.byNation.get(nation);
   };
 
+  // The ceiling and the Cedar policies also come from the bundle in force: rebuilt once per adopted version.
+  let enforced = { version: "", ceiling: cfg.network.ceiling, authorizer: undefined as Authorizer | undefined };
+  const inForce = () => {
+    if (enforced.version !== oversight.policyVersion()) {
+      const b = oversight.bundle();
+      const nations = Object.fromEntries(b.cedar.filter((c) => /^[A-Z]{3}$/.test(c.id)).map((c) => [c.id, c.text]));
+      const base = b.cedar.find((c) => c.id === "base")?.text;
+      enforced = {
+        version: oversight.policyVersion(),
+        ceiling: b.ceiling,
+        authorizer: createAuthorizer({ ceiling: b.ceiling, policies: { ...(base === undefined ? {} : { base }), nations } }),
+      };
+    }
+    return enforced as { version: string; ceiling: string; authorizer: Authorizer };
+  };
+
   return {
-    cfg, audit, oversight, documents, authorizer: () => authorizer, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
+    cfg, audit, oversight, documents,
+    authorizer: () => inForce().authorizer,
+    ceiling: () => inForce().ceiling, policyVersion: () => oversight.policyVersion(), authenticator: createAuthenticator(jwt, apiKeys), apiKeys, demoKeys, registry, backends, quota, metrics, log,
     allowed: (nation) => residencyInForce(nation) ?? allowedByNation.get(nation) ?? new Set<string>(),
     async close() {
       await Promise.allSettled([...backends.values()].map((b) => b.close()));

@@ -13,14 +13,14 @@ function refuseMarking(ctx: RequestContext, gw: Gateway, f: Finding, where: stri
   ctx.auditExtra = { ...ctx.auditExtra, marking: f.marking, marking_level: f.level };
   const at = `line ${f.location.line}, column ${f.location.column}`;
   const msg = direction === "input"
-    ? `${where} carries the marking "${f.marking}" (${f.level}) at ${at}, above this network's ceiling ${gw.cfg.network.ceiling}; remove classified material before sending it here`
-    : `the model's output carried the marking "${f.marking}" (${f.level}), above this network's ceiling ${gw.cfg.network.ceiling}; the output was withheld`;
+    ? `${where} carries the marking "${f.marking}" (${f.level}) at ${at}, above this network's ceiling ${gw.ceiling()}; remove classified material before sending it here`
+    : `the model's output carried the marking "${f.marking}" (${f.level}), above this network's ceiling ${gw.ceiling()}; the output was withheld`;
   throw new ClassificationExceeded(msg, { details: { marking: f.marking, level: f.level, where: direction === "input" ? where : "output", line: f.location.line, column: f.location.column } });
 }
 
 /** Refuses input carrying a marking above the ceiling, naming the marking and where, never echoing content. */
 export function classifyInput(ctx: RequestContext, gw: Gateway, text: string, where: string): void {
-  const [f] = scanMarkings(text, { ceiling: gw.cfg.network.ceiling });
+  const [f] = scanMarkings(text, { ceiling: gw.ceiling() });
   if (f) refuseMarking(ctx, gw, f, where, "input");
   ctx.decisions.push({ stage: "classify", decision: "allow", reason: "no_marking" });
 }
@@ -43,7 +43,7 @@ export function checkProhibitedUse(ctx: RequestContext, text: string): void {
 
 /** Withholds a complete output that carries a marking above the ceiling. */
 export function classifyOutput(ctx: RequestContext, gw: Gateway, text: string): void {
-  const [f] = scanMarkings(text, { ceiling: gw.cfg.network.ceiling });
+  const [f] = scanMarkings(text, { ceiling: gw.ceiling() });
   if (f) refuseMarking(ctx, gw, f, "output", "output");
 }
 
@@ -66,7 +66,7 @@ export function completionText(json: unknown): string {
  * stream with an error instead of the withheld events. Events keep their upstream bytes; only timing changes.
  */
 export async function* guardStream(ctx: RequestContext, gw: Gateway, events: AsyncIterable<string>): AsyncIterable<string> {
-  const guard = createOutputGuard({ ceiling: gw.cfg.network.ceiling });
+  const guard = createOutputGuard({ ceiling: gw.ceiling() });
   const held: Array<{ data: string; end: number }> = [];
   let total = 0;
   let released = 0;

@@ -69,6 +69,10 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
       await authenticate(ctx, gw);
       const body = parse(ctx, ChatCompletionRequest);
       ctx.capability = body.metadata?.purpose ? `chat.${body.metadata.purpose}` : "chat";
+      // Held results cannot stream: refuse before any model work is spent on them.
+      if (body.stream === true && gw.oversight.reviews.mustHold(ctx.capability)) {
+        throw new InvalidRequest(`results of ${ctx.capability} are held for human review and cannot be streamed; send the request without stream: true`, { param: "stream" });
+      }
       classifyInput(ctx, gw, chatText(body), "the request's messages");
       checkProhibitedUse(ctx, chatText(body, ["user", "system", "developer"]));
       authorize(ctx, gw);
