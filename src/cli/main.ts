@@ -1,49 +1,43 @@
 import { Command, CommanderError } from "commander";
 import { ConcordError } from "../errors/index.ts";
-import { register as registerServe } from "./commands/serve.ts";
-import { register as registerToken } from "./commands/token.ts";
-import { register as registerKeys } from "./commands/keys.ts";
-// Each command lives in ./commands/<name>.ts and exports register(program). Add new ones below this line.
-import { register as registerDetect } from "./commands/detect.ts";
-import { register as registerPolicy } from "./commands/policy.ts";
-import { register as registerTranslate } from "./commands/translate.ts";
-import { register as registerAnalyzeComms } from "./commands/analyze-comms.ts";
-import { register as registerIngest } from "./commands/ingest.ts";
-import { register as registerSearch } from "./commands/search.ts";
-import { register as registerSummarize } from "./commands/summarize.ts";
-import { register as registerAudit } from "./commands/audit.ts";
-import { register as registerPlan } from "./commands/plan.ts";
-import { register as registerPolicyGovernance } from "./commands/policy-governance.ts";
-import { register as registerProvenance } from "./commands/provenance.ts";
-import { register as registerDocs } from "./commands/docs.ts";
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Every command and the module(s) that register it. A run loads only the modules of the command it names, so
+ * `concord audit verify` never pays for pdf.js or the Sigma engine; help and unknown commands load them all.
+ * Each module lives in ./commands/<name>.ts and exports register(program).
+ */
+const COMMANDS: Record<string, Array<() => Promise<{ register: Register }>>> = {
+  serve: [() => import("./commands/serve.ts")],
+  token: [() => import("./commands/token.ts")],
+  keys: [() => import("./commands/keys.ts")],
+  detect: [() => import("./commands/detect.ts")],
+  // policy-governance adds propose/approve/... to the `policy` command that policy.ts creates: keep the order.
+  policy: [() => import("./commands/policy.ts"), () => import("./commands/policy-governance.ts")],
+  translate: [() => import("./commands/translate.ts")],
+  "analyze-comms": [() => import("./commands/analyze-comms.ts")],
+  ingest: [() => import("./commands/ingest.ts")],
+  search: [() => import("./commands/search.ts")],
+  summarize: [() => import("./commands/summarize.ts")],
+  audit: [() => import("./commands/audit.ts")],
+  plan: [() => import("./commands/plan.ts")],
+  provenance: [() => import("./commands/provenance.ts")],
+  docs: [() => import("./commands/docs.ts")],
+};
+
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("concord")
     .description("Concord: the alliance's self-hosted AI gateway and analyst workbench")
     .showHelpAfterError()
     .exitOverride();
-  registerServe(program);
-  registerToken(program);
-  registerKeys(program);
-  // Add new register calls below this line.
-  registerDetect(program);
-  registerPolicy(program);
-  registerTranslate(program);
-  registerAnalyzeComms(program);
-  registerIngest(program);
-  registerSearch(program);
-  registerSummarize(program);
-  registerAudit(program);
-  registerPlan(program);
-  registerPolicyGovernance(program); // after registerPolicy: adds to its `policy` command
-  registerProvenance(program);
-  registerDocs(program);
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const name of names) for (const load of COMMANDS[name] ?? []) (await load()).register(program);
   return program;
 }
 
 /** Runs the CLI; errors print one line on stderr and set a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
   } catch (err) {
