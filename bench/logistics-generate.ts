@@ -5,6 +5,7 @@
  * network, caveats or deadlines say otherwise.
  */
 import { COMMODITIES, type ScenarioInput } from "../src/workloads/logistics/index.ts";
+import { mulberry32 } from "../test/helpers/prng.ts";
 
 // 32 member nations (ISO 3166-1 alpha-3).
 const NATIONS = [
@@ -111,14 +112,3 @@ export function generateScenario(o: GenerateOptions): ScenarioInput {
   };
 }
 
-/** Small, fast, seedable PRNG (Tommy Ettinger's mulberry32); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

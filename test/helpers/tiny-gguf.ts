@@ -8,6 +8,7 @@
  * length of a row), so `token_embd` is [n_embd, n_vocab].
  */
 import { writeFile } from "node:fs/promises";
+import { mulberry32 } from "./prng.ts";
 
 export interface TinyGgufOptions {
   /** Seed of the weight generator: the same seed writes byte-identical files. */
@@ -204,19 +205,7 @@ function hex2(n: number): string {
   return n.toString(16).toUpperCase().padStart(2, "0");
 }
 
-// --- seeded randomness ---------------------------------------------------------------------------------------
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; plenty for reproducible test weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal samples by Box-Muller over a uniform source. */
 function gaussian(uniform: () => number): () => number {
