@@ -35,7 +35,9 @@ export class SseParser {
       let value = colon < 0 ? "" : line.slice(colon + 1);
       if (value.startsWith(" ")) value = value.slice(1);
       if (field === "data") {
-        this.dataBytes += value.length;
+        // Counted as joined (newlines too): an upstream sending bare "data" lines forever would otherwise grow the
+        // list of empty values without ever reaching the bound.
+        this.dataBytes += value.length + (this.data.length > 0 ? 1 : 0);
         if (this.dataBytes > this.maxEventBytes) throw new UpstreamError(`upstream sent a stream event larger than ${this.maxEventBytes} bytes`);
         this.data.push(value);
       }

@@ -8,6 +8,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
+import { InvalidRequest } from "../../../errors/index.ts";
 
 export interface RawRecord {
   text: string;
@@ -42,8 +43,15 @@ async function* inflated(input: Readable, onBytes?: (n: number) => void): AsyncG
     yield head;
     yield* counted;
   })();
-  if (head[0] === 0x1f && head[1] === 0x8b) yield* Readable.from(all).pipe(createGunzip());
-  else yield* all;
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = Readable.from(all).pipe(createGunzip());
+    try {
+      yield* gunzip;
+    } catch (err) {
+      // zlib's own errors would surface as internal errors; a damaged upload is the sender's to fix.
+      throw new InvalidRequest(`the gzip data is corrupt (${(err as { code?: string }).code ?? "inflate failed"})`, { cause: err });
+    }
+  } else yield* all;
 }
 
 /** Tracks brace depth through a JSON document spread over lines, minding strings and escapes. */

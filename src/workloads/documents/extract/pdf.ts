@@ -38,6 +38,10 @@ export async function extractPdf(bytes: Uint8Array, limits: { maxPages: number }
     }
     const margins = ["Subject", "Keywords", "Author"].map((k) => info?.[k]).filter((v): v is string => typeof v === "string" && v.trim() !== "");
     return { format: "pdf", title, blocks: toBlocks(lines), pages: doc.numPages, margins };
+  } catch (err) {
+    if (err instanceof PayloadTooLarge) throw err;
+    // A document that opens but whose pages or content streams are damaged: pdf.js throws plain Errors.
+    throw new InvalidRequest("the file is not a readable PDF (a page or its content is damaged)", { cause: err });
   } finally {
     await doc.destroy();
   }

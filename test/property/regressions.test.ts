@@ -1,0 +1,44 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
+import { SseParser } from "../../src/backends/sse.ts";
+import { compileRules } from "../../src/workloads/cyber/index.ts";
+import { detectText } from "../../src/workloads/cyber/index.ts";
+import { extract } from "../../src/workloads/documents/index.ts";
+import { buildPdf } from "../documents/fixtures.ts";
+
+/**
+ * Every counterexample the property tier found, kept as a named case so it can never come back silently.
+ * Each names the property that found it (test/property/*.test.ts, seed 20261125) and what was wrong.
+ */
+describe("regressions found by the property tier", () => {
+  test("sse-bare-data-lines: an upstream sending bare `data` lines and never a blank line hits the event bound", () => {
+    // Found by "arbitrary bytes in any chunking ... never grow past the event bound": empty values added 0 bytes
+    // to the count, so the list of values (and the joined event) grew without end.
+    const parser = new SseParser(1024);
+    assert.throws(() => { for (let i = 0; i < 2000; i++) parser.push("data\n"); }, (e: Error & { code?: string }) => e.code === "upstream_error");
+    const ok = new SseParser(8);
+    assert.deepEqual(ok.push("data\ndata\n\n"), ["\n"], "a small event of bare data lines still parses");
+  });
+
+  test("cyber-corrupt-gzip: a log upload whose gzip header or body is damaged is invalid_request, not a zlib error", async () => {
+    // Found by "any log bytes in any format ... give alerts or invalid_request": zlib's "unknown compression
+    // method" and "unexpected end of file" escaped as plain Errors (an internal_error over HTTP).
+    const rules = compileRules([{ path: "r.yml", text: "title: t\nlogsource: { product: linux }\ndetection: { k: ['x'], condition: k }\n" }]);
+    const gz = gzipSync('{"a":"x"}\n'.repeat(50));
+    const badMethod = Buffer.from(gz); badMethod[2] = 0;
+    const truncated = gz.subarray(0, gz.length - 9);
+    for (const bytes of [badMethod, truncated]) {
+      await assert.rejects(detectText(rules, bytes), (e: Error & { code?: string }) => e.code === "invalid_request" && /gzip data is corrupt/.test(e.message));
+    }
+  });
+
+  test("pdf-damaged-page: a PDF that opens but whose page dictionary is cut is invalid_request, not a pdf.js Error", async () => {
+    // Found by "mutated PDF bytes give text or a clean invalid_request": 12 bytes deleted inside the second
+    // page's /MediaBox made getPage() throw after the document had opened, outside the wrapped open call.
+    const pdf = buildPdf([[{ text: "First page." }], [{ text: "Second page." }]]).toString("latin1");
+    const second = pdf.indexOf("/MediaBox [0 0 595 842]", pdf.indexOf("/MediaBox") + 1);
+    const damaged = Buffer.from(pdf.slice(0, second) + "/MediaBox [0 " + pdf.slice(second + "/MediaBox [0 0 595 842]".length), "latin1");
+    await assert.rejects(extract("report.pdf", damaged, { maxBytes: 1 << 20, maxPages: 50 }), (e: Error & { code?: string }) => e.code === "invalid_request" && /page or its content is damaged/.test(e.message));
+  });
+});
