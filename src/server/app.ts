@@ -23,6 +23,13 @@ export function buildApp(gw: Gateway): FastifyInstance {
     return503OnClosing: true,
   });
 
+  // Bodies are never decompressed (so no gzip bomb can expand here): a compressed body is refused by name
+  // instead of failing later as "not valid JSON".
+  app.addHook("onRequest", async (req) => {
+    const enc = req.headers["content-encoding"];
+    if (enc !== undefined && enc.trim().toLowerCase() !== "identity") throw new InvalidRequest(`Content-Encoding "${enc.slice(0, 40)}" is not accepted; send the request body uncompressed`);
+  });
+
   // Keep the raw bytes: the audit log records the SHA-256 of exactly what the client sent.
   app.removeContentTypeParser(["application/json"]);
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {

@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import { InvalidRequest, PayloadTooLarge } from "../../../errors/index.ts";
 import type { ExtractedDocument, Format } from "../model.ts";
-import { extractDocx } from "./docx.ts";
+import { DOCX_LIMITS, extractDocx } from "./docx.ts";
 import { htmlBlocks } from "./html.ts";
 import { extractMarkdown } from "./markdown.ts";
 import { extractPdf } from "./pdf.ts";
@@ -11,8 +11,10 @@ export interface ExtractLimits {
   /** Largest file accepted, in bytes. */
   readonly maxBytes: number;
   readonly maxPages: number;
+  /** Most bytes a compressed container (DOCX) may inflate to, all parts together. */
+  readonly maxExpandedBytes?: number;
 }
-export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: 50 * 1024 * 1024, maxPages: 2000 };
+export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: 50 * 1024 * 1024, maxPages: 2000, maxExpandedBytes: DOCX_LIMITS.maxExpandedBytes };
 
 /**
  * The format of a file: by its magic bytes first (a renamed file is still what it is), then by its extension.
@@ -64,7 +66,7 @@ export async function extract(filename: string, bytes: Uint8Array, limits: Extra
 async function byFormat(format: Format, bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractedDocument> {
   switch (format) {
     case "pdf": return extractPdf(bytes, limits);
-    case "docx": return extractDocx(bytes);
+    case "docx": return extractDocx(bytes, { ...DOCX_LIMITS, maxExpandedBytes: limits.maxExpandedBytes ?? DOCX_LIMITS.maxExpandedBytes });
     case "html": {
       const { title, blocks, margins } = htmlBlocks(decodeText(bytes));
       return { format, title, blocks, pages: null, margins };
