@@ -31,6 +31,18 @@ const JwtIdentity = z
     clock_skew: Duration.prefault("30s"),
     /** Least time between two JWKS fetches triggered by an unknown key id (key rotation). */
     jwks_cooldown: Duration.prefault("30s"),
+    /** The web console's OpenID Connect client at this IdP (authorization code flow with PKCE). */
+    console: z
+      .object({
+        client_id: z.string().min(1),
+        /** A confidential client's secret, named by environment variable; absent for a public client. */
+        client_secret_env: EnvName.optional(),
+        scope: z.string().prefault("openid"),
+        /** RFC 8707 resource indicator sent with the request, for IdPs that issue JWT access tokens per audience. */
+        resource: z.string().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((v) => (v.jwks_uri === undefined) !== (v.jwks_file === undefined), {

@@ -9,6 +9,7 @@ import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerDocumentRoutes } from "./document-routes.ts";
 import { registerWorkloadRoutes } from "./workload-routes.ts";
 import { registerCommsRoutes } from "./comms-routes.ts";
+import { consolePlugin } from "../console/index.ts";
 
 /**
  * The HTTP app: JSON parsing with a size limit, the routes, and one error mapping into the OpenAI error shape.
@@ -21,6 +22,14 @@ export function buildApp(gw: Gateway): FastifyInstance {
     // Request ids are ours (context.ts); Fastify's would only be logged, and we log nothing per request by default.
     genReqId: () => "",
     return503OnClosing: true,
+    // A request too malformed to route (bad framing, header overflow, timeout) still gets the OpenAI error shape.
+    clientErrorHandler: (err, socket) => {
+      const code = (err as { code?: string }).code;
+      if (code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+      const [status, reason] = code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"] : [400, "Bad Request"];
+      const body = JSON.stringify(new InvalidRequest(`malformed HTTP request (${code ?? "bad request"})`).toBody());
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    },
   });
 
   // Bodies are never decompressed (so no gzip bomb can expand here): a compressed body is refused by name
@@ -81,5 +90,7 @@ export function buildApp(gw: Gateway): FastifyInstance {
   registerDocumentRoutes(app, gw);
   registerWorkloadRoutes(app, gw);
   registerCommsRoutes(app, gw);
+  // The web console: its own scope (parsers, headers, HTML errors), calling the routes above like any client.
+  void app.register(consolePlugin(app, gw.cfg, gw.demoKeys, { log: gw.log }), { prefix: "/console" });
   return app;
 }
