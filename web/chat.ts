@@ -55,7 +55,7 @@ async function stream(): Promise<void> {
   section.hidden = false;
   answer.textContent = "";
   label.textContent = "";
-  answer.classList.remove("stopped");
+  answer.classList.remove("stopped", "rendered");
   busy(true);
   announce(messages["streaming"] ?? "");
   const text = document.createTextNode("");
@@ -83,7 +83,10 @@ async function stream(): Promise<void> {
         if (f.event === "label") label.textContent = (JSON.parse(f.data) as { text: string }).text;
         else if (f.event === "failure") throw new Error((JSON.parse(f.data) as { message?: string }).message ?? "failed");
         // The server rendered the whole answer with its sanitizer (raw HTML escaped): it replaces the plain text.
-        else if (f.event === "rendered") answer.innerHTML = (JSON.parse(f.data) as { html: string }).html;
+        else if (f.event === "rendered") {
+          answer.innerHTML = (JSON.parse(f.data) as { html: string }).html;
+          answer.classList.add("rendered");
+        }
         else if (f.data && f.data !== "[DONE]") {
           const chunk = JSON.parse(f.data) as { choices?: Array<{ delta?: { content?: string } }> };
           const delta = chunk.choices?.[0]?.delta?.content;

@@ -168,3 +168,8 @@ export function createRouter(app: FastifyInstance, scope: FastifyInstance, sessi
 export function field(label: string, value: Html | string): Html {
   return html`<dt>${label}</dt><dd>${value}</dd>`;
 }
+
+/** "Germany (DEU)", or the bare code for a nation configured without a name. */
+export function nationLabel(n: { code: string; name: string }): string {
+  return n.name === n.code ? n.code : `${n.name} (${n.code})`;
+}

@@ -59,7 +59,7 @@ function answerSection(ctx: UserContext, content: Html | null, label: string): H
   data-complete="${tr.t("chat.complete")}" data-stopped="${tr.t("chat.stopped")}" data-streaming="${tr.t("chat.streaming")}" data-failed="${tr.t("chat.failed", { message: "{message}" })}">
   <h2 id="answer-h">${tr.t("chat.answer")}</h2>
   <p class="ai-label" id="ai-label">${label}</p>
-  <div id="answer" class="answer">${content ?? ""}</div>
+  <div id="answer" class="answer${content ? " rendered" : ""}">${content ?? ""}</div>
 </section>`;
 }
 

@@ -1,6 +1,6 @@
 import { html, type Html } from "../html.ts";
 import { csrfField } from "../layout.ts";
-import { many, one, type ConsolePage, type UserContext } from "../page.ts";
+import { many, nationLabel, one, type ConsolePage, type UserContext } from "../page.ts";
 
 /**
  * Documents: upload with releasability (POST /v1/workloads/documents), search (GET .../search), open and
@@ -35,7 +35,7 @@ function uploadForm(ctx: UserContext): Html {
   <div class="field"><label for="file">${tr.t("documents.file")}</label><input id="file" name="file" type="file" required></div>
   <fieldset><legend>${tr.t("documents.releasable")}</legend>
   <p class="hint" id="rel-hint">${tr.t("documents.releasableHint")}</p>
-  <ul class="checks">${ctx.deps.nations.map((n) => html`<li><input type="checkbox" id="rel-${n.code}" name="releasable_to" value="${n.code}" aria-describedby="rel-hint"> <label for="rel-${n.code}">${n.name} (${n.code})</label></li>`)}</ul>
+  <ul class="checks">${ctx.deps.nations.map((n) => html`<li><input type="checkbox" id="rel-${n.code}" name="releasable_to" value="${n.code}" aria-describedby="rel-hint"> <label for="rel-${n.code}">${nationLabel(n)}</label></li>`)}</ul>
   </fieldset>
   <button type="submit">${tr.t("documents.uploadSubmit")}</button>
 </form></section>`;

@@ -37,11 +37,11 @@ export function jsonDiff(before: unknown, after: unknown): DiffRow[] {
   return rows.sort((p, q) => (p.path < q.path ? -1 : p.path > q.path ? 1 : 0));
 }
 
-function diffTable(ctx: UserContext, rows: DiffRow[], id: string): Html {
+function diffTable(ctx: UserContext, rows: DiffRow[]): Html {
   const { tr } = ctx;
   if (!rows.length) return html`<p>${tr.t("governance.noDiff")}</p>`;
-  return html`<table class="diff"><caption id="diff-${id}">${tr.t("governance.diff")}</caption>
-<thead><tr><th scope="col">path</th><th scope="col">${tr.t("governance.inForce")}</th><th scope="col">${id}</th></tr></thead>
+  return html`<table class="diff"><caption>${tr.t("governance.diff")}</caption>
+<thead><tr><th scope="col">${tr.t("governance.path")}</th><th scope="col">${tr.t("governance.inForce")}</th><th scope="col">${tr.t("governance.proposed")}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><th scope="row"><code>${r.path}</code></th><td>${r.before === undefined ? "" : html`<del>${r.before}</del>`}</td><td>${r.after === undefined ? "" : html`<ins>${r.after}</ins>`}</td></tr>`)}</tbody></table>`;
 }
 
@@ -61,7 +61,7 @@ ${p.summary ? html`<p>${p.summary}</p>` : ""}
   <dt>${tr.t("governance.objections")}</dt><dd>${p.objections.length ? html`<ul class="plain">${p.objections.map((o) => html`<li>${o.nation}: ${o.comment} (${tr.date(o.at)})</li>`)}</ul>` : "-"}</dd>
   <dt>${tr.t("governance.version")}</dt><dd><code>${p.bundle_sha256}</code></dd>
 </dl>
-${diffTable(ctx, jsonDiff(parent, full.bundle), p.id)}
+${diffTable(ctx, jsonDiff(parent, full.bundle))}
 ${p.status === "pending" ? html`<form method="post" action="/console/governance/${p.id}/decide" class="stack">
   ${csrfField(ctx)}
   <div class="field"><label for="${cid}">${tr.t("governance.comment")}</label><textarea id="${cid}" name="comment" rows="2" maxlength="2000"></textarea></div>
@@ -84,7 +84,7 @@ export const governancePage: ConsolePage = (r) => {
       body: html`<section aria-labelledby="force-h"><h2 id="force-h">${tr.t("governance.inForce")}</h2>
 <dl class="grid"><dt>${tr.t("governance.version")}</dt><dd><code>${policy.version}</code></dd>
 <dt>${tr.t("governance.signatures")}</dt><dd>${policy.signatures.join(", ") || "-"}</dd></dl>
-<table><caption>${tr.t("governance.history")}</caption><thead><tr><th scope="col">${tr.t("governance.version")}</th><th scope="col">${tr.t("governance.proposals")}</th><th scope="col">${tr.t("documents.date")}</th></tr></thead>
+<table><caption>${tr.t("governance.history")}</caption><thead><tr><th scope="col">${tr.t("governance.version")}</th><th scope="col">${tr.t("governance.proposals")}</th><th scope="col">${tr.t("governance.adoptedAt")}</th></tr></thead>
 <tbody>${policy.history.map((h) => html`<tr><td><code>${h.version.slice(0, 16)}…</code></td><td>${h.proposal_id ?? "-"}</td><td>${tr.date(h.adopted_at)}</td></tr>`)}</tbody></table></section>
 <section aria-labelledby="prop-h"><h2 id="prop-h">${tr.t("governance.proposals")}</h2>
 ${cards.length ? cards : html`<p>${tr.t("governance.none")}</p>`}</section>`,

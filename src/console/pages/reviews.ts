@@ -18,7 +18,7 @@ const STATUSES = ["pending", "approved", "rejected", "expired"] as const;
 /** A held chat completion shows as its answer; anything else (a workload's JSON) as formatted JSON text. */
 function heldView(held: unknown): Html {
   const content = (held as { choices?: Array<{ message?: { content?: unknown } }> } | null)?.choices?.[0]?.message?.content;
-  if (typeof content === "string") return html`<div class="answer">${renderMarkdown(content)}</div>`;
+  if (typeof content === "string") return html`<div class="answer rendered">${renderMarkdown(content)}</div>`;
   return html`<pre class="json">${JSON.stringify(held, null, 2)}</pre>`;
 }
 

@@ -5,7 +5,7 @@ import { injectApi } from "../api.ts";
 import { html } from "../html.ts";
 import { csrfField, errorBox } from "../layout.ts";
 import { finishOidc, startOidc } from "../oidc.ts";
-import { one, type Answer, type ConsolePage, type PageContext } from "../page.ts";
+import { nationLabel, one, type Answer, type ConsolePage, type PageContext } from "../page.ts";
 import { clearSessionCookie, setSessionCookie } from "../security.ts";
 import type { SessionStore, SignedIn } from "../session.ts";
 
@@ -37,7 +37,7 @@ ${demo.length ? html`<section aria-labelledby="demo-h"><h2 id="demo-h">${tr.t("s
   ${csrfField(ctx)}
   <input type="hidden" name="back" value="${back}">
   <div class="field"><label for="nation">${tr.t("signIn.nation")}</label>
-  <select id="nation" name="nation" required>${demo.map((n) => html`<option value="${n.code}">${n.name} (${n.code})</option>`)}</select></div>
+  <select id="nation" name="nation" required>${demo.map((n) => html`<option value="${n.code}">${nationLabel(n)}</option>`)}</select></div>
   <div class="field"><label for="role">${tr.t("signIn.role")}</label>
   <select id="role" name="role" required>${Role.options.map((r) => html`<option value="${r}">${r}</option>`)}</select></div>
   <div class="field"><label for="name">${tr.t("signIn.name")}</label>

@@ -1,0 +1,178 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.ts";
+import { call, startGateway } from "../helpers/gateway.ts";
+import { mintDemoToken } from "../../src/identity/index.ts";
+import type { RunningServer } from "../../src/server/index.ts";
+import { axe, launch, newPage, screenshot, signIn, skipBrowser } from "./browser.ts";
+
+// The console in a real browser against a gateway with a stub model server: every flow the issue names, an
+// axe scan of every page, and the README's screenshots.
+describe("console in chromium", { skip: skipBrowser }, () => {
+  let upstream: StubUpstream, gw: RunningServer, browser: Browser;
+  const admin = (nation: string) => mintDemoToken(gw.gateway.demoKeys.get(nation)!, { nation, role: "nation-admin", subject: `admin-${nation.toLowerCase()}` });
+
+  before(async () => {
+    upstream = await startStubUpstream({ answer: "The depot holds **fuel** for nine days." });
+    gw = await startGateway({
+      network: { name: "Alliance Unclassified Network (demo)", jurisdiction: "BEL" },
+      nations: {
+        DEU: { name: "Germany", residency: ["DEU"], identity: "demo" },
+        FRA: { name: "France", residency: ["DEU"], identity: "demo" },
+        POL: { name: "Poland", residency: ["DEU"], identity: "demo" },
+      },
+      endpoints: [{ id: "deu-vllm", url: upstream.url, jurisdiction: "DEU", models: ["gpt-oss-120b"] }],
+      oversight: { review: ["chat.intelligence_summary"], approvals_required: 2, reviewers: "other_nation", expiry: "1h" },
+      governance: { quorum: "all" },
+    });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await gw?.close().catch(() => {});
+    await upstream?.close();
+  });
+
+  async function clean(page: Page, name: string): Promise<void> {
+    assert.deepEqual(await axe(page), [], `axe violations on the ${name} page`);
+    await screenshot(page, name);
+  }
+
+  test("a demo DEU analyst signs in, streams an answer, and Stop cancels the upstream request", async () => {
+    const { context, page } = await newPage(browser);
+    await page.goto(`${gw.url}/console/chat`);
+    assert.match(page.url(), /\/console\/sign-in\?back=%2Fconsole%2Fchat$/, "anonymous visitors are sent to sign-in");
+    await clean(page, "sign-in");
+    await signIn(page, gw.url, "DEU", "analyst", "anna");
+    assert.match(page.url(), /\/console\/chat$/);
+    assert.deepEqual(await page.getByLabel("Model").locator("option").allTextContents(), ["gpt-oss-120b"]);
+
+    await page.getByLabel("Message").fill("How long does the depot's fuel last?");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator("#live", { hasText: "Answer complete" }).waitFor();
+    assert.equal((await page.locator("#answer").innerHTML()).trim(), "<p>The depot holds <strong>fuel</strong> for nine days.</p>");
+    assert.match(await page.locator("#ai-label").innerText(), /AI-generated: mode=ai-originated; model="gpt-oss-120b"; provider="deu-vllm"/);
+    assert.equal(upstream.hits.at(-1)?.body["stream"], true, "the console streamed from the gateway's own API");
+    await clean(page, "chat");
+
+    upstream.mode = "slow-stream";
+    upstream.answer = Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ");
+    const cancelledBefore = upstream.cancelled;
+    await page.getByLabel("Message").fill("Write a long report.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator("#answer", { hasText: "word2" }).waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.locator("#live", { hasText: "Stopped" }).waitFor();
+    const deadline = Date.now() + 10_000;
+    while (upstream.cancelled === cancelledBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(upstream.cancelled, cancelledBefore + 1, "the upstream saw the cancel");
+    assert.ok(!(await page.locator("#answer").innerText()).includes("word399"));
+    upstream.mode = "ok";
+    await context.close();
+  });
+
+  test("a document released to DEU only is found by DEU, not by FRA; it opens and summarizes with [n] citations", async () => {
+    const deu = await newPage(browser);
+    await signIn(deu.page, gw.url, "DEU", "analyst", "dieter");
+    await deu.page.goto(`${gw.url}/console/documents`);
+    await deu.page.getByLabel("File").setInputFiles({
+      name: "depot-report.md", mimeType: "text/markdown",
+      buffer: Buffer.from("# Depot Kestrel report\n\nDepot Kestrel holds fuel for nine days at current consumption.\n\nThe northern road to Depot Kestrel is closed for repairs until March.\n\nConvoys reroute through the river crossing, adding four hours.\n"),
+    });
+    await deu.page.getByLabel("Germany (DEU)").check();
+    await deu.page.getByRole("button", { name: "Upload" }).click();
+    await deu.page.locator(".flash", { hasText: "Uploaded" }).waitFor();
+    await deu.page.getByLabel("Search terms").fill("Kestrel fuel");
+    await deu.page.getByRole("button", { name: "Search" }).click();
+    const link = deu.page.getByRole("link", { name: "Depot Kestrel report" });
+    await link.waitFor();
+    await clean(deu.page, "documents");
+
+    await link.click();
+    await deu.page.getByRole("button", { name: "Summarize" }).click();
+    const cite = deu.page.locator(".summary a.cite").first();
+    assert.equal(await cite.innerText(), "[1]");
+    assert.match(await deu.page.locator("#cite-1 a").getAttribute("href") ?? "", /^\/console\/documents\/doc_[0-9a-f]{32}#p0-\d+$/);
+    await clean(deu.page, "document");
+
+    const fra = await newPage(browser);
+    await signIn(fra.page, gw.url, "FRA", "analyst", "france");
+    await fra.page.goto(`${gw.url}/console/documents?q=${encodeURIComponent("Kestrel fuel")}`);
+    await fra.page.getByText("No document released to your nation matches.").waitFor();
+    await deu.context.close();
+    await fra.context.close();
+  });
+
+  test("a held answer is approved by reviewers of two other nations, four-eyes state shown, then released to the requester", async () => {
+    upstream.answer = "Summary: convoy routes are clear.";
+    const deu = await newPage(browser);
+    await signIn(deu.page, gw.url, "DEU", "analyst", "anna");
+    await deu.page.goto(`${gw.url}/console/chat`);
+    await deu.page.getByLabel("Purpose").selectOption("intelligence_summary");
+    await deu.page.getByLabel("Message").fill("Summarise the convoy reports.");
+    await deu.page.getByRole("button", { name: "Send" }).click();
+    const held = deu.page.getByRole("link", { name: "Check the review" });
+    await held.waitFor();
+    const reviewUrl = (await held.getAttribute("href"))!;
+
+    for (const [nation, name] of [["FRA", "francoise"], ["POL", "piotr"]] as const) {
+      const r = await newPage(browser);
+      await signIn(r.page, gw.url, nation, "reviewer", name);
+      await r.page.goto(`${gw.url}/console/reviews`);
+      const card = r.page.locator("article.review").first();
+      await card.getByText("Summary: convoy routes are clear.").waitFor();
+      if (nation === "FRA") {
+        await card.getByText("Four-eyes: 0 of 2 approvals").waitFor();
+        await clean(r.page, "reviews");
+      } else {
+        await card.getByText("Four-eyes: 1 of 2 approvals").waitFor();
+      }
+      await card.getByLabel("Comment").fill(`checked by ${name}`);
+      await card.getByRole("button", { name: "Approve" }).click();
+      await r.page.locator(".flash", { hasText: nation === "FRA" ? "is now pending" : "is now approved" }).waitFor();
+      await r.context.close();
+    }
+    await deu.page.goto(`${gw.url}${reviewUrl}`);
+    await deu.page.getByText(/: approved, 2 of 2 approvals/).waitFor();
+    assert.equal(await deu.page.locator("#answer").innerText(), "Summary: convoy routes are clear.");
+    await deu.context.close();
+  });
+
+  test("a policy proposal shows its diff and is adopted when every nation's admin approves in the console", async () => {
+    const policy = await call(gw.url, "/admin/policy", { token: await admin("DEU") });
+    const bundle = structuredClone(policy.json.bundle);
+    bundle.oversight.approvals_required = 3;
+    const created = await call(gw.url, "/admin/proposals", { token: await admin("DEU"), body: { bundle, summary: "three approvals for held results" } });
+    assert.equal(created.status, 201, created.text);
+
+    for (const nation of ["FRA", "POL"]) {
+      const a = await newPage(browser);
+      await signIn(a.page, gw.url, nation, "nation-admin", `admin-${nation.toLowerCase()}`);
+      await a.page.goto(`${gw.url}/console/governance`);
+      const card = a.page.locator("article.proposal", { hasText: created.json.id });
+      const row = card.locator("table.diff tr", { hasText: "oversight.approvals_required" });
+      assert.deepEqual(await row.locator("td").allInnerTexts(), ["2", "3"]);
+      if (nation === "FRA") await clean(a.page, "governance");
+      await card.getByLabel("Comment").fill("agreed");
+      await card.getByRole("button", { name: "Approve" }).click();
+      await a.page.locator(".flash", { hasText: nation === "POL" ? "is now adopted" : "is now pending" }).waitFor();
+      if (nation === "POL") {
+        const signed = a.page.locator("dt", { hasText: "Signed by" }).locator("xpath=following-sibling::dd[1]");
+        assert.equal(await signed.innerText(), "DEU, FRA, POL");
+      }
+      await a.context.close();
+    }
+    assert.equal(gw.gateway.policyVersion(), created.json.bundle_sha256);
+  });
+
+  test("the interface switches to French, with French dates", async () => {
+    const { context, page } = await newPage(browser, "fr-FR");
+    await page.goto(`${gw.url}/console/sign-in`);
+    assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+    await page.getByLabel("Langue").selectOption("en");
+    await page.getByRole("button", { name: "Changer de langue" }).click();
+    assert.equal(await page.locator("html").getAttribute("lang"), "en");
+    await context.close();
+  });
+});
