@@ -14,7 +14,8 @@ const DEMO_TTL = "8h";
 
 /** Only a path inside the console: an open redirect would let a link send a signed-in user anywhere. */
 export function safeBack(v: string): string {
-  return /^\/console(\/[A-Za-z0-9._~\/-]*)?(\?[A-Za-z0-9._~=&%+-]*)?$/.test(v) ? v : "/console";
+  const path = v.split("?")[0] ?? "";
+  return /^\/console(\/[A-Za-z0-9._~\/-]*)?(\?[A-Za-z0-9._~=&%+-]*)?$/.test(v) && !/\/\.\.?(\/|$)/.test(path) ? v : "/console";
 }
 
 function signInPage(ctx: PageContext, problem?: string): Answer {
