@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import sjson from "secure-json-parse";
 import { asConcordError, InvalidRequest, NotFound, PayloadTooLarge } from "../errors/index.ts";
 import { demoIssuer } from "../identity/index.ts";
@@ -22,6 +22,8 @@ export function buildApp(gw: Gateway): FastifyInstance {
     // Request ids are ours (context.ts); Fastify's would only be logged, and we log nothing per request by default.
     genReqId: () => "",
     return503OnClosing: true,
+    // A URL Fastify cannot decode (e.g. "/%") is the client's error, answered in the same shape as every other.
+    frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send(new InvalidRequest(`malformed request (${err.code})`).toBody()),
     // A request too malformed to route (bad framing, header overflow, timeout) still gets the OpenAI error shape.
     clientErrorHandler: (err, socket) => {
       const code = (err as { code?: string }).code;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import multipart from "@fastify/multipart";
-import { InvalidRequest, PayloadTooLarge } from "../errors/index.ts";
+import { ConcordError, InvalidRequest, PayloadTooLarge } from "../errors/index.ts";
 import { DEFAULT_LIMITS, ingestDocument, searchDocuments, summarizeDocuments, UploadBody, uploadToIngestInput, type IngestInput } from "../workloads/documents/index.ts";
 import { sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
@@ -28,7 +28,9 @@ async function multipartUpload(req: FastifyRequest, ctx: RequestContext, nation:
     }
   } catch (err) {
     if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw new PayloadTooLarge(`the document exceeds ${limit} bytes`);
-    throw err;
+    if (err instanceof ConcordError) throw err;
+    // Busboy's parse errors (no boundary, truncated or malformed parts) are the sender's, not ours.
+    throw new InvalidRequest(`malformed multipart body (${(err as { code?: string }).code ?? (err as Error).message ?? "unreadable"})`, { cause: err });
   }
   if (!file) throw new InvalidRequest('multipart upload needs a "file" part');
   const unknown = Object.keys(fields).filter((k) => !["releasable_to", "tags", "date"].includes(k));

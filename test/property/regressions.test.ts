@@ -1,4 +1,5 @@
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import net from "node:net";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { SseParser } from "../../src/backends/sse.ts";
@@ -6,6 +7,21 @@ import { compileRules } from "../../src/workloads/cyber/index.ts";
 import { detectText } from "../../src/workloads/cyber/index.ts";
 import { extract } from "../../src/workloads/documents/index.ts";
 import { buildPdf } from "../documents/fixtures.ts";
+import { mintDemoToken } from "../../src/identity/index.ts";
+import type { RunningServer } from "../../src/server/index.ts";
+import { call, startGateway } from "../helpers/gateway.ts";
+
+/** Sends raw bytes, half-closes, and returns everything the server wrote before closing. */
+function rawExchange(url: string, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(Number(new URL(url).port), "127.0.0.1");
+    const chunks: Buffer[] = [];
+    s.on("data", (c: Buffer) => chunks.push(c));
+    s.on("error", () => {});
+    s.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    s.end(bytes);
+  });
+}
 
 /**
  * Every counterexample the property tier found, kept as a named case so it can never come back silently.
@@ -40,5 +56,37 @@ describe("regressions found by the property tier", () => {
     const second = pdf.indexOf("/MediaBox [0 0 595 842]", pdf.indexOf("/MediaBox") + 1);
     const damaged = Buffer.from(pdf.slice(0, second) + "/MediaBox [0 " + pdf.slice(second + "/MediaBox [0 0 595 842]".length), "latin1");
     await assert.rejects(extract("report.pdf", damaged, { maxBytes: 1 << 20, maxPages: 50 }), (e: Error & { code?: string }) => e.code === "invalid_request" && /page or its content is damaged/.test(e.message));
+  });
+
+  describe("through the HTTP app (found by test/property/http.test.ts)", () => {
+    let gw: RunningServer & { dataDir: string }, token: string;
+    before(async () => {
+      gw = await startGateway({ network: { name: "t", jurisdiction: "BEL" }, nations: { DEU: { residency: ["DEU"], identity: "demo" } }, endpoints: [] });
+      token = await mintDemoToken(gw.gateway.demoKeys.get("DEU")!, { nation: "DEU", role: "analyst" });
+    });
+    after(() => gw.close());
+
+    test("http-multipart-malformed: a multipart upload whose body is not multipart is 400 invalid_request, not 500", async () => {
+      // Busboy's "Unexpected end of form" escaped the upload route's catch and became internal_error.
+      const r = await call(gw.url, "/v1/workloads/documents", { token, body: '{"filename":"note.txt"}', headers: { "content-type": "multipart/form-data; boundary=x" } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, "invalid_request");
+      assert.match(r.json.error.message, /malformed multipart body/);
+    });
+
+    test("http-bad-url: a URL Fastify cannot decode (\"/%\") is 400 in the OpenAI error shape, not Fastify's own body", async () => {
+      const out = await rawExchange(gw.url, "GET /% HTTP/1.0\r\n\r\n");
+      assert.match(out, /^HTTP\/1\.[01] 400/);
+      assert.match(out, /"code":"invalid_request"/);
+    });
+
+    test("http-unframed-body: bytes after a request without Content-Length are a 400 in the OpenAI error shape", async () => {
+      // Node's client sends an OPTIONS body with no length; the stray bytes are a second, malformed request,
+      // which Fastify answered with {"error":"Bad Request","message":"Client Error"} instead of a stable code.
+      const out = await rawExchange(gw.url, "OPTIONS /healthz HTTP/1.1\r\nHost: x\r\n\r\n{}");
+      const last = out.slice(out.lastIndexOf("HTTP/1.1 "));
+      assert.match(last, /^HTTP\/1\.1 400/);
+      assert.match(last, /"code":"invalid_request"/);
+    });
   });
 });
