@@ -1,12 +1,14 @@
 /**
  * Prohibited-use detection: rules as data (rules.yaml), compiled once per language, run sentence by sentence
- * over normalised text. Only sentences holding an anchor word of some rule are examined, so long documents
- * cost little.
+ * over normalised text. One keyword pass over the whole text (keywords.ts, read from the lexicons by shape.ts)
+ * tells which concepts each sentence may hold; a rule's regexes run only on sentences that can satisfy it.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { classOf, IGN, MULTI, multiLetters, WORD } from "../markings/fold.ts";
+import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
+import { prepare } from "./prepare.ts";
+import { literalSet, templateClauses } from "./shape.ts";
 
 export type ProhibitedReason = "mass_surveillance" | "autonomous_weapons" | "targeting";
 
@@ -35,30 +37,25 @@ type RuleFile = z.infer<typeof RuleFile>;
 interface CompiledRule {
   readonly reason: ProhibitedReason;
   readonly rule: string;
-  /** Index into RuleSet.anchors: the cheap test that must pass before the rule's own patterns run. */
-  readonly anchor: number;
+  /** Concepts the rule cannot match without, read from its patterns and anchor: in each clause, one of these. */
+  readonly clauses: readonly (readonly number[])[];
   readonly all: readonly RegExp[];
   readonly any: readonly RegExp[];
   readonly none: readonly RegExp[];
 }
 
-/**
- * A cheap first test for a rule: the sentence must hold a word starting with one of `prefixes` (3 or 4 letters
- * of an alternative of the anchor's lexicon entries), or match `rest` (the alternatives too short or too
- * irregular to give a prefix). Large regex alternations are slow to try at every position; a Set is not.
- */
-interface Anchor {
-  readonly prefixes: ReadonlySet<string>;
-  readonly rest: RegExp | null;
-}
-
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
-  readonly anchors: readonly Anchor[];
-  /** Word beginning to the anchors it satisfies (the inverse of Anchor.prefixes). */
-  readonly byPrefix: ReadonlyMap<string, readonly number[]>;
-  /** Anchors that also need their `rest` regex tried. */
-  readonly withRest: readonly number[];
+  /** The keyword pass: every keyword of every concept whose lexicon entry gives keywords. */
+  readonly keywords: KeywordAutomaton;
+  readonly keywordLength: Int32Array;
+  /** Keyword id to the concepts (language x lexicon name) it may signal. */
+  readonly keywordConcepts: readonly (readonly number[])[];
+  /** Concept to the rules keyed on it (one clause of each rule is its key), in rule order. */
+  readonly conceptRules: readonly (readonly number[])[];
+  /** Rules with no clause the keyword pass can check: tried on every sentence. */
+  readonly unkeyed: readonly number[];
+  readonly conceptCount: number;
 }
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
@@ -75,8 +72,32 @@ function fill(pattern: string, lexicon: Record<string, string>): string | null {
 
 export function compileRules(file: RuleFile): RuleSet {
   const rules: CompiledRule[] = [];
-  const anchors: Anchor[] = [];
-  const anchorIndex = new Map<string, number>();
+  const keywordIds = new Map<string, number>();
+  const keywordConcepts: number[][] = [];
+  // Concept id per "lang:name", or -1 when its lexicon entry gives no keyword (always taken as present).
+  const conceptIds = new Map<string, number>();
+  let conceptCount = 0;
+  const concept = (lang: string, name: string, value: string): number => {
+    const key = `${lang}:${name}`;
+    let id = conceptIds.get(key);
+    if (id === undefined) {
+      const set = literalSet(value);
+      id = set === null ? -1 : conceptCount++;
+      conceptIds.set(key, id);
+      for (const k of set ?? []) {
+        let kid = keywordIds.get(k);
+        if (kid === undefined) {
+          kid = keywordIds.size;
+          keywordIds.set(k, kid);
+          keywordConcepts.push([]);
+        }
+        keywordConcepts[kid]!.push(id);
+      }
+    }
+    return id;
+  };
+  const templateShape = new Map<string, string[][]>();
+  const shapeOf = (t: string) => templateShape.get(t) ?? templateShape.set(t, templateClauses(t)).get(t)!;
   for (const [lang, lexicon] of Object.entries(file.languages)) {
     for (const r of file.rules) {
       if (r.langs !== undefined && !r.langs.includes(lang)) continue;
@@ -96,134 +117,145 @@ export function compileRules(file: RuleFile): RuleSet {
       const all = compile(r.all);
       const any = compile(r.any);
       const none = compile(r.none);
-      const anchorParts = r.anchor.map((k) => lexicon[k]);
-      if (all === null || any === null || none === null || anchorParts.some((a) => a === undefined)) continue;
-      const anchorSource = anchorParts.join("|");
-      let anchor = anchorIndex.get(anchorSource);
-      if (anchor === undefined) {
-        anchor = anchors.length;
-        anchors.push(compileAnchor(anchorSource));
-        anchorIndex.set(anchorSource, anchor);
+      if (all === null || any === null || none === null || r.anchor.some((a) => lexicon[a] === undefined)) continue;
+      // The anchor first: it is the rule author's choice of the rarest concept, so the best key.
+      const named: string[][] = [r.anchor, ...r.all.flatMap(shapeOf)];
+      if (r.any !== undefined && r.any.length > 0) {
+        const each = r.any.map(shapeOf);
+        if (each.every((c) => c.length > 0)) named.push([...new Set(each.flatMap((c) => c[0]!))]);
       }
-      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, anchor, all, any, none });
+      const clauses = named
+        .map((names) => names.map((n) => concept(lang, n, lexicon[n]!)))
+        .filter((ids) => !ids.includes(-1))
+        .map((ids) => [...new Set(ids)]);
+      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, clauses, all, any, none });
     }
   }
-  const byPrefix = new Map<string, number[]>();
-  anchors.forEach((a, i) => a.prefixes.forEach((p) => byPrefix.set(p, [...(byPrefix.get(p) ?? []), i])));
-  const withRest = anchors.flatMap((a, i) => (a.rest === null ? [] : [i]));
-  return { rules, anchors, byPrefix, withRest };
+  const conceptRules: number[][] = Array.from({ length: conceptCount }, () => []);
+  const unkeyed: number[] = [];
+  rules.forEach((r, i) => {
+    if (r.clauses.length === 0) unkeyed.push(i);
+    else for (const c of r.clauses[0]!) conceptRules[c]!.push(i);
+  });
+  const words = [...keywordIds.keys()];
+  return {
+    rules,
+    keywords: buildKeywords(words),
+    keywordLength: Int32Array.from(words, (w) => w.length),
+    keywordConcepts,
+    conceptRules,
+    unkeyed,
+    conceptCount,
+  };
 }
 
-/** Splits a regex alternation at its top level ("a|b(?:c|d)|e" -> a, b(?:c|d), e). */
-function alternatives(source: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") i++;
-    else if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (c === "|" && depth === 0) {
-      out.push(source.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(source.slice(from));
-  return out;
-}
-
-function compileAnchor(source: string): Anchor {
-  const prefixes = new Set<string>();
-  const rest: string[] = [];
-  for (const alt of alternatives(source)) {
-    // The literal words an alternative starts with must all be in the sentence: test the longest one (the
-    // rarest), by its first 3 or 4 letters. A letter made optional by what follows ("abc?") is dropped.
-    let literal = /^[a-z0-9' ]*/.exec(alt)![0];
-    const next = alt[literal.length];
-    if (next === "?" || next === "*" || next === "{") literal = literal.slice(0, -1);
-    const words = literal.split(/[ ']/).filter((w) => w.length >= 3);
-    const longest = words.sort((a, b) => b.length - a.length)[0];
-    if (longest !== undefined) prefixes.add(longest.slice(0, 4));
-    else rest.push(alt);
-  }
-  return { prefixes, rest: rest.length === 0 ? null : new RegExp(`\\b(?:${rest.join("|")})`) };
-}
-
-/** Which anchors the sentence satisfies: one Map lookup per word beginning, plus the few rest regexes. */
-function anchorsHeld(set: RuleSet, words: ReadonlySet<string>, sentence: string): Uint8Array {
-  const held = new Uint8Array(set.anchors.length);
-  for (const w of words) for (const i of set.byPrefix.get(w) ?? []) held[i] = 1;
-  for (const i of set.withRest) if (held[i] === 0 && set.anchors[i]!.rest!.test(sentence)) held[i] = 1;
-  return held;
-}
-
-/** The 3- and 4-letter beginnings of every word in the sentence. */
-function wordStarts(sentence: string): Set<string> {
-  const out = new Set<string>();
-  for (const w of sentence.split(/[^a-z0-9]+/)) {
-    if (w.length >= 3) {
-      out.add(w.slice(0, 3));
-      out.add(w.slice(0, 4));
-    }
-  }
-  return out;
-}
-
-const FOLDED = new Map<string, string>();
-
-/** One non-ASCII character, folded: look-alike or accented letters to Latin, ignorables dropped. */
-function foldChar(ch: string): string {
-  let out = FOLDED.get(ch);
-  if (out === undefined) {
-    const cp = ch.codePointAt(0)!;
-    const cls = classOf(cp);
-    if (cls === IGN) out = "";
-    else if (cls >= 65) out = String.fromCharCode(cls + 32);
-    else if (cls === MULTI) out = multiLetters(cp).toLowerCase();
-    else if (cls === WORD) out = ch;
-    else out = ch === "\u2019" || ch === "\u2018" ? "'" : /\s/u.test(ch) ? " " : ch;
-    FOLDED.set(ch, out);
-  }
-  return out;
-}
-
-/** Lowercase, accents and look-alikes folded, whitespace collapsed; punctuation kept for sentence breaks. */
-export function normalise(text: string): string {
-  // Native passes do the bulk (decomposition, marks, case); the JS fold only sees what is still not ASCII.
-  return text
-    .normalize("NFKD")
-    .replace(/[\p{M}\p{Cf}]/gu, "")
-    .toLowerCase()
-    .replace(/[^\x00-\x7f]/gu, foldChar)
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\S\n]+/g, " ")
-    .replace(/ ?\n ?/g, "\n");
-}
-
-function sentences(normalised: string): string[] {
-  return normalised.split(/(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=\S)/).map((s) => s.trim()).filter((s) => s.length > 0);
-}
-
-/** Each sentence, then each pair of neighbours ("Which users wrote these posts? List their names."). */
-function* passages(text: string): Generator<string> {
-  const list = sentences(normalise(text));
-  yield* list;
-  for (let i = 1; i < list.length; i++) yield `${list[i - 1]} ${list[i]}`;
-}
-
+/**
+ * Judges each sentence, then each pair of neighbours ("Which users wrote these posts? List their names."), the
+ * first rule that fires deciding. The keyword pass says which concepts each sentence may hold; a rule's regexes
+ * run only where every clause of its concepts is met. (A keyword that would only appear across the join of a
+ * pair is not seen; rules are written within sentences.)
+ */
 export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
-  for (const sentence of passages(text)) {
-    const held = anchorsHeld(set, wordStarts(sentence), sentence);
-    for (const r of set.rules) {
-      if (held[r.anchor] === 0) continue;
-      if (!r.all.every((re) => re.test(sentence))) continue;
-      if (r.any.length > 0 && !r.any.some((re) => re.test(sentence))) continue;
-      if (r.none.some((re) => re.test(sentence))) continue;
-      return { reason: r.reason, rule: r.rule };
+  const { buf, ranges, hits } = prepare(text, set.keywords);
+  const n = ranges.length / 2;
+  if (n === 0) return null;
+  const { out } = set.keywords;
+  const { keywordLength, keywordConcepts } = set;
+  const slice = (from: number, to: number) => UTF16.decode(buf.subarray(from, to));
+  const scratch = new Scratch(set);
+  // Concepts of each sentence: ids in conceptList, sentence s owning conceptList[conceptFrom[s] .. conceptFrom[s + 1]).
+  const conceptList: number[] = [];
+  const conceptFrom = new Int32Array(n + 1);
+  let h = 0;
+  for (let s = 0; s < n; s++) {
+    const start = ranges[2 * s]!;
+    const end = ranges[2 * s + 1]!;
+    conceptFrom[s] = conceptList.length;
+    const stamp = scratch.next();
+    while (h < hits.count && hits.ends[h]! <= start) h++;
+    for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
+      const e = hits.ends[j]!;
+      const ks = out[hits.states[j]!]!;
+      for (let x = 0; x < ks.length; x++) {
+        const k = ks[x]!;
+        if (e - keywordLength[k]! < start) continue;
+        const cs = keywordConcepts[k]!;
+        for (let y = 0; y < cs.length; y++) {
+          const c = cs[y]!;
+          if (scratch.present[c] !== stamp) {
+            scratch.present[c] = stamp;
+            conceptList.push(c);
+          }
+        }
+      }
     }
+    conceptFrom[s + 1] = conceptList.length;
+    const found = scratch.judge(conceptList, conceptFrom[s]!, conceptList.length, () => slice(start, end));
+    if (found !== null) return found;
+  }
+  for (let s = 1; s < n; s++) {
+    const stamp = scratch.next();
+    const from = conceptFrom[s - 1]!;
+    const to = conceptFrom[s + 1]!;
+    for (let j = from; j < to; j++) scratch.present[conceptList[j]!] = stamp;
+    const found = scratch.judge(conceptList, from, to, () =>
+      `${slice(ranges[2 * s - 2]!, ranges[2 * s - 1]!)} ${slice(ranges[2 * s]!, ranges[2 * s + 1]!)}`);
+    if (found !== null) return found;
   }
   return null;
+}
+
+const UTF16 = new TextDecoder("utf-16le");
+
+/** Every clause has a concept present. */
+function meets(clauses: readonly (readonly number[])[], present: Int32Array, stamp: number): boolean {
+  for (let i = 0; i < clauses.length; i++) {
+    const clause = clauses[i]!;
+    let met = false;
+    for (let j = 0; j < clause.length && !met; j++) met = present[clause[j]!] === stamp;
+    if (!met) return false;
+  }
+  return true;
+}
+
+/** Per-call working memory: which concepts the current passage may hold, which rules were already tried. */
+class Scratch {
+  readonly present: Int32Array;
+  private readonly tried: Int32Array;
+  private stamp = 0;
+  private readonly candidates: number[] = [];
+  constructor(private readonly set: RuleSet) {
+    this.present = new Int32Array(set.conceptCount);
+    this.tried = new Int32Array(set.rules.length);
+  }
+  /** A new passage: marks left by earlier ones no longer count. */
+  next(): number {
+    return ++this.stamp;
+  }
+  /** The first rule, in file order, whose clauses the passage's concepts meet and whose patterns hold. */
+  judge(concepts: readonly number[], from: number, to: number, passageText: () => string): ProhibitedUse | null {
+    const { set, present, tried, stamp, candidates } = this;
+    candidates.length = 0;
+    for (const r of set.unkeyed) candidates.push(r);
+    for (let j = from; j < to; j++) {
+      for (const r of set.conceptRules[concepts[j]!]!) {
+        if (tried[r] === stamp) continue;
+        tried[r] = stamp;
+        if (meets(set.rules[r]!.clauses, present, stamp)) candidates.push(r);
+      }
+    }
+    if (candidates.length === 0) return null;
+    candidates.sort((a, b) => a - b);
+    const passage = passageText();
+    for (const i of candidates) {
+      const r = set.rules[i]!;
+      if (!r.all.every((re) => re.test(passage))) continue;
+      if (r.any.length > 0 && !r.any.some((re) => re.test(passage))) continue;
+      if (r.none.some((re) => re.test(passage))) continue;
+      return { reason: r.reason, rule: r.rule };
+    }
+    return null;
+  }
 }
 
 export function loadRules(yamlText: string): RuleSet {
@@ -236,3 +268,5 @@ const DEFAULT_RULES = loadRules(readFileSync(new URL("./rules.yaml", import.meta
 export function detectProhibitedUse(text: string): ProhibitedUse | null {
   return detectWith(DEFAULT_RULES, text);
 }
+
+export { normalise, normaliseReference } from "./prepare.ts";

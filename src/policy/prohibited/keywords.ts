@@ -1,0 +1,76 @@
+/**
+ * An automaton finding every keyword of every language's lexicon in one pass over normalised text
+ * (Aho-Corasick; prepare.ts drives it). The rules then run only on sentences whose keywords can satisfy them,
+ * instead of hundreds of regexes per sentence.
+ */
+
+/** Symbols: a-z 0-25, 0-9 26-35, space 36, apostrophe 37, hyphen 38, anything else 39 (matches no keyword). */
+export const KEYWORD_SYMBOLS = 40;
+const SYMBOLS = KEYWORD_SYMBOLS;
+const OTHER = 39;
+const SYMBOL = new Uint8Array(128).fill(OTHER);
+/** Symbol of each ASCII code; every other character is symbol KEYWORD_SYMBOLS - 1. */
+export const KEYWORD_SYMBOL_OF: Readonly<Uint8Array> = SYMBOL;
+for (let c = 97; c <= 122; c++) SYMBOL[c] = c - 97;
+for (let c = 48; c <= 57; c++) SYMBOL[c] = c - 48 + 26;
+SYMBOL[32] = 36;
+SYMBOL[39] = 37;
+SYMBOL[45] = 38;
+
+export interface KeywordAutomaton {
+  readonly delta: Int32Array;
+  /** Per state: the ids of keywords ending there (its own and its suffixes'), or null. */
+  readonly out: ReadonlyArray<readonly number[] | null>;
+  readonly accepting: Uint8Array;
+}
+
+/** Builds the automaton; keyword i is reported as id i. Keywords hold only a-z, 0-9, space, ' and -. */
+export function buildKeywords(keywords: readonly string[]): KeywordAutomaton {
+  const goto: Int32Array[] = [new Int32Array(SYMBOLS).fill(-1)];
+  const own: number[][] = [[]];
+  keywords.forEach((k, id) => {
+    let s = 0;
+    for (let i = 0; i < k.length; i++) {
+      const code = k.charCodeAt(i);
+      const c = code < 128 ? SYMBOL[code]! : OTHER;
+      if (c === OTHER) throw new Error(`keyword ${JSON.stringify(k)} holds a character outside the alphabet`);
+      let next = goto[s]![c]!;
+      if (next === -1) {
+        next = goto.length;
+        goto.push(new Int32Array(SYMBOLS).fill(-1));
+        own.push([]);
+        goto[s]![c] = next;
+      }
+      s = next;
+    }
+    own[s]!.push(id);
+  });
+  const n = goto.length;
+  const delta = new Int32Array(n * SYMBOLS);
+  const fail = new Int32Array(n);
+  const out: (number[] | null)[] = new Array<number[] | null>(n).fill(null);
+  const queue: number[] = [];
+  for (let c = 0; c < SYMBOLS; c++) {
+    const next = goto[0]![c]!;
+    delta[c] = next === -1 ? 0 : next;
+    if (next !== -1) queue.push(next);
+  }
+  // Breadth-first: a state's fail link (shorter) is complete before the state itself.
+  for (let head = 0; head < queue.length; head++) {
+    const s = queue[head]!;
+    const mine = [...own[s]!, ...(out[fail[s]!] ?? [])];
+    out[s] = mine.length > 0 ? mine : null;
+    for (let c = 0; c < SYMBOLS; c++) {
+      const next = goto[s]![c]!;
+      if (next === -1) delta[s * SYMBOLS + c] = delta[fail[s]! * SYMBOLS + c]!;
+      else {
+        fail[next] = delta[fail[s]! * SYMBOLS + c]!;
+        delta[s * SYMBOLS + c] = next;
+        queue.push(next);
+      }
+    }
+  }
+  const accepting = new Uint8Array(n);
+  out.forEach((o, i) => (accepting[i] = o === null ? 0 : 1));
+  return { delta, out, accepting };
+}

@@ -1,0 +1,245 @@
+/**
+ * Text as the prohibited-use rules read it, in one pass: lowercase, accents and look-alikes folded, zero-width
+ * and other format characters dropped, whitespace collapsed (a blank run to one space, a run holding line
+ * breaks to those breaks), punctuation kept. The same pass feeds the keyword automaton and finds the sentence
+ * breaks, so a long text is read once; the regexes later see only the sentences the keywords point at.
+ */
+import { classOf, IGN, MULTI, multiLetters, WORD } from "../markings/fold.ts";
+import { KEYWORD_SYMBOLS, KEYWORD_SYMBOL_OF, type KeywordAutomaton } from "./keywords.ts";
+
+const FOLDED = new Map<string, string>();
+
+/** One non-ASCII character, folded: look-alike or accented letters to Latin, ignorables dropped. */
+function foldChar(ch: string): string {
+  let out = FOLDED.get(ch);
+  if (out === undefined) {
+    const cp = ch.codePointAt(0)!;
+    const cls = classOf(cp);
+    if (cls === IGN) out = "";
+    else if (cls >= 65) out = String.fromCharCode(cls + 32);
+    else if (cls === MULTI) out = multiLetters(cp).toLowerCase();
+    else if (cls === WORD) out = ch;
+    else out = ch === "\u2019" || ch === "\u2018" ? "'" : /\s/u.test(ch) ? " " : ch;
+    FOLDED.set(ch, out);
+  }
+  return out;
+}
+
+/** The definition of the normalised text, as native passes over the whole text; `normalise` equals it. */
+export function normaliseReference(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\p{M}\p{Cf}]/gu, "")
+    .toLowerCase()
+    .replace(/[^\x00-\x7f]/gu, foldChar)
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n ?/g, "\n");
+}
+
+/** Per code point, the reference's first four steps (decompose, drop marks, lowercase, fold), cached. */
+const CODE_POINT_FOLD = new Map<number, Uint16Array>();
+function foldCodePoint(cp: number): Uint16Array {
+  let out = CODE_POINT_FOLD.get(cp);
+  if (out === undefined) {
+    const s = String.fromCodePoint(cp).normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "").toLowerCase().replace(/[^\x00-\x7f]/gu, foldChar);
+    out = Uint16Array.from(s, (ch) => ch.charCodeAt(0));
+    CODE_POINT_FOLD.set(cp, out);
+  }
+  return out;
+}
+
+/** What each ASCII code becomes: lowercase letter, 10 for a line break (\r too), 32 for a blank, else itself. */
+const ASCII = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c === 13 ? 10 : c === 9 || c === 11 || c === 12 ? 32 : c));
+const BLANK_BEYOND_ASCII = new Map<number, boolean>();
+function isBlank(c: number): boolean {
+  if (c < 128) return c === 32 || c === 9 || c === 11 || c === 12;
+  let out = BLANK_BEYOND_ASCII.get(c);
+  if (out === undefined) BLANK_BEYOND_ASCII.set(c, (out = /\s/.test(String.fromCharCode(c))));
+  return out;
+}
+
+export interface Prepared {
+  /** The normalised text as UTF-16 code units. */
+  readonly buf: Uint16Array;
+  /** Sentences as [start, end) pairs into buf: trimmed, none empty. */
+  readonly ranges: readonly number[];
+  /** Where keywords end (offset just past) and the automaton state there, ascending. */
+  readonly hits: { readonly ends: Int32Array; readonly states: Int32Array; readonly count: number };
+}
+
+/**
+ * Normalises `text` and, over the normalised characters as they are written, runs the keyword automaton and
+ * finds sentence breaks: at every line break, at a space after . ! ? or ;, and between . ! or ? and a
+ * character that is not whitespace.
+ */
+export function prepare(text: string, keywords: KeywordAutomaton | null): Prepared {
+  // One loop with its state in locals: closures over mutable state, and imported bindings (getters once
+  // transpiled), cost several times more per character.
+  const SYMBOLS = KEYWORD_SYMBOLS;
+  const SYMBOL_OF = KEYWORD_SYMBOL_OF;
+  const FOLD_ASCII = ASCII;
+  const delta = keywords?.delta ?? new Int32Array(SYMBOLS);
+  const accepting = keywords?.accepting ?? new Uint8Array(1);
+  let buf = new Uint16Array(text.length + 16);
+  let n = 0;
+  let hitEnds = new Int32Array(256);
+  let hitStates = new Int32Array(256);
+  let hitCount = 0;
+  let state = 0;
+  const ranges: number[] = [];
+  let from = 0; // where the current sentence started
+  let prev = 0; // the last character written
+  let breaks = 0; // line breaks pending in the current whitespace run
+  let blank = false; // blanks pending in it
+  let lastCR = false; // the last character was \r, so a \n right after it is the same break
+  let folded: Uint16Array | null = null;
+
+  // i === text.length is the end: it only writes the pending whitespace, as the reference leaves it.
+  for (let i = 0; i <= text.length; i++) {
+    let c = 0;
+    let count = 0;
+    if (i < text.length) {
+      c = text.charCodeAt(i);
+      // Fast path, most characters: printable ASCII other than a space, no whitespace pending.
+      if (c === 32 && breaks === 0) {
+        blank = true;
+        lastCR = false;
+        continue;
+      }
+      if (c > 32 && c < 128 && breaks === 0 && n + 1 < buf.length) {
+        const w = FOLD_ASCII[c]!;
+        if (blank) {
+          blank = false;
+          if (prev === 46 || prev === 33 || prev === 63 || prev === 59) {
+            endSentence(buf, from, n, ranges);
+            from = n + 1;
+          }
+          buf[n++] = 32;
+          prev = 32;
+          state = delta[state * SYMBOLS + SYMBOL_OF[32]!]!;
+          if (accepting[state] === 1) {
+            if (hitCount === hitEnds.length) {
+              const e = new Int32Array(hitCount * 2);
+              e.set(hitEnds);
+              hitEnds = e;
+              const st = new Int32Array(hitCount * 2);
+              st.set(hitStates);
+              hitStates = st;
+            }
+            hitEnds[hitCount] = n;
+            hitStates[hitCount] = state;
+            hitCount++;
+          }
+        }
+        if (prev === 46 || prev === 33 || prev === 63) {
+          endSentence(buf, from, n, ranges);
+          from = n;
+        }
+        lastCR = false;
+        buf[n++] = w;
+        prev = w;
+        state = delta[state * SYMBOLS + SYMBOL_OF[w]!]!;
+        if (accepting[state] === 1) {
+          if (hitCount === hitEnds.length) {
+            const e = new Int32Array(hitCount * 2);
+            e.set(hitEnds);
+            hitEnds = e;
+            const st = new Int32Array(hitCount * 2);
+            st.set(hitStates);
+            hitStates = st;
+          }
+          hitEnds[hitCount] = n;
+          hitStates[hitCount] = state;
+          hitCount++;
+        }
+        continue;
+      }
+      count = 1;
+      folded = null;
+      if (c >= 128) {
+        let cp = c;
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+          const d = text.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+            i++;
+          }
+        }
+        folded = foldCodePoint(cp);
+        count = folded.length;
+      }
+    }
+    for (let j = 0; j < count || (i === text.length && j === 0); j++) {
+      let o = -1; // the character to write after the pending whitespace; -1 at the end
+      if (count > 0) {
+        const raw = folded === null ? c : folded[j]!;
+        o = raw < 128 ? FOLD_ASCII[raw]! : raw;
+        if (o === 10) {
+          if (!(raw === 10 && lastCR)) breaks++;
+          lastCR = raw === 13;
+          continue;
+        }
+        lastCR = false;
+        if (o === 32 || (o >= 128 && isBlank(o))) {
+          blank = true;
+          continue;
+        }
+      }
+      const pending = breaks > 0 ? breaks : blank ? 1 : 0;
+      const space = breaks > 0 ? 10 : 32;
+      breaks = 0;
+      blank = false;
+      const total = o < 0 ? pending : pending + 1;
+      for (let q = 0; q < total; q++) {
+        const w = q < pending ? space : o;
+        if (n === buf.length) {
+          const grown = new Uint16Array(buf.length * 2);
+          grown.set(buf);
+          buf = grown;
+        }
+        if (w === 10 || (w === 32 && (prev === 46 || prev === 33 || prev === 63 || prev === 59))) {
+          endSentence(buf, from, n, ranges);
+          from = n + 1;
+        } else if (w !== 32 && (prev === 46 || prev === 33 || prev === 63)) {
+          endSentence(buf, from, n, ranges);
+          from = n;
+        }
+        buf[n++] = w;
+        prev = w;
+        state = delta[state * SYMBOLS + (w < 128 ? SYMBOL_OF[w]! : SYMBOLS - 1)]!;
+        if (accepting[state] === 1) {
+          if (hitCount === hitEnds.length) {
+            const e = new Int32Array(hitCount * 2);
+            e.set(hitEnds);
+            hitEnds = e;
+            const st = new Int32Array(hitCount * 2);
+            st.set(hitStates);
+            hitStates = st;
+          }
+          hitEnds[hitCount] = n;
+          hitStates[hitCount] = state;
+          hitCount++;
+        }
+      }
+    }
+  }
+  endSentence(buf, from, n, ranges);
+  return { buf: buf.subarray(0, n), ranges, hits: { ends: hitEnds, states: hitStates, count: hitCount } };
+}
+
+/** Records the sentence [from, to) of buf, trimmed, unless it is empty. */
+function endSentence(buf: Uint16Array, from: number, to: number, ranges: number[]): void {
+  let a = from;
+  let b = to;
+  while (a < b && (buf[a] === 32 || buf[a] === 10)) a++;
+  while (b > a && (buf[b - 1] === 32 || buf[b - 1] === 10)) b--;
+  if (b > a) ranges.push(a, b);
+}
+
+const UTF16 = new TextDecoder("utf-16le");
+
+/** The normalised text (see the file comment); equal to normaliseReference, in one pass. */
+export function normalise(text: string): string {
+  return UTF16.decode(prepare(text, null).buf);
+}
