@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import multipart from "@fastify/multipart";
 import type { LoadedConfig } from "../config/index.ts";
 import type { DemoKey } from "../identity/index.ts";
+import { ConcordError } from "../errors/index.ts";
 import { buildAssets, type AssetSet } from "./assets.ts";
 import { html } from "./html.ts";
 import { isLocale, negotiate, translator } from "./i18n/index.ts";
@@ -108,7 +109,8 @@ export function consolePlugin(app: FastifyInstance, cfg: LoadedConfig, demoKeys:
     });
 
     scope.setErrorHandler(async (err, _req, reply) => {
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      // Concord's own refusals (e.g. the app's JSON parser refusing a body) carry `status`, Fastify's `statusCode`.
+      const status = (err as { statusCode?: number }).statusCode ?? (err instanceof ConcordError ? err.status : 500);
       if (status >= 500) opts.log?.error({ event: "console_error", err: String((err as Error).stack ?? err) }, "console page failed");
       const body = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><main><h1>Error</h1><p>${status >= 500 ? "The console failed; the error is logged." : (err as Error).message}</p></main></body></html>`;
       return reply.code(status).header("content-type", "text/html; charset=utf-8").send(body.text);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JWK } from "jose";
+import { InvalidRequest } from "../errors/index.ts";
 import { ApiError, injectApi, type Api } from "./api.ts";
 import type { AssetSet } from "./assets.ts";
 import { html, type Html } from "./html.ts";
@@ -104,15 +105,21 @@ export function createRouter(app: FastifyInstance, scope: FastifyInstance, sessi
     if (!req.isMultipart()) return { form: (req.body as Form | undefined) ?? {}, files: [] };
     const form: Form = {};
     const files: UploadedFile[] = [];
-    for await (const part of req.parts({ limits: { fileSize: deps.uploadLimit, files: 1, fields: 50, fieldSize: 64 * 1024 } })) {
-      if (part.type === "file") {
-        const bytes = await part.toBuffer();
-        if (part.filename) files.push({ field: part.fieldname, filename: part.filename, bytes });
-      } else {
-        const prev = form[part.fieldname];
-        const v = String(part.value);
-        form[part.fieldname] = prev === undefined ? v : [...many(prev), v];
+    try {
+      for await (const part of req.parts({ limits: { fileSize: deps.uploadLimit, files: 1, fields: 50, fieldSize: 64 * 1024 } })) {
+        if (part.type === "file") {
+          const bytes = await part.toBuffer();
+          if (part.filename) files.push({ field: part.fieldname, filename: part.filename, bytes });
+        } else {
+          const prev = form[part.fieldname];
+          const v = String(part.value);
+          form[part.fieldname] = prev === undefined ? v : [...many(prev), v];
+        }
       }
+    } catch (err) {
+      if (((err as { statusCode?: number }).statusCode ?? 500) < 500) throw err;
+      // Busboy's parse errors (no boundary, truncated parts) are the sender's: a 400 page, not a console failure.
+      throw new InvalidRequest("the form is not a readable multipart body", { cause: err });
     }
     return { form, files };
   };

@@ -74,6 +74,17 @@ describe("regressions found by the property tier", () => {
       assert.match(r.json.error.message, /malformed multipart body/);
     });
 
+    test("console-invalid-json: a console URL sent a body the app's JSON parser refuses is a 400 page, not a 500", async () => {
+      // The console's error handler read only Fastify's statusCode, so Concord's InvalidRequest became a 500.
+      const r = await call(gw.url, "/console/assets/app.js", { method: "PUT", token, body: "\u0000" });
+      assert.equal(r.status, 400, r.text.slice(0, 200));
+    });
+
+    test("console-malformed-multipart: a console form post that is not multipart is a 400 page, not a 500", async () => {
+      const r = await call(gw.url, "/console/governance/p_x/decide", { body: '{"decision":"approve"}', headers: { "content-type": "multipart/form-data; boundary=x" } });
+      assert.equal(r.status, 400, r.text.slice(0, 200));
+    });
+
     test("http-bad-url: a URL Fastify cannot decode (\"/%\") is 400 in the OpenAI error shape, not Fastify's own body", async () => {
       const out = await rawExchange(gw.url, "GET /% HTTP/1.0\r\n\r\n");
       assert.match(out, /^HTTP\/1\.[01] 400/);
