@@ -58,6 +58,19 @@ function isAsciiWordChar(c: number): boolean {
 let startsBuffer = new Int32Array(1 << 16);
 let endsBuffer = new Int32Array(1 << 16);
 
+/**
+ * Records the patterns ending at letter `count` (text offset `end`) that stand as whole words. A plain
+ * function, not a closure: a closure over the scan's state would move that state off the hot loop's registers.
+ */
+function emit(text: string, patterns: readonly Pattern[], count: number, starts: Int32Array, end: number, matches: RawMatch[]): void {
+  // Plain ASCII letters or digits right beside the match: part of a longer word ("Secretary").
+  if (isAsciiWordChar(text.charCodeAt(end))) return;
+  for (const pattern of patterns) {
+    const first = count - pattern.letters.length + 1;
+    if (first >= 0 && !isAsciiWordChar(text.charCodeAt(starts[first]! - 1))) matches.push({ pattern, last: count });
+  }
+}
+
 export function findRawMatches(text: string, automaton: Automaton): LetterStream {
   const { delta, out, accepting } = automaton;
   const n = text.length;
@@ -71,14 +84,6 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
   let count = 0;
   let state = 0;
 
-  const emit = (end: number): void => {
-    // Plain ASCII letters or digits right beside the match: part of a longer word ("Secretary").
-    if (isAsciiWordChar(text.charCodeAt(end))) return;
-    for (const pattern of out[state]!) {
-      const first = count - pattern.letters.length + 1;
-      if (first >= 0 && !isAsciiWordChar(text.charCodeAt(starts[first]! - 1))) matches.push({ pattern, last: count });
-    }
-  };
 
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
@@ -90,7 +95,7 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
         starts[count] = i;
         ends[count] = i + 1;
         state = delta[state * 26 + cls - 65]!;
-        if (accepting[state] === 1) emit(i + 1);
+        if (accepting[state] === 1) emit(text, out[state]!, count, starts, i + 1, matches);
         count++;
       } else if (cls === WORD) state = 0;
       i++;
@@ -112,7 +117,7 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
         starts[count] = i;
         ends[count] = i + width;
         state = delta[state * 26 + letters.charCodeAt(k) - 65]!;
-        if (accepting[state] === 1) emit(i + width);
+        if (accepting[state] === 1) emit(text, out[state]!, count, starts, i + width, matches);
         count++;
       }
     } else if (cls === WORD) state = 0;

@@ -72,16 +72,78 @@ const NAME_PATTERN = new RegExp(
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
 const NOT_SURNAMES = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak"]);
 
+// The same pattern, tried only where a title or a listed given name starts a word: those are the only places a
+// name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
+const NAME_AT = new RegExp(NAME_PATTERN.source, "uy");
+const TITLE_WORDS = new Set(TITLES.split("|").map((t) => t.replace(/\\\..*$/, "")));
+
+/** 0: not a letter; 1: a letter; 2: an uppercase letter (\p{L}, \p{Lu}), per UTF-16 code unit of the BMP. */
+const LETTER = new Uint8Array(65536).fill(255);
+function letterClass(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 65 && c <= 90) ? 2 : c >= 97 && c <= 122 ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdfff) {
+    const ch = String.fromCodePoint(text.codePointAt(i)!);
+    return /\p{Lu}/u.test(ch) ? 2 : /\p{L}/u.test(ch) ? 1 : 0;
+  }
+  let cls = LETTER[c]!;
+  if (cls === 255) {
+    const ch = String.fromCharCode(c);
+    LETTER[c] = cls = /\p{Lu}/u.test(ch) ? 2 : /\p{L}/u.test(ch) ? 1 : 0;
+  }
+  return cls;
+}
+
 function findNames(text: string, out: PersonalDataMatch[]): void {
-  NAME_PATTERN.lastIndex = 0;
-  for (let m = NAME_PATTERN.exec(text); m !== null; m = NAME_PATTERN.exec(text)) {
-    const g = m.groups ?? {};
-    if (g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!))) {
-      // Not a listed given name: let the next word start a match ("Dear Anna Kowalska").
-      NAME_PATTERN.lastIndex = m.index + g.given.length;
-      continue;
+  let after = 0; // matches may not overlap: candidates before the end of the last name are skipped
+  let prevLetter = false;
+  for (let i = 0; i < text.length; i++) {
+    const cls = letterClass(text, i);
+    const wide = text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff ? 1 : 0;
+    if (cls === 2 && !prevLetter && i >= after) {
+      let j = i + 1 + wide;
+      while (j < text.length && letterClass(text, j) !== 0) j++;
+      const word = text.slice(i, j);
+      if (GIVEN_NAMES.has(word) || TITLE_WORDS.has(word)) {
+        NAME_AT.lastIndex = i;
+        const m = NAME_AT.exec(text);
+        const g = m?.groups ?? {};
+        if (m !== null && !(g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!)))) {
+          out.push({ kind: "NAME", start: i, end: i + m[0].length });
+          after = i + m[0].length;
+        }
+      }
     }
-    out.push({ kind: "NAME", start: m.index, end: m.index + m[0].length });
+    prevLetter = cls !== 0;
+    i += wide;
+  }
+}
+
+const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
+const EMAIL_AT = new RegExp(DETECTORS[0]!.pattern.source.replace(/^\\b/, ""), "y");
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * Emails, as the EMAIL pattern finds them scanning the whole text, found from each "@": the match is the
+ * leftmost start, at a word boundary within the 64 local-part characters before the "@", where the rest of
+ * the pattern holds.
+ */
+function findEmails(text: string, each: (start: number, end: number) => void): void {
+  let from = 0;
+  for (let at = text.indexOf("@", from); at !== -1; at = text.indexOf("@", Math.max(from, at + 1))) {
+    let runStart = at;
+    while (runStart > from && runStart > at - 64 && EMAIL_LOCAL.test(text[runStart - 1]!)) runStart--;
+    for (let s = runStart; s < at; s++) {
+      const boundary = isWordChar(text.charCodeAt(s)) !== (s > 0 && isWordChar(text.charCodeAt(s - 1)));
+      if (!boundary) continue;
+      EMAIL_AT.lastIndex = s;
+      const m = EMAIL_AT.exec(text);
+      if (m !== null) {
+        each(s, s + m[0].length);
+        from = s + m[0].length;
+        break;
+      }
+    }
   }
 }
 
@@ -90,6 +152,12 @@ export function findPersonalData(text: string): PersonalDataMatch[] {
   const found: PersonalDataMatch[] = [];
   const taken = (s: number, e: number) => found.some((f) => s < f.end && e > f.start);
   for (const d of DETECTORS) {
+    if (d.kind === "EMAIL") {
+      findEmails(text, (start, end) => {
+        if (!taken(start, end)) found.push({ kind: "EMAIL", start, end });
+      });
+      continue;
+    }
     d.pattern.lastIndex = 0;
     for (let m = d.pattern.exec(text); m !== null; m = d.pattern.exec(text)) {
       const start = m.index;
