@@ -16,17 +16,36 @@ export interface EventOrigin {
   line: number;
 }
 
-interface Strings {
-  orig: string[];
-  lower: string[];
+/** A field's scalar values as strings; their lower-case forms are made on first use. */
+class Strings {
+  private lowered: string[] | undefined;
+  constructor(readonly orig: string[]) {}
+
+  get lower(): string[] {
+    if (this.lowered === undefined) {
+      const orig = this.orig;
+      const lower = new Array<string>(orig.length);
+      for (let i = 0; i < orig.length; i++) lower[i] = orig[i]!.toLowerCase();
+      this.lowered = lower;
+    }
+    return this.lowered;
+  }
 }
 
-const MISSING: Strings = { orig: [], lower: [] };
+const MISSING = new Strings([]);
 
 function scalarStrings(value: unknown, out: string[]): void {
   if (typeof value === "string") out.push(value);
   else if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") out.push(String(value));
   else if (Array.isArray(value)) for (const v of value) scalarStrings(v, out);
+}
+
+function allValues(v: unknown, out: string[]): void {
+  if (typeof v === "string") out.push(v);
+  else if (v !== null && typeof v === "object") {
+    if (Array.isArray(v)) for (const x of v) allValues(x, out);
+    else for (const k in v) allValues((v as Record<string, unknown>)[k], out);
+  } else scalarStrings(v, out);
 }
 
 export class SigmaEvent {
@@ -65,41 +84,29 @@ export class SigmaEvent {
     if (s === undefined) {
       const value = this.get(field);
       if (value === undefined || value === null) s = MISSING;
-      else if (typeof value === "string") s = { orig: [value], lower: [value.toLowerCase()] };
+      else if (typeof value === "string") s = new Strings([value]);
       else {
         const orig: string[] = [];
         scalarStrings(value, orig);
-        s = { orig, lower: orig.map((x) => x.toLowerCase()) };
+        s = new Strings(orig);
       }
       this.cache.set(field, s);
     }
     return s;
   }
 
+  /** The field's scalar values as strings, as written. */
+  values(field: string): readonly string[] {
+    return this.strings(field).orig;
+  }
+
   /** Every scalar value anywhere in the event: what a keyword search looks through. */
   keywordStrings(): Strings {
     if (this.keywordCache === undefined) {
-      const orig = this.allValues();
-      this.keywordCache = { orig, lower: orig.map((x) => x.toLowerCase()) };
+      const orig: string[] = [];
+      allValues(this.fields, orig);
+      this.keywordCache = new Strings(orig);
     }
     return this.keywordCache;
-  }
-
-  /** All values, lower-cased, joined by newlines: one text for the index to scan for keyword substrings. */
-  keywordText(): string {
-    return this.keywordCache?.lower.join("\n") ?? this.allValues().join("\n").toLowerCase();
-  }
-
-  private allValues(): string[] {
-    const out: string[] = [];
-    const walk = (v: unknown): void => {
-      if (typeof v === "string") out.push(v);
-      else if (v !== null && typeof v === "object") {
-        if (Array.isArray(v)) for (const x of v) walk(x);
-        else for (const k in v) walk((v as Record<string, unknown>)[k]);
-      } else scalarStrings(v, out);
-    };
-    walk(this.fields);
-    return out;
   }
 }

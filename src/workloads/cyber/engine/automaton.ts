@@ -3,7 +3,22 @@
  * other ASCII characters share one class and every non-ASCII character another. Folding non-ASCII characters
  * together keeps the table small (a few rules list hundreds of emoji) at the price of reporting a superset:
  * callers use hits as candidates to test, never as matches. One pass over a value finds every candidate.
+ *
+ * Patterns are lower-case and the scan is case-insensitive: an ASCII capital shares its small letter's class,
+ * so values need not be lower-cased first. The few non-ASCII characters whose lower-case form holds an ASCII
+ * letter (the Kelvin sign is a `k`) are scanned as that form, so a scan sees what scanning `toLowerCase()` would.
  */
+
+/**
+ * Non-ASCII UTF-16 units whose `toLowerCase()` holds an ASCII character -> that form: U+0130 (capital I with dot)
+ * and U+212A (Kelvin sign). A unit test checks this against every BMP character; astral ones never fold to ASCII.
+ */
+export const FOLDS_TO_ASCII: ReadonlyMap<number, string> = new Map([[0x130, "i\u0307"], [0x212a, "k"]]);
+
+export interface HitSink {
+  hit(value: number): void;
+}
+
 export class Automaton {
   private constructor(
     private readonly classOf: Uint8Array,
@@ -13,6 +28,8 @@ export class Automaton {
     private readonly outputs: ReadonlyArray<Int32Array | undefined>,
     /** Nearest state on the failure chain that has outputs (0, the root, has none and ends the chain). */
     private readonly dictLink: Int32Array,
+    /** 1 for states with outputs of their own or on their failure chain. */
+    private readonly reports: Uint8Array,
   ) {}
 
   /** `patterns`: lower-case substrings with the value each reports (a rule index). */
@@ -20,11 +37,13 @@ export class Automaton {
     const classOf = new Uint8Array(128);
     let classes = 1;
     let nonAscii = 0;
+    const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
     for (const p of patterns) for (let i = 0; i < p.text.length; i++) {
-      const c = p.text.charCodeAt(i);
+      const c = fold(p.text.charCodeAt(i));
       if (c >= 128) { if (nonAscii === 0) nonAscii = classes++; }
       else if (classOf[c] === 0) classOf[c] = classes++;
     }
+    for (let c = 0x41; c <= 0x5a; c++) classOf[c] = classOf[c + 32]!;
     const classAt = (text: string, i: number): number => { const c = text.charCodeAt(i); return c < 128 ? classOf[c]! : nonAscii; };
     // Trie.
     const children: Array<Map<number, number>> = [new Map()];
@@ -70,20 +89,39 @@ export class Automaton {
       }
     }
     const outputs = out.map((set) => (set.size === 0 ? undefined : Int32Array.from(set)));
-    return new Automaton(classOf, nonAscii, classes, delta, outputs, dictLink);
+    const reports = new Uint8Array(n);
+    for (let i = 0; i < n; i++) reports[i] = outputs[i] !== undefined || dictLink[i] !== 0 ? 1 : 0;
+    return new Automaton(classOf, nonAscii, classes, delta, outputs, dictLink, reports);
   }
 
-  /** Calls `hit` with the value of every pattern in `text` (a value may be reported more than once). */
-  scan(text: string, hit: (value: number) => void): void {
-    const { classOf, nonAscii, classes, delta, outputs, dictLink } = this;
+  /** Reports to `sink` the value of every pattern in `text`, ignoring case (a value may be reported more than once). */
+  scan(text: string, sink: HitSink): void {
+    const { classOf, nonAscii, classes, delta, reports } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      s = delta[s * classes + (c < 128 ? classOf[c]! : nonAscii)]!;
-      for (let t = outputs[s] === undefined ? dictLink[s]! : s; t !== 0; t = dictLink[t]!) {
-        const o = outputs[t]!;
-        for (let j = 0; j < o.length; j++) hit(o[j]!);
+      if (c < 128) s = delta[s * classes + classOf[c]!]!;
+      else {
+        const folded = FOLDS_TO_ASCII.get(c);
+        if (folded === undefined) s = delta[s * classes + nonAscii]!;
+        else {
+          // Its lower-case form's units; only the last one's outputs are left to report below.
+          for (let j = 0; j < folded.length; j++) {
+            if (j > 0) this.report(s, sink);
+            const f = folded.charCodeAt(j);
+            s = delta[s * classes + (f < 128 ? classOf[f]! : nonAscii)]!;
+          }
+        }
       }
+      if (reports[s] === 1) this.report(s, sink);
+    }
+  }
+
+  private report(state: number, sink: HitSink): void {
+    const { outputs, dictLink } = this;
+    for (let t = outputs[state] === undefined ? dictLink[state]! : state; t !== 0; t = dictLink[t]!) {
+      const o = outputs[t]!;
+      for (let j = 0; j < o.length; j++) sink.hit(o[j]!);
     }
   }
 

@@ -5,7 +5,7 @@ import { compileRules } from "./ruleset.ts";
 import { Matcher } from "./ruleset.ts";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { admits } from "../logsource.ts";
-import { Automaton } from "./automaton.ts";
+import { Automaton, FOLDS_TO_ASCII } from "./automaton.ts";
 
 const RULES = `
 title: endswith
@@ -37,9 +37,40 @@ title: keyword
 id: r6
 logsource: { product: windows }
 detection: { keywords: ['mimikatz'], condition: keywords }
+---
+title: two selections on different fields (two clauses)
+id: r7
+logsource: { product: windows, category: process_creation }
+detection: { sel_img: { Image|endswith: '\\\\cmd.exe' }, sel_cmd: { CommandLine|contains: 'hidden' }, condition: sel_img and sel_cmd }
+---
+title: a disjunction of conjunctions
+id: r8
+logsource: { product: windows }
+detection:
+  a1: { Image|endswith: 'pwsh.exe', User: bob }
+  b1: { ParentImage|contains: winword }
+  b2: { CommandLine|startswith: 'rundll32' }
+  condition: a1 or (b1 and b2)
+---
+title: all of the selections, one of them with contains all and a cased value
+id: r9
+logsource: { product: windows }
+detection:
+  sel_x: { CommandLine|contains|all: ['-enc', 'AAA'] }
+  sel_y: { User|cased: admin }
+  condition: all of sel_*
+---
+title: kill keyword, all of two
+id: r10
+logsource: { product: windows }
+detection: { keywords: { '|all': ['kill', 'cmd'] }, condition: keywords }
 `;
 
-const WORDS = ["C:\\Windows\\cmd.exe", "C:\\x\\pwsh.exe", "/bin/sh", "powershell -enc AAA hidden", "a12b", "winword.exe", "rundll32 x.dll", "mimikatz", "admin", "bob", "", "CMD.EXE"];
+const WORDS = [
+  "C:\\Windows\\cmd.exe", "C:\\x\\pwsh.exe", "/bin/sh", "powershell -enc AAA hidden", "a12b", "winword.exe", "rundll32 x.dll",
+  "mimikatz", "admin", "bob", "", "CMD.EXE", "C:\\X\\CMD.EXE -ENC aaa HIDDEN", "ADMIN", "BOB", "WINWORD.EXE", "RunDLL32 y",
+  "\u212Aill cmd", "\u0130 MIMIKATZ", "r\u00e9sum\u00e9 \\cmd.exe",
+];
 const LOGSOURCES: Array<EventLogsource | null> = [
   { product: "windows", categories: ["process_creation"], services: ["sysmon"] },
   { product: "windows", categories: [], services: ["security"] },
@@ -49,7 +80,7 @@ const LOGSOURCES: Array<EventLogsource | null> = [
 
 test("the index finds exactly the rules a full scan of admitted rules finds", () => {
   const rs = compileRules([{ path: "r.yml", text: RULES }]);
-  assert.equal(rs.detections.length, 6);
+  assert.equal(rs.detections.length, 10);
   const matcher = new Matcher(rs.detections);
   const field = fc.constantFrom(...WORDS);
   fc.assert(
@@ -58,7 +89,7 @@ test("the index finds exactly the rules a full scan of admitted rules finds", ()
       const expected = rs.detections.flatMap((r, i) => (admits(r.info.logsource, ev.logsource) && r.detection.test(ev) ? [i] : []));
       assert.deepEqual(matcher.match(ev), expected);
     }),
-    { numRuns: 500 },
+    { numRuns: 2000 },
   );
 });
 
@@ -74,6 +105,30 @@ test("a rule set is tried only on events whose log source it admits", () => {
 test("the automaton reports every occurrence of every pattern, overlapping ones included", () => {
   const a = Automaton.build([{ text: "he", value: 1 }, { text: "she", value: 2 }, { text: "his", value: 3 }, { text: "hers", value: 4 }]);
   const hits: number[] = [];
-  a.scan("ushers", (v) => hits.push(v));
+  a.scan("ushers", { hit: (v) => hits.push(v) });
   assert.deepEqual(hits.sort(), [1, 2, 4]);
+});
+
+test("the automaton ignores case, and finds letters that only lower-casing makes ASCII", () => {
+  const a = Automaton.build([{ text: "\\cmd.exe", value: 1 }, { text: "kill", value: 2 }]);
+  const found = (text: string): number[] => {
+    const hits = new Set<number>();
+    a.scan(text, { hit: (v) => hits.add(v) });
+    return [...hits].sort();
+  };
+  assert.deepEqual(found("C:\\Windows\\CMD.EXE"), [1]);
+  // U+212A KELVIN SIGN lower-cases to an ASCII "k"; U+0130 to "i" and a combining dot (a longer string).
+  assert.deepEqual(found("\u212AILL"), [2]);
+  assert.deepEqual(found("\u0130 \\cmd.exe KILL"), [1, 2]);
+  assert.deepEqual(found("c:\\cmd.ex"), []);
+});
+
+test("the table of non-ASCII characters that lower-case to ASCII is complete", () => {
+  const found = new Map<number, string>();
+  for (let c = 0x80; c <= 0xffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const lower = String.fromCharCode(c).toLowerCase();
+    if ([...lower].some((ch) => ch.charCodeAt(0) < 128)) found.set(c, lower);
+  }
+  assert.deepEqual([...found], [...FOLDS_TO_ASCII]);
 });

@@ -8,7 +8,7 @@ import { admits } from "../logsource.ts";
 import type { CompileOptions } from "../rule/item.ts";
 import { loadRules, parseRuleSources, type ParsedSource } from "../rule/load.ts";
 import type { CorrelationRule, DetectionRule, RuleSource, UnsupportedEntry } from "../rule/types.ts";
-import { Automaton } from "./automaton.ts";
+import { Automaton, type HitSink } from "./automaton.ts";
 import { ANY_FIELD } from "../rule/detection.ts";
 
 const MAX_NEEDLE = 10;
@@ -44,32 +44,53 @@ interface Plan {
   fields: Array<{ field: string; automaton: Automaton | undefined; exact: Map<string, number[]> | undefined }>;
 }
 
-export class Matcher {
+/** Index values pack a rule and one of its clauses (MAX_CLAUSES <= CLAUSE_BITS bits). */
+const CLAUSE_BITS = 5;
+const CLAUSE_MASK = (1 << CLAUSE_BITS) - 1;
+
+/**
+ * A rule becomes a candidate for an event once the event holds a needle of each of its clauses. Hits set one bit
+ * per clause in a per-rule mask; masks of rules not seen yet in this event are stale and recognised by a stamp.
+ */
+export class Matcher implements HitSink {
   private readonly automata = new Map<string, Automaton>();
-  /** field -> whole lower-case value -> rules that need the field to be exactly that value. */
+  /** field -> whole lower-case value -> packed (rule, clause) that need the field to be exactly that value. */
   private readonly exact = new Map<string, Map<string, number[]>>();
   private readonly plans = new Map<string, Plan>();
+  /** Per rule: the mask of all its clauses (0 for rules the index cannot judge). */
+  private readonly need: Uint32Array;
+  private readonly mask: Uint32Array;
   private readonly stamp: Uint32Array;
   private generation = 0;
+  /** State of the event being indexed, read by `hit`. */
+  private allowed: Uint8Array = new Uint8Array(0);
+  private found: number[] = [];
 
   constructor(readonly rules: readonly DetectionRule[]) {
+    this.need = new Uint32Array(rules.length);
+    this.mask = new Uint32Array(rules.length);
     this.stamp = new Uint32Array(rules.length);
     const byField = new Map<string, Array<{ text: string; value: number }>>();
     rules.forEach((r, i) => {
-      for (const n of r.detection.needles ?? []) {
-        if (n.exact) {
-          let values = this.exact.get(n.field);
-          if (values === undefined) this.exact.set(n.field, (values = new Map()));
-          const list = values.get(n.text);
-          if (list === undefined) values.set(n.text, [i]);
-          else if (list.at(-1) !== i) list.push(i);
-          continue;
+      const clauses = r.detection.needles;
+      this.need[i] = clauses.length === 0 ? 0 : (1 << clauses.length) - 1;
+      clauses.forEach((clause, c) => {
+        const value = (i << CLAUSE_BITS) | c;
+        for (const n of clause) {
+          if (n.exact) {
+            let values = this.exact.get(n.field);
+            if (values === undefined) this.exact.set(n.field, (values = new Map()));
+            const list = values.get(n.text);
+            if (list === undefined) values.set(n.text, [value]);
+            else if (!list.includes(value)) list.push(value);
+            continue;
+          }
+          let list = byField.get(n.field);
+          if (list === undefined) byField.set(n.field, (list = []));
+          // Any part of a required substring is required too; its end (file names, values) is the most telling, and a short one keeps the automaton small.
+          list.push({ text: n.text.slice(-MAX_NEEDLE), value });
         }
-        let list = byField.get(n.field);
-        if (list === undefined) byField.set(n.field, (list = []));
-        // Any part of a required substring is required too; its end (file names, values) is the most telling, and a short one keeps the automaton small.
-        list.push({ text: n.text.slice(-MAX_NEEDLE), value: i });
-      }
+      });
     });
     for (const [field, patterns] of byField) this.automata.set(field, Automaton.build(patterns));
   }
@@ -77,45 +98,56 @@ export class Matcher {
   /** Indices of the rules that match the event, ascending. */
   match(ev: SigmaEvent): number[] {
     const { always, candidates } = this.candidates(ev);
+    const rules = this.rules;
     const fired: number[] = [];
-    for (const r of always) if (this.rules[r]!.detection.test(ev)) fired.push(r);
-    for (const r of candidates) if (this.rules[r]!.detection.test(ev)) fired.push(r);
-    return always.length > 0 && candidates.length > 0 ? fired.sort((a, b) => a - b) : fired;
+    for (let i = 0; i < always.length; i++) if (rules[always[i]!]!.detection.test(ev)) fired.push(always[i]!);
+    for (let i = 0; i < candidates.length; i++) if (rules[candidates[i]!]!.detection.test(ev)) fired.push(candidates[i]!);
+    return fired.length > 1 ? fired.sort((a, b) => a - b) : fired;
   }
 
-  /** The rules worth testing on the event: those the index cannot judge, and those whose needle it holds. */
+  /** The rules worth testing on the event: those the index cannot judge, and those holding a needle of each clause. */
   candidates(ev: SigmaEvent): { always: readonly number[]; candidates: number[] } {
     const plan = this.planFor(ev.logsource);
-    const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
-    const stamp = this.stamp;
-    const allowed = plan.allowed;
-    const candidates: number[] = [];
-    const hit = (r: number): void => {
-      if (allowed[r] === 1 && stamp[r] !== gen) {
-        stamp[r] = gen;
-        candidates.push(r);
-      }
-    };
-    for (const { field, automaton, exact } of plan.fields) {
+    if (++this.generation === 0xffffffff) this.resetStamps();
+    this.allowed = plan.allowed;
+    const found: number[] = (this.found = []);
+    const fields = plan.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const { field, automaton, exact } = fields[f]!;
       if (field === ANY_FIELD) {
-        // A keyword never spans two values, so scanning them joined finds the same candidates (and maybe a few more).
-        automaton!.scan(ev.keywordText(), hit);
+        const all = ev.keywordStrings().orig;
+        for (let i = 0; i < all.length; i++) automaton!.scan(all[i]!, this);
         continue;
       }
-      const { lower } = ev.strings(field);
-      for (let i = 0; i < lower.length; i++) {
-        if (automaton !== undefined) automaton.scan(lower[i]!, hit);
-        const rules = exact?.get(lower[i]!);
-        if (rules !== undefined) for (let j = 0; j < rules.length; j++) hit(rules[j]!);
+      const orig = ev.values(field);
+      if (orig.length === 0) continue;
+      if (automaton !== undefined) for (let i = 0; i < orig.length; i++) automaton.scan(orig[i]!, this);
+      if (exact !== undefined) {
+        const lower = ev.strings(field).lower;
+        for (let i = 0; i < lower.length; i++) {
+          const values = exact.get(lower[i]!);
+          if (values !== undefined) for (let j = 0; j < values.length; j++) this.hit(values[j]!);
+        }
       }
     }
-    return { always: plan.always, candidates };
+    return { always: plan.always, candidates: found };
   }
 
-  private resetStamps(): number {
+  /** One needle found: its clause is satisfied for its rule. */
+  hit(value: number): void {
+    const r = value >>> CLAUSE_BITS;
+    if (this.allowed[r] !== 1) return;
+    const mask = this.mask;
+    const before = this.stamp[r] === this.generation ? mask[r]! : ((this.stamp[r] = this.generation), 0);
+    const after = before | (1 << (value & CLAUSE_MASK));
+    if (after === before) return;
+    mask[r] = after;
+    if (after === this.need[r]) this.found.push(r);
+  }
+
+  private resetStamps(): void {
     this.stamp.fill(0);
     this.generation = 1;
-    return 1;
   }
 
   private planFor(ls: EventLogsource | null): Plan {
@@ -127,11 +159,11 @@ export class Matcher {
       const fields = new Set<string>();
       this.rules.forEach((r, i) => {
         if (!admits(r.info.logsource, ls)) return;
-        const needles = r.detection.needles;
-        if (needles === null) always.push(i);
+        const clauses = r.detection.needles;
+        if (clauses.length === 0) always.push(i);
         else {
           allowed[i] = 1;
-          for (const n of needles) fields.add(n.field);
+          for (const clause of clauses) for (const n of clause) fields.add(n.field);
         }
       });
       plan = { allowed, always, fields: [...fields].map((field) => ({ field, automaton: this.automata.get(field), exact: this.exact.get(field) })) };

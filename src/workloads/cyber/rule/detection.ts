@@ -1,7 +1,7 @@
 /**
  * A rule's `detection` section compiled to a predicate over events, with two by-products: the fields and values
- * that made it match (for alerts), and a set of (field, substring) pairs of which every matching event holds at
- * least one (for the index that keeps an event away from rules it cannot match).
+ * that made it match (for alerts), and a few sets of (field, substring) pairs such that every matching event holds
+ * at least one pair of each set (for the index that keeps an event away from rules it cannot match).
  */
 import type { SigmaEvent } from "../event.ts";
 import { compileItem, type CompileOptions, type CompiledItem } from "./item.ts";
@@ -18,18 +18,26 @@ export interface Needle {
   exact: boolean;
 }
 
+/**
+ * Needles in conjunctive normal form: every matching event holds at least one needle of each clause. `[]` says
+ * nothing (no clause could be derived); a clause with no needles says no event matches.
+ */
+export type NeedleClauses = Needle[][];
+
+/** Clauses kept per rule: each one the index checks rules out more events, and a mask bit per clause is needed. */
+export const MAX_CLAUSES = 3;
+
 export interface Detection {
   test(ev: SigmaEvent): boolean;
   /** Fields (and values) of the positive search identifiers that matched; call only after `test` passed. */
   matched(ev: SigmaEvent): Record<string, unknown>;
-  /** At least one of these holds in every matching event; null when no such set could be derived. */
-  needles: Needle[] | null;
+  needles: NeedleClauses;
 }
 
 interface Search {
   test(ev: SigmaEvent): boolean;
   collect(ev: SigmaEvent, out: Record<string, unknown>): void;
-  needles: Needle[] | null;
+  needles: NeedleClauses;
 }
 
 export function compileDetection(detection: unknown, opts: CompileOptions = {}): Detection {
@@ -80,7 +88,7 @@ function keywordSearch(name: string, item: CompiledItem): Search {
       out.keywords = list;
     },
     // Keyword values are searched inside longer text, so their needles are never whole-value ones.
-    needles: item.needles === null ? null : item.needles.map((n) => ({ field: ANY_FIELD, text: n.text, exact: false })),
+    needles: item.needles.map((clause) => clause.map((n) => ({ field: ANY_FIELD, text: n.text, exact: false }))),
   };
 }
 
@@ -98,7 +106,7 @@ function allItems(name: string, items: CompiledItem[]): Search {
         else out[item.field] = ev.get(item.field) ?? null;
       }
     },
-    needles: best(items.map((i) => (i.needles === null ? null : i.needles.map((n) => ({ field: i.field ?? ANY_FIELD, text: n.text, exact: n.exact && i.field !== null }))))),
+    needles: and(items.map((i) => i.needles.map((clause) => clause.map((n) => ({ field: i.field ?? ANY_FIELD, text: n.text, exact: n.exact && i.field !== null }))))),
   };
 }
 
@@ -110,7 +118,7 @@ function anyOf(parts: Search[]): Search {
       return false;
     },
     collect: (ev, out) => { for (const p of parts) if (p.test(ev)) p.collect(ev, out); },
-    needles: union(parts.map((p) => p.needles)),
+    needles: or(parts.map((p) => p.needles)),
   };
 }
 
@@ -122,7 +130,7 @@ function allOf(parts: Search[]): Search {
       return true;
     },
     collect: (ev, out) => { for (const p of parts) p.collect(ev, out); },
-    needles: best(parts.map((p) => p.needles)),
+    needles: and(parts.map((p) => p.needles)),
   };
 }
 
@@ -137,7 +145,7 @@ function compileCondition(c: Condition, searches: Map<string, Search>, names: re
     case "or": return anyOf(c.args.map((a) => compileCondition(a, searches, names, positive)));
     case "not": {
       const inner = compileCondition(c.arg, searches, names, !positive);
-      return { test: (ev) => !inner.test(ev), collect: () => {}, needles: null };
+      return { test: (ev) => !inner.test(ev), collect: () => {}, needles: [] };
     }
     case "of": {
       const selected = namesFor(c.pattern, names);
@@ -158,28 +166,37 @@ function atLeast(n: number, parts: Search[]): Search {
       return false;
     },
     collect: (ev, out) => { for (const p of parts) if (p.test(ev)) p.collect(ev, out); },
-    needles: n > parts.length ? [] : union(parts.map((p) => p.needles)),
+    needles: n > parts.length ? [[]] : or(parts.map((p) => p.needles)),
   };
 }
 
-/** Of conjuncts, the needle set that rules out most: longest shortest needle, then fewest needles. */
-function best(sets: Array<Needle[] | null>): Needle[] | null {
-  let chosen: Needle[] | null = null;
-  let score = -1;
-  for (const s of sets) {
-    if (s === null) continue;
-    const shortest = s.length === 0 ? Infinity : Math.min(...s.map((n) => n.text.length));
-    const sc = Math.min(shortest, 64) * 1000 - s.length;
-    if (sc > score) { score = sc; chosen = s; }
-  }
-  return chosen;
+/** How much a clause rules out: a clause whose shortest needle is longer is rarer; with fewer needles, cheaper. */
+function score(clause: readonly Needle[]): number {
+  if (clause.length === 0) return Infinity;
+  let shortest = Infinity;
+  for (const n of clause) shortest = Math.min(shortest, n.text.length);
+  return Math.min(shortest, 64) * 1000 - clause.length;
 }
 
-function union(sets: Array<Needle[] | null>): Needle[] | null {
-  const out: Needle[] = [];
-  for (const s of sets) {
-    if (s === null) return null;
-    out.push(...s);
-  }
-  return out;
+/** The best clauses, at most MAX_CLAUSES: dropping clauses of a conjunction only weakens it, so it stays sound. */
+function keepBest(clauses: Needle[][]): NeedleClauses {
+  const seen = new Set<string>();
+  const unique = clauses.filter((c) => {
+    const key = c.map((n) => `${n.field}\u0000${n.text}\u0000${n.exact}`).sort().join("\u0001");
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return unique.sort((a, b) => score(b) - score(a)).slice(0, MAX_CLAUSES);
+}
+
+/** A conjunction's clauses: all of its parts'. */
+function and(parts: readonly NeedleClauses[]): NeedleClauses {
+  return keepBest(parts.flat());
+}
+
+/** A disjunction's clauses: (a1 and a2) or (b1 and b2) holds (a1 or b1), (a1 or b2), (a2 or b1), (a2 or b2). */
+function or(parts: readonly NeedleClauses[]): NeedleClauses {
+  if (parts.some((p) => p.length === 0)) return [];
+  let acc = parts[0]!;
+  for (const p of parts.slice(1)) acc = keepBest(acc.flatMap((a) => p.map((b) => [...a, ...b])));
+  return acc;
 }

@@ -19,8 +19,8 @@ export interface CompiledItem {
   /** null: keyword search. */
   field: string | null;
   test(ev: SigmaEvent): boolean;
-  /** Lower-case substrings of which every matching event holds at least one in `field`; null when none exists. */
-  needles: ValueNeedle[] | null;
+  /** Clauses of lower-case substrings: every matching event holds in `field` one of each clause; [] when none exists. */
+  needles: ValueNeedle[][];
 }
 
 /** A test of one event string (and its lower-case form); the event is there for field references. */
@@ -61,27 +61,25 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
     return false;
   };
   const test = spec.neq ? (ev: SigmaEvent) => !positive(ev) : positive;
-  return { field, test, needles: spec.neq || acceptsNull ? null : needlesOf(tests, spec.all) };
+  return { field, test, needles: spec.neq || acceptsNull ? [] : needlesOf(tests, spec.all) };
 }
 
-function needlesOf(tests: readonly ValueTest[], all: boolean): ValueNeedle[] | null {
-  if (all) {
-    const best = tests.map((t) => t.needle).filter((n): n is ValueNeedle => n !== null).sort((a, b) => b.text.length - a.text.length)[0];
-    return best === undefined ? null : [best];
-  }
+function needlesOf(tests: readonly ValueTest[], all: boolean): ValueNeedle[][] {
+  // With `all` every value's needle is required (its own clause); otherwise any one value's.
+  if (all) return tests.flatMap((t) => (t.needle === null ? [] : [[t.needle]]));
   const out: ValueNeedle[] = [];
   for (const t of tests) {
-    if (t.needle === null) return null;
+    if (t.needle === null) return [];
     out.push(t.needle);
   }
-  return out;
+  return [out];
 }
 
 function existsItem(spec: ModifierSpec, values: readonly unknown[]): CompiledItem {
   const wanted = values[0];
   if (values.length !== 1 || typeof wanted !== "boolean") throw new UnsupportedRule("'exists' takes one boolean value");
   const field = spec.field!;
-  return { field, test: (ev) => (ev.get(field) !== undefined) === wanted, needles: null };
+  return { field, test: (ev) => (ev.get(field) !== undefined) === wanted, needles: [] };
 }
 
 function expandPlaceholders(spec: ModifierSpec, value: unknown, opts: CompileOptions): unknown[] {
