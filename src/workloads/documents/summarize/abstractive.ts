@@ -1,4 +1,4 @@
-import { InvalidRequest, UpstreamError } from "../../../errors/index.ts";
+import { ConcordError, InvalidRequest, UpstreamError } from "../../../errors/index.ts";
 import type { Citation } from "../model.ts";
 import { ISO3_TO_BCP47, sentences as split, terms } from "../text.ts";
 import { lexrank, majorityLanguage, type Summary, type SummarySentence } from "./extractive.ts";
@@ -50,6 +50,8 @@ export async function summarizeAbstractive(docs: readonly SummarizableDocument[]
   try {
     answer = await opts.complete(prompt(passages, language));
   } catch (err) {
+    // A refusal on the way (residency, a marking in the output, no model configured) keeps its own code.
+    if (err instanceof ConcordError) throw err;
     throw new UpstreamError("the language model did not answer the summary request", { cause: err });
   }
   const { sentences, dropped, weak } = checkClaims(answer, passages, language);
