@@ -10,7 +10,7 @@ import { describe, test, before, after, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,15 @@ const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32
 console.log(`crash tests: seed ${SEED} (CRASH_SEED=${SEED} replays the kill moments), ${ROUNDS} rounds per scenario (CRASH_ROUNDS)`);
 const WRITER = fileURLToPath(new URL("../helpers/crash-writer.ts", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tempDir = (tag: string) => mkdtempSync(join(tmpdir(), `concord-crash-${tag}-`));
+const made: string[] = [];
+const tempDir = (tag: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `concord-crash-${tag}-`));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** One append the writer saw acknowledged: entry `n` of round `round` committed at `index`. */
 interface Ack {
