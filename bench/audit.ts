@@ -1,11 +1,11 @@
 /**
  * Audit log benchmark: durable appends per second (SQLite, PostgreSQL), proof generation time and full verify time
- * for a large log. `--quick` shrinks every N for a smoke run. Figures depend on the machine's load: compare ratios.
+ * for a large log (SQLite, and PostgreSQL when reachable). `--quick` shrinks every N for a smoke run. Figures depend on the machine's load: compare ratios.
  *   node --import tsx bench/audit.ts [--quick] [--big N] [--no-postgres]
  */
 import { rmSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { AuditLog, verifyInclusion, verifyConsistency } from "../src/audit/index.ts";
@@ -49,6 +49,23 @@ async function appendBench(label: string, open: () => Promise<AuditLog>): Promis
   }
 }
 
+/** `verify` with worker threads (the default: one per core) and on the calling thread alone. */
+async function verifyBench(label: string, log: AuditLog, size: number): Promise<void> {
+  for (const workers of [undefined, 1]) {
+    const v = await timed(() => log.verify(workers === undefined ? {} : { workers }));
+    const report = v.value;
+    const how = workers === undefined ? `worker threads, ${Math.min(availableParallelism(), 8)} cores` : "one thread";
+    console.log(`${label} verify of ${fmt(size)} entries (${how}): ${fmt(v.wallMs / 1000, 2)} s wall / ${fmt(v.cpuMs / 1000, 2)} s CPU of this process (${fmt(size / (v.wallMs / 1000))} entries/s), result ${report.ok ? "intact" : `broken at ${report.index}`}`);
+  }
+}
+
+async function dropTables(prefixes: readonly string[]): Promise<void> {
+  const postgres = (await import("postgres")).default;
+  const sql = postgres(PG_URL, { onnotice: () => {} });
+  for (const p of prefixes) for (const t of ["entries", "buckets", "checkpoints"]) await sql`DROP TABLE IF EXISTS ${sql(`${p}_${t}`)}`;
+  await sql.end();
+}
+
 const dir = mkdtempSync(join(tmpdir(), "concord-bench-audit-"));
 try {
   let n = 0;
@@ -62,10 +79,19 @@ try {
       prefixes.push(prefix);
       return AuditLog.open({ store: PG_URL, tablePrefix: prefix, keyDir: join(dir, "keys"), origin: "bench/audit", checkpointIntervalMs: 0 });
     });
-    const postgres = (await import("postgres")).default;
-    const sql = postgres(PG_URL, { onnotice: () => {} });
-    for (const p of prefixes) for (const t of ["entries", "buckets", "checkpoints"]) await sql`DROP TABLE IF EXISTS ${sql(`${p}_${t}`)}`;
-    await sql.end();
+    await dropTables(prefixes);
+    // A large PostgreSQL log for `verify`, dropped afterwards.
+    const prefix = uniquePrefix("benchbig");
+    const pgBig = await AuditLog.open({ store: PG_URL, tablePrefix: prefix, keyDir: join(dir, "keys"), origin: "bench/audit", checkpointEvery: 100_000, checkpointIntervalMs: 0 });
+    try {
+      const pgFill = await durableAppends(pgBig, BIG, 5_000);
+      console.log(`postgres fill: ${fmt(BIG)} entries at ${fmt(pgFill.rate)} appends/s wall, ${fmt(pgFill.cpuRate)}/s per CPU-second (5,000 concurrent callers)`);
+      await pgBig.checkpoint();
+      await verifyBench("postgres", pgBig, BIG);
+    } finally {
+      await pgBig.close();
+      await dropTables([prefix]);
+    }
   } else {
     console.log("postgres: skipped (no PostgreSQL at 127.0.0.1:5432 or --no-postgres)");
   }
@@ -113,9 +139,8 @@ try {
   console.log(`  consistency between random sizes (both ends uncached): ${us(con)}`);
   console.log(`  all proofs verified: ${allValid}`);
 
-  const v = await timed(() => big.verify());
-  const report = v.value;
-  console.log(`verify of ${fmt(size)} entries: ${fmt(v.wallMs / 1000, 2)} s wall / ${fmt(v.cpuMs / 1000, 2)} s CPU (${fmt(size / (v.wallMs / 1000))} entries/s), result ${report.ok ? "intact" : `broken at ${report.index}`}`);
+  await verifyBench("sqlite", big, size);
+  await big.close();
   console.log(
     `targets: 20k durable appends/s on SQLite, proof < 100 µs at 1M, verify of 1M < 10 s` + (BIG !== 1_000_000 ? ` (this run used ${fmt(BIG)} entries)` : ""),
   );

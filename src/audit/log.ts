@@ -83,6 +83,8 @@ export class AuditLog {
   private readonly bucketCache = new Map<string, BucketView>();
   private lastNote: { size: number; note: string } | null = null;
   private readonly verifier: NoteVerifier;
+  /** Where the store lives, so `verify` can read it from worker threads. */
+  private location: { url: string; prefix: string } | undefined;
 
   private constructor(
     private readonly store: LogStore,
@@ -99,6 +101,7 @@ export class AuditLog {
     const signer = loadOrCreateLogKey(opts.keyDir, opts.origin);
     const store = await openLogStore(opts.store, prefix);
     const log = new AuditLog(store, signer, opts.origin, opts.checkpointEvery ?? 1000);
+    log.location = { url: opts.store, prefix };
     log.knownSize = await store.size();
     log.lastCheckpointSize = (await store.latestCheckpoint())?.size ?? -1;
     const interval = opts.checkpointIntervalMs ?? 60_000;
@@ -342,8 +345,8 @@ export class AuditLog {
   }
 
   /** Recomputes the whole log and checks every checkpoint; names the first bad index. */
-  verify(opts: { onProgress?: (done: number) => void } = {}): Promise<VerifyReport> {
-    return verifyLogStore(this.store, this.verifier, { origin: this.origin, ...opts });
+  verify(opts: { onProgress?: (done: number) => void; workers?: number } = {}): Promise<VerifyReport> {
+    return verifyLogStore(this.store, this.verifier, { origin: this.origin, ...(this.location ? { location: this.location } : {}), ...opts });
   }
 
   /** Commits what is queued, signs a last checkpoint when entries arrived since the last one, and closes. */

@@ -2,12 +2,20 @@
  * Recomputes a whole stored log: every leaf hash from its entry bytes, every stored bucket tree (which lists each
  * bucket's leaves by position), and the root at each signed checkpoint. Reports the first index at which the
  * evidence breaks.
+ *
+ * The entries are checked in ranges of whole buckets (verify-range.ts), in worker threads when the caller names
+ * the store's location (each worker opens its own connection), and the ranges' bucket roots are then joined into
+ * the root at every checkpoint. Nothing is taken on trust from a range but what it recomputed from entry bytes.
  */
-import { EMPTY_ROOT, leafHash, RootAccumulator } from "./merkle.ts";
+import { availableParallelism } from "node:os";
+import { EMPTY_ROOT, RootAccumulator } from "./merkle.ts";
 import { openCheckpoint } from "./checkpoint.ts";
 import type { NoteVerifier } from "./note.ts";
 import type { LogStore } from "./store/types.ts";
-import { BUCKET_SIZE, bucketNode, bucketRoot, bucketTree } from "./tree.ts";
+import { startWorker } from "./threads.ts";
+import { BUCKET_SIZE } from "./tree.ts";
+import { checkRange, type RangeResult } from "./verify-range.ts";
+import type { RangeJob } from "./verify-worker.ts";
 
 export type VerifyReport =
   | { readonly ok: true; readonly size: number; readonly checkpoints: number; readonly rootHash: string }
@@ -20,15 +28,22 @@ export type VerifyReport =
       readonly checkpoint?: number;
     };
 
-type Failure = Extract<VerifyReport, { ok: false }>;
+export interface VerifyOptions {
+  origin?: string;
+  onProgress?: (done: number) => void;
+  /**
+   * Where the store lives, so worker threads can open their own connections and check ranges in parallel.
+   * Without it (or for an in-memory SQLite database) everything runs on the calling thread.
+   */
+  location?: { readonly url: string; readonly prefix: string };
+  /** Worker threads to use with `location` (default: one per core, at most 8). */
+  workers?: number;
+}
 
-const TREE_PAGE = 4096; // bucket rows read at a time
+/** Below this many entries a worker's start-up costs more than it saves. */
+const PARALLEL_FROM = 200_000;
 
-export async function verifyLogStore(
-  store: LogStore,
-  logKey: NoteVerifier,
-  opts: { origin?: string; onProgress?: (done: number) => void } = {},
-): Promise<VerifyReport> {
+export async function verifyLogStore(store: LogStore, logKey: NoteVerifier, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const checkpoints: { size: number; root: Buffer }[] = [];
   let origin = opts.origin;
   let trusted = 0; // size of the last checkpoint that verified
@@ -45,74 +60,101 @@ export async function verifyLogStore(
     trusted = cp.size;
   }
 
-  // Complete buckets go into `all` as one subtree each; `pending` holds the leaves of the bucket being read.
+  // The store's end as it says; entries cut off the end are found against the checkpoints that covered them.
+  const size = await store.size();
+  const complete = Math.floor(size / BUCKET_SIZE);
+  const cuts = checkpoints.map((c) => c.size);
+  const ranges = await checkRanges(store, complete, size, cuts, opts);
+
+  // Join: bucket roots in order, a checkpoint judged as soon as the entries it covers were read.
   const all = new RootAccumulator();
-  let pending: Buffer[] = [];
-  let changed: Failure | null = null; // first row of the current bucket whose bytes no longer match its leaf hash
-  let expected = 0;
-  let nextCp = 0;
+  let done = 0; // entries whose bucket roots are in `all`
   let lastGood = 0;
-  const rootSoFar = () => {
-    const tail = new RootAccumulator();
-    for (const l of pending) tail.push(l);
-    return all.root(tail);
-  };
-  while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === 0) {
-    if (!EMPTY_ROOT.equals((checkpoints[nextCp] as { root: Buffer }).root)) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
-    nextCp += 1;
-  }
-  let trees: Buffer[] = [];
-  let roots: Buffer[] = [];
-  let firstBucket = 0;
-  for await (const rows of store.scan(0)) {
-    for (const row of rows) {
-      const i = expected;
-      if (row.index !== i) return changed ?? { ok: false, index: i, reason: `entry ${i} is missing (the next stored entry is ${row.index})` };
-      const leaf = leafHash(row.entry);
-      if (!changed && !leaf.equals(row.leaf)) changed = { ok: false, index: i, reason: `entry ${i} does not match its stored leaf hash (its content was changed)` };
-      pending.push(leaf);
-      expected += 1;
-      if (pending.length === BUCKET_SIZE) {
-        const k = expected / BUCKET_SIZE - 1;
-        const start = k * BUCKET_SIZE;
-        if (k >= firstBucket + trees.length) {
-          firstBucket = k;
-          [trees, roots] = await Promise.all([store.bucketTrees(k, k + TREE_PAGE), store.bucketHashes(k, k + TREE_PAGE)]);
-        }
-        const stored = trees[k - firstBucket];
-        if (!stored) return changed ?? { ok: false, index: start, reason: `the subtree hashes of entries ${start}..${expected - 1} are missing` };
-        for (let j = 0; j < BUCKET_SIZE; j++) {
-          if (changed?.index === start + j) return changed;
-          if (!bucketNode(stored, 0, j).equals(pending[j] as Buffer)) {
-            return { ok: false, index: start + j, reason: `entry ${start + j} is out of place (the log recorded another entry at this position)` };
-          }
-        }
-        const tree = bucketTree(pending);
-        if (!tree.equals(stored) || !roots[k - firstBucket]?.equals(bucketRoot(tree))) {
-          return { ok: false, index: start, reason: `the stored subtree hashes of entries ${start}..${expected - 1} were altered` };
-        }
-        all.pushSubtree(bucketRoot(tree), BUCKET_SIZE);
-        pending = [];
+  let nextCp = 0;
+  for (const r of ranges) {
+    const roots = r.result.roots;
+    const stop = r.result.failure?.at ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      const cp = checkpoints[nextCp];
+      if (!cp || cp.size > r.to || cp.size >= stop) break;
+      // Bring `all` up to the checkpoint's last complete bucket, then add the leaves of its partial bucket.
+      while (done + BUCKET_SIZE <= cp.size) {
+        const at = ((done - r.from) / BUCKET_SIZE) * 32;
+        all.pushSubtree(roots.subarray(at, at + 32), BUCKET_SIZE);
+        done += BUCKET_SIZE;
       }
-      while (nextCp < checkpoints.length && (checkpoints[nextCp] as { size: number }).size === expected) {
-        const cp = checkpoints[nextCp] as { size: number; root: Buffer };
-        if (!rootSoFar().equals(cp.root)) {
-          return changed ?? { ok: false, index: lastGood, checkpoint: cp.size, reason: `entries ${lastGood}..${cp.size - 1} do not match the signed checkpoint at size ${cp.size}` };
-        }
-        lastGood = cp.size;
-        nextCp += 1;
+      const partial = cp.size === done ? [] : cp.size === r.to ? r.result.tail : (r.result.cuts[cp.size] ?? []);
+      if (!rootWith(all, partial).equals(cp.root)) {
+        if (cp.size === 0) return { ok: false, index: 0, checkpoint: 0, reason: "the empty-tree checkpoint does not verify" };
+        return { ok: false, index: lastGood, checkpoint: cp.size, reason: `entries ${lastGood}..${cp.size - 1} do not match the signed checkpoint at size ${cp.size}` };
       }
+      lastGood = cp.size;
+      nextCp += 1;
     }
-    opts.onProgress?.(expected);
+    const f = r.result.failure;
+    if (f) return { ok: false, index: f.index, reason: f.reason };
+    for (; done + BUCKET_SIZE <= r.to; done += BUCKET_SIZE) {
+      const at = ((done - r.from) / BUCKET_SIZE) * 32;
+      all.pushSubtree(roots.subarray(at, at + 32), BUCKET_SIZE);
+    }
   }
-  if (changed) return changed;
   const beyond = checkpoints[nextCp];
   if (beyond) {
-    return { ok: false, index: expected, checkpoint: beyond.size, reason: `entries ${expected}..${beyond.size - 1} are missing: a signed checkpoint covers ${beyond.size} entries` };
+    return { ok: false, index: size, checkpoint: beyond.size, reason: `entries ${size}..${beyond.size - 1} are missing: a signed checkpoint covers ${beyond.size} entries` };
   }
-  const extraBuckets = await store.bucketHashes(Math.floor(expected / BUCKET_SIZE), Number.MAX_SAFE_INTEGER);
+  const extraBuckets = await store.bucketHashes(complete, Number.MAX_SAFE_INTEGER);
   if (extraBuckets.length > 0) {
-    return { ok: false, index: expected, reason: `entries from ${expected} are missing: subtree hashes exist beyond the last entry` };
+    return { ok: false, index: size, reason: `entries from ${size} are missing: subtree hashes exist beyond the last entry` };
   }
-  return { ok: true, size: expected, checkpoints: checkpoints.length, rootHash: rootSoFar().toString("base64") };
+  const tail = ranges[ranges.length - 1]?.result.tail ?? [];
+  return { ok: true, size, checkpoints: checkpoints.length, rootHash: rootWith(all, tail).toString("base64") };
+}
+
+function rootWith(all: RootAccumulator, leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return all.root();
+  const tail = new RootAccumulator();
+  for (const l of leaves) tail.push(l);
+  return all.root(tail);
+}
+
+interface Checked {
+  readonly from: number;
+  readonly to: number;
+  readonly result: RangeResult;
+}
+
+/** Checks [0, size) in ranges of whole buckets (the last range also takes the incomplete bucket), in order. */
+async function checkRanges(store: LogStore, complete: number, size: number, cuts: readonly number[], opts: VerifyOptions): Promise<Checked[]> {
+  const loc = opts.location;
+  const workers = Math.max(1, opts.workers ?? Math.min(availableParallelism(), 8, Math.ceil(size / PARALLEL_FROM)));
+  let progress = 0;
+  const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.((progress += n)));
+  if (!loc || workers === 1 || loc.url === "sqlite::memory:" || loc.url === ":memory:") {
+    return [{ from: 0, to: size, result: await checkRange(store, 0, size, cuts, onProgress) }];
+  }
+  const per = Math.max(1, Math.ceil(complete / workers)) * BUCKET_SIZE;
+  const bounds: [number, number][] = [];
+  for (let from = 0; from < size; from += per) bounds.push([from, Math.min(size, from + per)]);
+  return Promise.all(bounds.map(async ([from, to]) => ({ from, to, result: await inWorker({ url: loc.url, prefix: loc.prefix, from, to, cuts }, onProgress) })));
+}
+
+function inWorker(job: RangeJob, onProgress?: (n: number) => void): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const w = startWorker(new URL("./verify-worker.ts", import.meta.url), job);
+    w.on("message", (m: { progress?: number; result?: RangeResult; error?: string }) => {
+      if (m.progress !== undefined) onProgress?.(m.progress);
+      else if (m.error !== undefined) reject(new Error(`audit verify worker: ${m.error}`));
+      else if (m.result) resolve(asBuffers(m.result));
+    });
+    w.once("error", reject);
+    w.once("exit", (code) => reject(new Error(`audit verify worker exited (${code}) before it answered`)));
+  });
+}
+
+/** Buffers come back from a worker as plain Uint8Arrays. */
+function asBuffers(r: RangeResult): RangeResult {
+  const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  const cuts: Record<number, Buffer[]> = {};
+  for (const [k, v] of Object.entries(r.cuts)) cuts[Number(k)] = v.map(buf);
+  return { roots: buf(r.roots), cuts, tail: r.tail.map(buf), failure: r.failure };
 }

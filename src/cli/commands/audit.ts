@@ -27,6 +27,7 @@ export function register(program: Command): void {
       try {
         const report = await verifyLogStore(store, logKey, {
           origin: options.origin,
+          location: { url: options.store, prefix: "audit" }, // worker threads read ranges through their own connections
           ...(tty ? { onProgress: (n: number) => process.stderr.write(`\rverified ${n.toLocaleString("en-US")} entries`) } : {}),
         });
         if (tty) process.stderr.write("\n");
