@@ -26,7 +26,7 @@ export interface AssetSet {
 const WEB_DIR = fileURLToPath(new URL("../../web/", import.meta.url));
 
 /** The islands: one bundle per page that needs script, each a plain-DOM module with no framework. */
-export const ISLANDS = ["chat"] as const;
+export const ISLANDS = ["chat", "audit"] as const;
 
 function asset(logical: string, type: string, body: Buffer): [string, Asset] {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);

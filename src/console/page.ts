@@ -52,6 +52,8 @@ export interface Router {
   publicPost(path: string, handler: (ctx: PageContext, form: Form) => Promise<Answer> | Answer): void;
   get(path: string, handler: (ctx: UserContext) => Promise<Answer> | Answer): void;
   post(path: string, handler: (ctx: UserContext, form: Form, files: UploadedFile[]) => Promise<Answer> | Answer): void;
+  /** JSON for an island (GET, no state change): the API's answer as is, its status kept. */
+  json(path: string, handler: (ctx: UserContext) => Promise<{ status: number; json: unknown }>): void;
   /** A raw route that needs the user and a checked CSRF token but writes its own response (streaming). */
   stream(path: string, handler: (ctx: UserContext, form: Form) => Promise<void>): void;
 }
@@ -155,6 +157,15 @@ export function createRouter(app: FastifyInstance, scope: FastifyInstance, sessi
         const u = userOf(ctx);
         if (!u) return toSignIn(ctx);
         try { return send(ctx, await handler(u, form, files)); } catch (err) { return failure(ctx, err); }
+      });
+    },
+    json(path, handler) {
+      scope.get(path, async (req, reply) => {
+        const ctx = await contextOf(req, reply);
+        const u = userOf(ctx);
+        if (!u) return reply.code(401).send({ error: { code: "unauthenticated", message: ctx.tr.t("signIn.expired") } });
+        const r = await handler(u);
+        return reply.code(r.status).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(r.json));
       });
     },
     stream(path, handler) {

@@ -166,6 +166,38 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     assert.equal(gw.gateway.policyVersion(), created.json.bundle_sha256);
   });
 
+  test("a DEU auditor verifies an entry's inclusion and a kept checkpoint's consistency in the page, with WebCrypto", async () => {
+    const token = await mintDemoToken(gw.gateway.demoKeys.get("DEU")!, { nation: "DEU", role: "auditor", subject: "audra" });
+    const size = (await call(gw.url, "/admin/audit/entries?from=0&to=1", { token })).json.tree_size as number;
+    const kept = (await call(gw.url, `/admin/audit/proof/inclusion?index=${size - 1}`, { token })).json.checkpoint as string;
+    const { context, page } = await newPage(browser);
+    await signIn(page, gw.url, "DEU", "auditor", "audra");
+    await page.goto(`${gw.url}/console/audit?nation=DEU&decision=allow`);
+    await clean(page, "audit");
+    const first = page.locator("tbody tr td a").last();
+    const index = Number(await first.innerText());
+    await first.click();
+    await page.getByRole("heading", { name: `Audit entry ${index}` }).waitFor();
+    await page.getByRole("button", { name: "Verify inclusion" }).click();
+    const result = page.locator("#inclusion-result[data-state]");
+    await result.waitFor();
+    assert.equal(await result.getAttribute("data-state"), "verified", await result.innerText());
+    assert.match(await result.innerText(), new RegExp(`entry ${index} is included in the signed tree`));
+
+    await page.getByLabel("Older checkpoint (signed note)").fill(kept);
+    await page.getByRole("button", { name: "Verify consistency" }).click();
+    const cons = page.locator("#consistency-result[data-state]");
+    await cons.waitFor();
+    assert.equal(await cons.getAttribute("data-state"), "verified", await cons.innerText());
+    await clean(page, "audit-entry");
+
+    // A key other than the log's: the same page refuses the checkpoint.
+    await page.getByLabel("Log verifier key").fill((await page.getByLabel("Log verifier key").inputValue()).replace(/\+[0-9a-f]{8}\+/, "+00000000+"));
+    await page.getByRole("button", { name: "Verify inclusion" }).click();
+    await page.locator('#inclusion-result[data-state="failed"]').waitFor();
+    await context.close();
+  });
+
   test("the interface switches to French, with French dates", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);
