@@ -4,7 +4,7 @@
  * client see an answer. A negative control kills a PostgreSQL server running with synchronous_commit=off and
  * shows the same check does catch lost entries.
  *
- * CRASH_ROUNDS (default 3) sets the kills per scenario; CRASH_SEED replays a run's kill moments.
+ * CRASH_ROUNDS (default 3) sets the kills per scenario; CRASH_SEED reuses a run's kill delays (the scheduler still varies).
  */
 import { describe, test, before, after, type TestContext } from "node:test";
 import assert from "node:assert/strict";
@@ -26,7 +26,7 @@ import { startStubUpstream } from "../helpers/stub-upstream.ts";
 
 const ROUNDS = Math.max(1, Number(process.env.CRASH_ROUNDS ?? 3));
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32));
-console.log(`crash tests: seed ${SEED} (CRASH_SEED=${SEED} replays the kill moments), ${ROUNDS} rounds per scenario (CRASH_ROUNDS)`);
+console.log(`crash tests: seed ${SEED} (CRASH_SEED=${SEED} reuses these kill delays), ${ROUNDS} rounds per scenario (CRASH_ROUNDS)`);
 const WRITER = fileURLToPath(new URL("../helpers/crash-writer.ts", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const made: string[] = [];
