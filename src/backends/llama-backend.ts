@@ -29,7 +29,8 @@ export function createLlamaBackend(ep: LlamaEndpoint): ModelBackend {
       const req = body as unknown as ChatCompletionRequest;
       if (stream) {
         const chunks = (await get()).chatStream(req, signal);
-        return { kind: "stream", events: (async function* () { for await (const c of chunks) yield JSON.stringify(c); })() };
+        const events = (async function* () { for await (const c of chunks) yield JSON.stringify(c); })();
+        return { kind: "stream", events, close: () => { void events.return(undefined); } };
       }
       return { kind: "json", status: 200, json: await (await get()).chat(req, signal) };
     },

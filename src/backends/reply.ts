@@ -1,12 +1,46 @@
+import { UpstreamError } from "../errors/index.ts";
+
 /** What a model backend answers, whatever it is (an upstream server or the embedded engine). */
 export type BackendReply =
   | { readonly kind: "json"; readonly status: number; readonly json: unknown }
-  | { readonly kind: "stream"; readonly events: AsyncIterable<string> };
+  | {
+      readonly kind: "stream";
+      readonly events: AsyncIterable<string>;
+      /** Lets go of the connection, timers and buffers; safe to call at any time, more than once. */
+      readonly close: () => void;
+    };
+
+/**
+ * How an upstream failed, in one word: the audit entry and the metrics record it, the client never needs it.
+ * `client_closed` is not the upstream's fault: the request was cancelled while its answer was being read.
+ */
+export type FaultKind =
+  | "connect_failed"
+  | "connection_reset"
+  | "timeout"
+  | "protocol_error"
+  | "http_status"
+  | "invalid_response"
+  | "oversized"
+  | "malformed_stream"
+  | "incomplete_stream"
+  | "upstream_error_event"
+  | "client_closed";
 
 /** A failure before anything was returned: the router may try another allowed endpoint. */
 export class RetryableFailure extends Error {
-  constructor(readonly reason: string, opts?: { cause?: unknown }) {
+  constructor(readonly fault: FaultKind, readonly reason: string, opts?: { cause?: unknown }) {
     super(reason, opts);
+  }
+}
+
+/**
+ * A stream that broke after it began. Before the first event reached the client the router turns it into a
+ * RetryableFailure; after, the client gets it as an SSE error event (`upstream_error`).
+ */
+export class StreamBroken extends UpstreamError {
+  constructor(readonly fault: FaultKind, message: string, opts?: { cause?: unknown }) {
+    super(message, opts);
   }
 }
 

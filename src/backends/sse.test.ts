@@ -25,3 +25,22 @@ test("a stream cut in the middle of an event leaves it pending", () => {
   p.push("data: partial");
   assert.equal(p.pending, true);
 });
+
+test("a line with a field the format does not have is malformed framing, not silently skipped", () => {
+  const p = new SseParser();
+  assert.deepEqual(p.push("event: x\nid: 1\nretry: 5\ndata: ok\n\n"), ["ok"]);
+  assert.throws(() => p.push('{"choices":[]}\n\n'), (e: Error & { fault?: string }) => e.fault === "malformed_stream");
+});
+
+test("an event named error is the upstream reporting a failure", () => {
+  const p = new SseParser();
+  assert.throws(() => p.push('event: error\ndata: {"message":"overloaded"}\n\n'), (e: Error & { fault?: string; code?: string }) => e.fault === "upstream_error_event" && e.code === "upstream_error");
+});
+
+test("a line arriving a byte at a time is found once it ends", () => {
+  const p = new SseParser();
+  const out: string[] = [];
+  for (const c of "data: slow\n\n") out.push(...p.push(c));
+  assert.deepEqual(out, ["slow"]);
+  assert.equal(p.pending, false);
+});

@@ -1,28 +1,72 @@
 import { Pool, errors as undiciErrors } from "undici";
 import type { UpstreamEndpoint } from "../config/index.ts";
-import { UpstreamError } from "../errors/index.ts";
 import { SseParser } from "./sse.ts";
-import { RetryableFailure, type BackendReply, type ModelBackend } from "./reply.ts";
+import { RetryableFailure, StreamBroken, type BackendReply, type FaultKind, type ModelBackend } from "./reply.ts";
 
 const MAX_JSON_BYTES = 16 << 20;
+/** An upstream's refusal carries a short error object; more than this is not a refusal worth reading. */
+const MAX_REFUSAL_BYTES = 64 << 10;
+/**
+ * Statuses that say the request itself was refused, the same on any endpoint: passed to the client, not
+ * retried. Every other non-2xx (401/403: the gateway's key for this endpoint; 404: the endpoint does not serve
+ * what its configuration says; 408, 429, 5xx, 3xx) is the endpoint's problem, so another endpoint is tried.
+ */
+const REFUSALS = new Set([400, 413, 422]);
+
+type Body = AsyncIterable<unknown> & { on(e: "error", f: () => void): unknown; destroy(): void };
 
 /** Drops a response body we will not read; the listener keeps undici's abort error from going unhandled. */
-function discard(body: { on(e: "error", f: () => void): unknown; destroy(): void }): void {
+function discard(body: Body): void {
   body.on("error", () => {});
   body.destroy();
 }
 
-function describe(err: unknown): string {
-  if (err instanceof undiciErrors.ConnectTimeoutError) return "connect timeout";
-  if (err instanceof undiciErrors.HeadersTimeoutError) return "no response headers within the first-byte timeout";
-  if (err instanceof undiciErrors.BodyTimeoutError) return "response body stalled";
-  const code = (err as { code?: string }).code;
-  return code ?? (err instanceof Error ? err.name : "request failed");
+/**
+ * The whole-request deadline (`timeouts.total`) and the caller's cancellation as one signal, with a timer and a
+ * listener that are removed as soon as the reply is read or let go (AbortSignal.timeout would keep its timer
+ * until it fires, minutes after a short request).
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(ms: number, private readonly caller: AbortSignal) {
+    this.timer = setTimeout(() => { this.expired = true; this.controller.abort(new Error("deadline")); }, ms);
+    if (caller.aborted) this.controller.abort(caller.reason);
+    else caller.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = () => this.controller.abort(this.caller.reason);
+
+  get signal(): AbortSignal { return this.controller.signal; }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.caller.removeEventListener("abort", this.onAbort);
+  }
+}
+
+/** Names a transport failure for the audit entry and the client's message. */
+function faultOf(err: unknown, deadline: Deadline): { fault: FaultKind; what: string } {
+  if (deadline.expired) return { fault: "timeout", what: "no complete answer within the total timeout" };
+  if (err instanceof undiciErrors.ConnectTimeoutError) return { fault: "connect_failed", what: "connect timeout" };
+  if (err instanceof undiciErrors.HeadersTimeoutError) return { fault: "timeout", what: "no response headers within the first-byte timeout" };
+  if (err instanceof undiciErrors.BodyTimeoutError) return { fault: "timeout", what: "response stalled longer than the first-byte timeout" };
+  if (err instanceof undiciErrors.HTTPParserError) return { fault: "protocol_error", what: "the answer is not HTTP/1.1" };
+  if (err instanceof undiciErrors.ResponseContentLengthMismatchError) return { fault: "protocol_error", what: "the body does not match its Content-Length" };
+  const code = (err as { code?: string }).code ?? "";
+  if (["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"].includes(code)) return { fault: "connect_failed", what: code };
+  return { fault: "connection_reset", what: code || (err instanceof Error ? err.name : "request failed") };
 }
 
 /**
  * An OpenAI-compatible server (vLLM, llama.cpp server, Ollama, TGI) reached over a keep-alive undici Pool.
  * undici's Pool/request avoids fetch and web streams, which dominate a proxy's CPU profile (FACTS.md).
+ *
+ * undici reports several broken answers as success (a body cut short by a lying Content-Length, a stream closed
+ * without `[DONE]`, an event stream that is not one); this class checks the framing itself, and every failure it
+ * reports names its `FaultKind`.
  */
 export class UpstreamBackend implements ModelBackend {
   private readonly pool: Pool;
@@ -36,6 +80,7 @@ export class UpstreamBackend implements ModelBackend {
       connections: endpoint.max_connections,
       connect: { timeout: endpoint.timeouts.connect },
       headersTimeout: endpoint.timeouts.first_byte,
+      // Between any two body chunks, so it is also the idle timeout of a stream that went silent.
       bodyTimeout: endpoint.timeouts.first_byte,
       keepAliveTimeout: 30_000,
     });
@@ -43,9 +88,18 @@ export class UpstreamBackend implements ModelBackend {
     this.authorization = key ? `Bearer ${key}` : undefined;
   }
 
+  /** The pool's connection and request counts, for /readyz and for tests that check nothing is left behind. */
+  get stats(): { connected: number; free: number; pending: number; running: number; queued: number } {
+    const s = this.pool.stats;
+    return { connected: s.connected, free: s.free, pending: s.pending, running: s.running, queued: s.queued };
+  }
+
+  private fail(fault: FaultKind, what: string, cause?: unknown): RetryableFailure {
+    return new RetryableFailure(fault, `${this.endpoint.id}: ${what}`, cause === undefined ? undefined : { cause });
+  }
+
   async call(path: string, body: Record<string, unknown>, stream: boolean, signal: AbortSignal): Promise<BackendReply> {
-    const total = AbortSignal.timeout(this.endpoint.timeouts.total);
-    const both = AbortSignal.any([signal, total]);
+    const deadline = new Deadline(this.endpoint.timeouts.total, signal);
     let res;
     try {
       res = await this.pool.request({
@@ -57,66 +111,91 @@ export class UpstreamBackend implements ModelBackend {
           ...(this.authorization ? { authorization: this.authorization } : {}),
         },
         body: JSON.stringify(body),
-        signal: both,
+        signal: deadline.signal,
       });
     } catch (err) {
+      deadline.clear();
       if (signal.aborted) throw err;
-      throw new RetryableFailure(`${this.endpoint.id}: ${describe(err)}`, { cause: err });
+      const f = faultOf(err, deadline);
+      throw this.fail(f.fault, f.what, err);
     }
-    if (res.statusCode >= 500) {
+    const status = res.statusCode;
+    const ok = status >= 200 && status < 300;
+    if (!ok && !REFUSALS.has(status)) {
       discard(res.body);
-      throw new RetryableFailure(`${this.endpoint.id}: HTTP ${res.statusCode}`);
+      deadline.clear();
+      throw this.fail("http_status", `HTTP ${status}`);
     }
-    const type = String(res.headers["content-type"] ?? "");
-    if (stream && res.statusCode === 200) {
+    if (stream && ok) {
+      const type = String(res.headers["content-type"] ?? "");
       if (!type.includes("text/event-stream")) {
         discard(res.body);
-        throw new RetryableFailure(`${this.endpoint.id}: asked for a stream, got ${type || "no content type"}`);
+        deadline.clear();
+        throw this.fail("invalid_response", `asked for a stream, got ${type || "no content type"}`);
       }
-      return { kind: "stream", events: this.events(res.body) };
+      const resBody = res.body;
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        discard(resBody);
+        deadline.clear();
+      };
+      return { kind: "stream", events: this.events(resBody, deadline, signal, close), close };
     }
+    const text = await this.readAll(res.body, ok ? MAX_JSON_BYTES : MAX_REFUSAL_BYTES, deadline, signal).finally(() => deadline.clear());
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (ok) throw this.fail("invalid_response", "response is not JSON");
+    }
+    if (ok && (json === null || typeof json !== "object" || Array.isArray(json))) throw this.fail("invalid_response", "response is not a JSON object");
+    return { kind: "json", status, json };
+  }
+
+  private async readAll(body: Body, limit: number, deadline: Deadline, signal: AbortSignal): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of res.body) {
+      for await (const chunk of body) {
         size += (chunk as Buffer).length;
-        if (size > MAX_JSON_BYTES) {
-          discard(res.body);
-          throw new RetryableFailure(`${this.endpoint.id}: response larger than ${MAX_JSON_BYTES} bytes`);
+        if (size > limit) {
+          discard(body);
+          throw this.fail("oversized", `response larger than ${limit} bytes`);
         }
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
       if (err instanceof RetryableFailure || signal.aborted) throw err;
-      throw new RetryableFailure(`${this.endpoint.id}: ${describe(err)} while reading the response`, { cause: err });
+      const f = faultOf(err, deadline);
+      throw this.fail(f.fault, `${f.what} while reading the response`, err);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    } catch {
-      throw new RetryableFailure(`${this.endpoint.id}: response is not JSON`);
-    }
-    return { kind: "json", status: res.statusCode, json };
+    return Buffer.concat(chunks).toString("utf8");
   }
 
-  private async *events(body: AsyncIterable<Buffer> & { destroy(): void; setEncoding?(e: string): void }): AsyncIterable<string> {
+  private async *events(body: Body, deadline: Deadline, signal: AbortSignal, close: () => void): AsyncGenerator<string> {
     const parser = new SseParser();
     const decoder = new TextDecoder();
+    const id = this.endpoint.id;
     let done = false;
     try {
       for await (const chunk of body) {
-        for (const data of parser.push(decoder.decode(chunk, { stream: true }))) {
+        for (const data of parser.push(decoder.decode(chunk as Buffer, { stream: true }))) {
           if (data === "[DONE]") { done = true; return; }
           yield data;
         }
       }
+      parser.push(decoder.decode());
     } catch (err) {
-      if (err instanceof UpstreamError) throw err;
-      throw new UpstreamError(`${this.endpoint.id}: stream broke (${describe(err)})`, { cause: err });
+      if (err instanceof StreamBroken) throw new StreamBroken(err.fault, `${id}: ${err.message}`, { cause: err });
+      if (signal.aborted) throw new StreamBroken("client_closed", `${id}: the request was cancelled`, { cause: err });
+      const f = faultOf(err, deadline);
+      throw new StreamBroken(f.fault, `${id}: stream broke (${f.what})`, { cause: err });
     } finally {
-      discard(body as unknown as Parameters<typeof discard>[0]);
+      close();
     }
-    if (!done) throw new UpstreamError(`${this.endpoint.id}: stream ended without [DONE]`);
+    if (!done) throw new StreamBroken("incomplete_stream", `${id}: stream ended without [DONE]`);
   }
 
   async close(): Promise<void> {

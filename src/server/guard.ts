@@ -1,5 +1,6 @@
 import { ClassificationExceeded, ProhibitedUse } from "../errors/index.ts";
 import { createOutputGuard, detectProhibitedUse, redactPersonalData, scanMarkings, shouldRedact, type Finding, type GuardStep } from "../policy/index.ts";
+import { StreamBroken } from "../backends/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 
@@ -60,14 +61,88 @@ export function completionText(json: unknown): string {
   return text;
 }
 
+/** Text the output guard judges inside a choice besides `completionText`'s: tool-call arguments, streamed in pieces. */
+function toolCallText(json: unknown): string {
+  const choices = (json as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return "";
+  let text = "";
+  for (const c of choices) {
+    const m = (c as { message?: { tool_calls?: unknown }; delta?: { tool_calls?: unknown } }).message ?? (c as { delta?: { tool_calls?: unknown } }).delta;
+    if (!Array.isArray(m?.tool_calls)) continue;
+    for (const t of m.tool_calls) {
+      const args = (t as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+      if (typeof args === "string") text += args;
+    }
+  }
+  return text;
+}
+
+const GUARDED_TEXT = new Set(["content", "reasoning_content", "refusal"]);
+
+/** Whether a string at this path is judged as part of the model's text (completionText and toolCallText). */
+function isModelText(path: readonly (string | number)[]): boolean {
+  if (path[0] !== "choices" || typeof path[1] !== "number" || (path[2] !== "message" && path[2] !== "delta")) return false;
+  if (path.length === 4) return GUARDED_TEXT.has(path[3] as string);
+  return path.length === 7 && path[3] === "tool_calls" && typeof path[4] === "number" && path[5] === "function" && path[6] === "arguments";
+}
+
+/**
+ * Every other string in an upstream reply (ids, model names, keys, fields a server adds), one per line. The
+ * guard judges them too: a client may show any field, so no byte leaves unjudged. Nesting deeper than any
+ * OpenAI reply has is refused rather than left unread.
+ */
+export function otherStrings(json: unknown): string {
+  const out: string[] = [];
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") { if (!isModelText(path)) out.push(v); return; }
+    if (v === null || typeof v !== "object") return;
+    if (path.length > 32) throw new StreamBroken("malformed_stream", "upstream reply is nested deeper than any OpenAI reply");
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => { path.push(i); walk(x); path.pop(); });
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      path.push(k);
+      walk(x);
+      path.pop();
+    }
+  };
+  walk(json);
+  return out.join("\n");
+}
+
+/** Withholds a complete JSON reply (a chat completion or embeddings) carrying a marking anywhere in it. */
+export function classifyReply(ctx: RequestContext, gw: Gateway, json: unknown): void {
+  classifyOutput(ctx, gw, completionText(json) + toolCallText(json));
+  classifyOutput(ctx, gw, otherStrings(json));
+}
+
+/** One streamed event as a JSON object; anything else is broken framing, an error object is the upstream failing. */
+function parseEvent(data: string): Record<string, unknown> {
+  let json: unknown;
+  try { json = JSON.parse(data); } catch { json = undefined; }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new StreamBroken("malformed_stream", "upstream sent a stream event that is not a JSON object");
+  if ("error" in json) throw new StreamBroken("upstream_error_event", "upstream reported an error in its stream");
+  return json as Record<string, unknown>;
+}
+
+/** Events held while the guard decides, at most this many bytes: text-less events cannot pile up without end. */
+const MAX_HELD_BYTES = 4 << 20;
+
 /**
  * Guards a stream of SSE payloads: an event is released only once the output guard has judged all of its text,
  * so a marking split across chunks is caught before any part of it reaches the client. A marking ends the
- * stream with an error instead of the withheld events. Events keep their upstream bytes; only timing changes.
+ * stream with an error instead of the withheld events. Each event is parsed, judged and sent re-serialised, so
+ * the client gets exactly what the guard read (no unparseable bytes, no duplicate keys a client could read
+ * differently); an event that is not JSON ends the stream with an upstream error, never reaches the client.
+ * When the upstream fails, events still held are dropped, not flushed.
  */
 export async function* guardStream(ctx: RequestContext, gw: Gateway, events: AsyncIterable<string>): AsyncIterable<string> {
   const guard = createOutputGuard({ ceiling: gw.ceiling() });
   const held: Array<{ data: string; end: number }> = [];
+  let heldBytes = 0;
   let total = 0;
   let released = 0;
   const step = (s: GuardStep) => {
@@ -75,20 +150,25 @@ export async function* guardStream(ctx: RequestContext, gw: Gateway, events: Asy
     released += s.release.length;
   };
   for await (const data of events) {
-    const text = completionText(safeJson(data));
+    const json = parseEvent(data);
+    const text = completionText(json) + toolCallText(json);
     if (text) {
       step(guard.push(text));
       total += text.length;
     }
-    held.push({ data, end: total });
-    while (held.length > 0 && held[0]!.end <= released) yield held.shift()!.data;
+    classifyOutput(ctx, gw, otherStrings(json));
+    const out = JSON.stringify(json);
+    held.push({ data: out, end: total });
+    heldBytes += out.length;
+    while (held.length > 0 && held[0]!.end <= released) {
+      const h = held.shift()!;
+      heldBytes -= h.data.length;
+      yield h.data;
+    }
+    if (heldBytes > MAX_HELD_BYTES) throw new StreamBroken("oversized", `upstream sent more than ${MAX_HELD_BYTES} bytes of events the guard could not yet judge`);
   }
   step(guard.end());
   for (const h of held) yield h.data;
-}
-
-function safeJson(s: string): unknown {
-  try { return JSON.parse(s); } catch { return null; }
 }
 
 /** The request body to send to an endpoint: personal data redacted when the nation's setting asks for it. */

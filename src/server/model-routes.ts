@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import type { BackendReply } from "../backends/index.ts";
-import { InvalidRequest, NotFound, UpstreamError, type ConcordError } from "../errors/index.ts";
+import { StreamBroken, type BackendReply } from "../backends/index.ts";
+import { InvalidRequest, PayloadTooLarge, UpstreamError, type ConcordError } from "../errors/index.ts";
+import { scanMarkings } from "../policy/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, mapChatText, mapEmbeddingsText } from "./openai-schema.ts";
-import { checkProhibitedUse, classifyInput, classifyOutput, completionText, guardStream } from "./guard.ts";
+import { checkProhibitedUse, classifyInput, classifyReply } from "./guard.ts";
 import { route } from "./route.ts";
 import { handle, type Outcome } from "./pipeline.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
@@ -14,14 +15,17 @@ function usageTokens(json: unknown): number {
   return typeof u?.total_tokens === "number" && Number.isFinite(u.total_tokens) && u.total_tokens > 0 ? u.total_tokens : 0;
 }
 
-/** An upstream's own refusal (4xx) reaches the client in Concord's error shape, never as raw upstream bytes. */
-function upstreamRefusal(reply: BackendReply & { kind: "json" }, endpoint: string): ConcordError | null {
+/**
+ * An upstream's own refusal of the request (400, 413, 422: the backend retries every other status elsewhere)
+ * reaches the client in Concord's error shape, never as raw upstream bytes; its message passes the output guard.
+ */
+function upstreamRefusal(gw: Gateway, reply: BackendReply & { kind: "json" }, endpoint: string): ConcordError | null {
   if (reply.status < 400) return null;
   const msg = (reply.json as { error?: { message?: unknown } } | null)?.error?.message;
-  const text = typeof msg === "string" ? msg.slice(0, 500) : `HTTP ${reply.status}`;
-  if (reply.status === 404) return new NotFound(`endpoint ${endpoint}: ${text}`);
-  if (reply.status < 500) return new InvalidRequest(`endpoint ${endpoint} refused the request: ${text}`);
-  return new UpstreamError(`endpoint ${endpoint}: ${text}`);
+  let text = typeof msg === "string" ? msg.slice(0, 500) : `HTTP ${reply.status}`;
+  if (scanMarkings(text, { ceiling: gw.ceiling() }).length > 0) text = `HTTP ${reply.status} (its message was withheld: it carried a marking above this network's ceiling)`;
+  if (reply.status === 413) return new PayloadTooLarge(`endpoint ${endpoint} refused the request as too large: ${text}`);
+  return new InvalidRequest(`endpoint ${endpoint} refused the request: ${text}`);
 }
 
 async function charge(ctx: RequestContext, gw: Gateway, tokens: number): Promise<void> {
@@ -31,31 +35,47 @@ async function charge(ctx: RequestContext, gw: Gateway, tokens: number): Promise
   await gw.quota.charge(ctx.principal.nation, tokens, Date.now());
 }
 
-/** Turns a backend reply into the route's outcome: JSON checked for upstream refusals, streams metered at the end. */
+/**
+ * Turns a backend reply into the route's outcome: JSON checked for upstream refusals and guarded whole, streams
+ * (already guarded by route) metered at the end. A stream that breaks records how in the audit entry; its
+ * connection, timers and buffers are let go when the pipeline is done with it, however it ended.
+ */
 async function answer(ctx: RequestContext, gw: Gateway, d: Awaited<ReturnType<typeof route>>): Promise<Outcome> {
   const result = d.result;
   if (result.kind === "stream") {
     let tokens = 0;
+    let broken = false;
     const events = (async function* () {
-      for await (const data of guardStream(ctx, gw, result.events)) {
-        if (data.includes('"usage"')) tokens = usageTokens(safeJson(data)) || tokens;
-        yield data;
+      try {
+        for await (const data of result.events) {
+          if (data.includes('"usage"')) tokens = usageTokens(safeJson(data)) || tokens;
+          yield data;
+        }
+      } catch (err) {
+        if (err instanceof StreamBroken) {
+          broken = err.fault !== "client_closed";
+          ctx.auditExtra = { ...ctx.auditExtra, upstream_fault: err.fault };
+          if (broken) gw.metrics.upstreamFailures.inc({ endpoint: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction });
+        }
+        throw err;
       }
     })();
     return {
       kind: "stream",
       events,
-      done: (ok) => {
-        d.release(ok);
+      done: () => {
+        result.close();
+        // A guard refusal or a client that left says nothing about the endpoint; a broken stream does.
+        d.release(!broken);
         void charge(ctx, gw, tokens).catch(() => {});
       },
     };
   }
   d.release(true);
-  const refused = upstreamRefusal(result, d.state.endpoint.id);
+  const refused = upstreamRefusal(gw, result, d.state.endpoint.id);
   if (refused) throw refused;
   await charge(ctx, gw, usageTokens(result.json));
-  classifyOutput(ctx, gw, completionText(result.json));
+  classifyReply(ctx, gw, result.json);
   return { kind: "json", status: 200, body: result.json };
 }
 
