@@ -94,7 +94,8 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
         throw new InvalidRequest(`results of ${ctx.capability} are held for human review and cannot be streamed; send the request without stream: true`, { param: "stream" });
       }
       classifyInput(ctx, gw, chatText(body), "the request's messages");
-      checkProhibitedUse(ctx, chatText(body, ["user", "system", "developer"]));
+      // Every role: a client writes the "assistant" and "tool" turns of the history too (a plan there is a request).
+      checkProhibitedUse(ctx, chatText(body));
       authorize(ctx, gw);
       await meter(ctx, gw);
       const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true, mapChatText);

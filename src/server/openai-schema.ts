@@ -62,14 +62,31 @@ export const EmbeddingsRequest = z
   .strict();
 export type EmbeddingsRequest = z.infer<typeof EmbeddingsRequest>;
 
-/** The text a guard must read in a chat request: every message's text content. */
+/** Every string inside a value (keys too): tool definitions and tool-call arguments are free-form JSON. */
+function strings(v: unknown, out: string[], depth = 0): void {
+  if (typeof v === "string") out.push(v);
+  else if (v !== null && typeof v === "object" && depth < 64) {
+    for (const [k, x] of Object.entries(v)) {
+      if (!Array.isArray(v)) out.push(k);
+      strings(x, out, depth + 1);
+    }
+  }
+}
+
+/**
+ * The text a guard must read in a chat request: every message's text content, and every other text the model
+ * reads: tool-call arguments and results, tool definitions, the response format's schema. A client writes all of
+ * it, the "assistant" turns of the history included, so none of it is trusted more than a user message.
+ */
 export function chatText(req: ChatCompletionRequest, roles?: readonly string[]): string {
   const parts: string[] = [];
   for (const m of req.messages) {
     if (roles && !roles.includes(m.role)) continue;
     if (typeof m.content === "string") parts.push(m.content);
     else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === "text") parts.push(p.text);
+    if (m.tool_calls) strings(m.tool_calls, parts);
   }
+  if (!roles) for (const v of [req.tools, req.tool_choice, req.response_format]) strings(v, parts);
   return parts.join("\n");
 }
 
