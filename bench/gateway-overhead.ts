@@ -4,10 +4,13 @@
  * upstream; then one connection each to read the latency Concord adds at p50 and p99. One run, one machine:
  * compare the ratios, not absolute figures across runs (FACTS.md).
  *
- *   npx tsx bench/gateway-overhead.ts [--quick] [--duration S]
+ *   npx tsx bench/gateway-overhead.ts [--quick] [--duration S] [--only via64|via1] [--cpu-prof DIR]
+ *
+ * `--only via64|via1` runs just that measurement (for profiling); `--cpu-prof DIR` writes the gateway process's V8
+ * CPU profile into DIR when it exits (open it in Chrome DevTools or speedscope, sort by self time).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
@@ -19,6 +22,10 @@ const quick = process.argv.includes("--quick");
 const dIdx = process.argv.indexOf("--duration");
 const duration = dIdx > 0 ? Number(process.argv[dIdx + 1]) : quick ? 3 : 10;
 const root = resolve(import.meta.dirname, "..");
+const pIdx = process.argv.indexOf("--cpu-prof");
+const oIdx = process.argv.indexOf("--only");
+const only = oIdx > 0 ? process.argv[oIdx + 1] : null;
+const profileDir = pIdx > 0 ? resolve(process.argv[pIdx + 1] as string) : null;
 
 function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
@@ -31,6 +38,23 @@ function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; ma
     });
     child.once("exit", (c) => rej(new Error(`${args.join(" ")} exited ${c}`)));
   });
+}
+
+/** CPU seconds (user + system, all threads) a child process has used so far, from /proc (Linux). */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `f` and adds the gateway's CPU time per request it answered: on a shared machine steadier than req/s. */
+async function withCpu<T extends { total: number }>(f: () => Promise<T>): Promise<T & { cpuUs: number }> {
+  const c0 = cpuSeconds(gateway.child);
+  const r = await f();
+  return { ...r, cpuUs: ((cpuSeconds(gateway.child) - c0) * 1e6) / r.total };
 }
 
 async function run(url: string, connections: number, headers: Record<string, string>, body: string) {
@@ -71,7 +95,7 @@ writeFileSync(cfgFile, stringify({
     { id: "deu", url: `http://127.0.0.1:${upstream.match[1]}/v1`, jurisdiction: "DEU", models: ["m"] },
   ],
 }));
-const gateway = await start([join(root, "bin/concord.js"), "serve", "--config", cfgFile, "--port", "0"], / at (http:\/\/\S+) [\s\S]*ready/);
+const gateway = await start([...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), join(root, "bin/concord.js"), "serve", "--config", cfgFile, "--port", "0"], / at (http:\/\/\S+) [\s\S]*ready/);
 const token = await mintDemoToken(await loadOrCreateDemoKey(dir, "DEU"), { nation: "DEU", role: "analyst" });
 const auth = { authorization: `Bearer ${token}` };
 
@@ -82,11 +106,21 @@ const viaUrl = `${gateway.match[1]}/v1/chat/completions`;
 try {
   // Warm-up: JIT, keep-alive pools, the token cache.
   await autocannon({ url: viaUrl, connections: 8, duration: 2, method: "POST", headers: { "content-type": "application/json", ...auth }, body });
+  if (only === "via64") console.log("through Concord, 64 connections:", await withCpu(() => run(viaUrl, 64, auth, body)));
+  else if (only === "via1") console.log("through Concord, 1 connection:", await withCpu(() => latency(viaUrl, auth, body, duration)));
+  else await fullRun();
+} finally {
+  const exited = new Promise((r) => gateway.child.once("exit", r));
+  for (const p of [echo, upstream, gateway]) p.child.kill("SIGTERM");
+  if (profileDir) await exited; // the profile is written as the gateway exits
+}
+
+async function fullRun(): Promise<void> {
   const raw64 = await run(echoUrl, 64, {}, body);
   const direct64 = await run(directUrl, 64, {}, body);
-  const via64 = await run(viaUrl, 64, auth, body);
+  const via64 = await withCpu(() => run(viaUrl, 64, auth, body));
   const direct1 = await latency(directUrl, {}, body, duration);
-  const via1 = await latency(viaUrl, auth, body, duration);
+  const via1 = await withCpu(() => latency(viaUrl, auth, body, duration));
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(`gateway overhead: ${cpus().length} cores (${cpu}), node ${process.version}, ${duration} s per run`);
@@ -97,7 +131,6 @@ try {
   }
   console.log(`Concord throughput / direct: ${((via64.rps / direct64.rps) * 100).toFixed(1)}%  (target >= 60%)`);
   console.log(`Concord throughput / raw echo: ${((via64.rps / raw64.rps) * 100).toFixed(1)}%`);
+  console.log(`gateway CPU per request (all its threads): ${via64.cpuUs.toFixed(0)} µs at 64 connections, ${via1.cpuUs.toFixed(0)} µs at 1`);
   console.log(`added latency, one connection: p50 +${(via1.p50 - direct1.p50).toFixed(3)} ms, p99 +${(via1.p99 - direct1.p99).toFixed(3)} ms  (target p99 < 2 ms)`);
-} finally {
-  for (const p of [echo, upstream, gateway]) p.child.kill("SIGTERM");
 }

@@ -12,6 +12,7 @@ import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, type SubtreeHas
 import { addSignatureLine, parseNote, parseVerifierKey, type NoteSigner, type NoteVerifier } from "./note.ts";
 import { openPostgresLogStore } from "./store/postgres.ts";
 import { openSqliteLogStore } from "./store/sqlite.ts";
+import { openThreadedSqliteLogStore } from "./store/sqlite-threaded.ts";
 import { TABLE_PREFIX, type LogStore } from "./store/types.ts";
 import { BUCKET_SIZE, leafOf, SubtreeCache, type BucketView, type NewRow } from "./tree.ts";
 import { verifyLogStore, type VerifyReport } from "./verify.ts";
@@ -29,6 +30,11 @@ export interface AuditLogOptions {
   readonly checkpointIntervalMs?: number;
   /** Table name prefix (tests use a unique one). */
   readonly tablePrefix?: string;
+  /**
+   * Commit SQLite appends on a worker thread, so the event loop serves other requests while a commit waits for its
+   * fsync (the gateway sets it). An append still resolves only once durable.
+   */
+  readonly writerThread?: boolean;
 }
 
 /** `{"index","tree_size","leaf_hash","hashes","root_hash","checkpoint"}` as DESIGN.md and the HTTP API give it. */
@@ -99,7 +105,8 @@ export class AuditLog {
     const prefix = opts.tablePrefix ?? "audit";
     if (!TABLE_PREFIX.test(prefix)) throw new InvalidRequest(`audit table prefix "${prefix}" must be lowercase letters, digits and _`);
     const signer = loadOrCreateLogKey(opts.keyDir, opts.origin);
-    const store = await openLogStore(opts.store, prefix);
+    const sqlitePath = opts.writerThread ? threadableSqlitePath(opts.store) : null;
+    const store = sqlitePath ? openThreadedSqliteLogStore(sqlitePath, prefix) : await openLogStore(opts.store, prefix);
     const log = new AuditLog(store, signer, opts.origin, opts.checkpointEvery ?? 1000);
     log.location = { url: opts.store, prefix };
     log.knownSize = await store.size();
@@ -363,6 +370,12 @@ export class AuditLog {
     await this.checkpointing?.catch(() => {});
     await this.store.close();
   }
+}
+
+/** The file of a `sqlite:PATH` store that a writer thread can open too (an in-memory database it cannot). */
+function threadableSqlitePath(url: string): string | null {
+  const parsed = parseStoreUrl(url);
+  return parsed.kind === "sqlite" && parsed.path !== ":memory:" ? parsed.path : null;
 }
 
 export async function openLogStore(url: string, prefix = "audit"): Promise<LogStore> {

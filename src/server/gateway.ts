@@ -68,7 +68,8 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     : new MemoryQuotaStore();
 
   const documents = await openDocumentStore(cfg.store.url);
-  const audit = await AuditLog.open(auditLogOptions(cfg));
+  // Appends commit on a worker thread: the event loop keeps serving while a commit waits for its fsync.
+  const audit = await AuditLog.open({ ...auditLogOptions(cfg), writerThread: true });
   const oversight = await createOversight(cfg, {
     appendAudit: (entry) => audit.append(entry),
     onError: (err) => log.warn({ event: "oversight_tick_failed", err: (err as Error).message }, "expiring reviews or settling proposals failed; retrying on the next tick"),

@@ -1,0 +1,121 @@
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../threads.ts";
+import type { NewRow } from "../tree.ts";
+import { openSqliteLogStore } from "./sqlite.ts";
+import type { LogStore } from "./types.ts";
+
+/** A batch of rows as one transferable buffer (entries and leaves back to back) plus their nations. */
+export interface PackedRows {
+  readonly bytes: ArrayBuffer;
+  /** Entry lengths; every leaf is 32 bytes and follows its entry. */
+  readonly lengths: Uint32Array;
+  readonly nations: (string | null)[];
+}
+
+export function packRows(rows: readonly NewRow[]): PackedRows {
+  let total = 0;
+  for (const r of rows) total += r.entry.length + r.leaf.length;
+  const bytes = new Uint8Array(total);
+  const lengths = new Uint32Array(rows.length);
+  let at = 0;
+  rows.forEach((r, i) => {
+    if (r.leaf.length !== 32) throw new Error("audit store: a leaf hash is 32 bytes");
+    bytes.set(r.entry, at);
+    bytes.set(r.leaf, at + r.entry.length);
+    lengths[i] = r.entry.length;
+    at += r.entry.length + 32;
+  });
+  return { bytes: bytes.buffer, lengths, nations: rows.map((r) => r.nation) };
+}
+
+export function unpackRows(p: PackedRows): NewRow[] {
+  const all = Buffer.from(p.bytes);
+  const rows: NewRow[] = [];
+  let at = 0;
+  for (let i = 0; i < p.lengths.length; i++) {
+    const n = p.lengths[i] as number;
+    rows.push({ entry: all.subarray(at, at + n), leaf: all.subarray(at + n, at + n + 32), nation: p.nations[i] ?? null });
+    at += n + 32;
+  }
+  return rows;
+}
+
+interface Waiting {
+  readonly resolve: (first: number) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/**
+ * The SQLite store with its appends committed on a worker thread (sqlite-writer.ts), so the event loop keeps
+ * serving while a commit waits for its fsync. Reads, proofs and checkpoints use this thread's connection (WAL
+ * lets it read while the writer commits). An append resolves only after the writer's transaction committed; if
+ * the writer dies, its unanswered appends fail and the next append starts a new writer.
+ */
+export function openThreadedSqliteLogStore(path: string, prefix: string): LogStore {
+  const store = openSqliteLogStore(path, prefix); // also creates the tables before the writer opens the file
+  let writer: Worker | null = null;
+  const waiting = new Map<number, Waiting>();
+  let nextId = 0;
+
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const start = (): Worker => {
+    const w = startWorker(new URL("./sqlite-writer.ts", import.meta.url), { path, prefix });
+    w.on("message", (m: { id?: number; first?: number; error?: string; code?: unknown }) => {
+      if (m.id === undefined) return;
+      const p = waiting.get(m.id);
+      if (!p) return;
+      waiting.delete(m.id);
+      if (m.error !== undefined) p.reject(Object.assign(new Error(`audit store: ${m.error}`), { code: m.code }));
+      else p.resolve(m.first as number);
+    });
+    w.on("error", (err) => failAll(err));
+    w.on("exit", (code) => {
+      if (writer === w) writer = null;
+      failAll(new Error(`audit store: the writer thread exited (${code}) before committing`));
+    });
+    w.unref(); // an idle writer does not keep the process alive; a waiting append holds a ref (below)
+    return w;
+  };
+
+  return {
+    ...store,
+    append: (rows) =>
+      new Promise<number>((resolve, reject) => {
+        let packed: PackedRows;
+        try {
+          packed = packRows(rows);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        const w = (writer ??= start());
+        const id = nextId++;
+        if (waiting.size === 0) w.ref();
+        waiting.set(id, {
+          resolve: (first) => {
+            if (waiting.size === 0) w.unref();
+            resolve(first);
+          },
+          reject: (err) => {
+            if (waiting.size === 0) w.unref();
+            reject(err);
+          },
+        });
+        w.postMessage({ id, rows: packed }, [packed.bytes]);
+      }),
+    close: async () => {
+      const w = writer;
+      writer = null;
+      if (w) {
+        const exited = new Promise((r) => w.once("exit", r));
+        w.ref(); // keep this process alive until the writer has closed its connection
+        w.postMessage({ close: true });
+        await exited;
+      }
+      await store.close();
+    },
+  };
+}
