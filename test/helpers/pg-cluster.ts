@@ -110,7 +110,16 @@ export async function createPgCluster(tag: string): Promise<PgCluster | string> 
       const child = spawn(join(bin, "postgres"), args, { detached: true, stdio: ["ignore", out, out], ...(owner ?? {}) });
       closeSync(out);
       child.unref();
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      // Should the test process end without stopping it, the server must not outlive it.
+      const orphanGuard = () => {
+        try {
+          process.kill(-(child.pid as number), "SIGKILL");
+        } catch {
+          // already gone
+        }
+      };
+      process.once("exit", orphanGuard);
+      const exited = new Promise<void>((resolve) => child.once("exit", () => { process.off("exit", orphanGuard); resolve(); }));
       postmaster = { child, exited };
       const deadline = Date.now() + 60_000;
       while (!ready(child.pid)) {
