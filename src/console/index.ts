@@ -45,7 +45,7 @@ export function consoleDeps(cfg: LoadedConfig, demoKeys: ReadonlyMap<string, Dem
       const secret = c?.client_secret_env ? env[c.client_secret_env] : undefined;
       return {
         code, name: n.name ?? code, demo: id === "demo",
-        ...(id !== "demo" && c ? { oidc: { issuer: id.issuer, clientId: c.client_id, scope: c.scope, ...(secret ? { clientSecret: secret } : {}), ...(c.resource ? { resource: c.resource } : {}) } } : {}),
+        ...(id !== "demo" && c ? { oidc: { issuer: id.issuer, clientId: c.client_id, scope: c.scope, rolesClaim: id.roles_claim, subjectClaim: id.subject_claim, ...(secret ? { clientSecret: secret } : {}), ...(c.resource ? { resource: c.resource } : {}) } } : {}),
       };
     }),
     demoKeys,

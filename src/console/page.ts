@@ -18,7 +18,7 @@ import { sameSecret, type Session, type SessionStore, type SignedIn } from "./se
 /** What the console needs from the gateway; no store, only configuration facts and the demo IdP's keys. */
 export interface ConsoleDeps {
   readonly networkName: string;
-  readonly nations: ReadonlyArray<{ code: string; name: string; demo: boolean; oidc?: { issuer: string; clientId: string; clientSecret?: string; scope: string } }>;
+  readonly nations: ReadonlyArray<{ code: string; name: string; demo: boolean; oidc?: { issuer: string; clientId: string; clientSecret?: string; scope: string; resource?: string; rolesClaim: string; subjectClaim: string } }>;
   readonly demoKeys: ReadonlyMap<string, { nation: string; privateJwk: JWK; publicJwk: JWK }>;
   readonly uploadLimit: number;
   readonly sessionIdleMs: number;

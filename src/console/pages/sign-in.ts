@@ -31,7 +31,7 @@ function signInPage(ctx: PageContext, problem?: string): Answer {
 ${out ? html`<p class="flash" role="status">${tr.t("signedOut")}</p>` : ""}
 ${problem ? errorBox(tr.t("signIn.failed", { message: problem })) : ""}
 ${idps.length ? html`<section aria-labelledby="idp-h"><h2 id="idp-h">${tr.t("signIn.intro")}</h2>
-<ul class="plain">${idps.map((n) => html`<li><form method="post" action="/console/sign-in/oidc">${csrfField(ctx)}<input type="hidden" name="nation" value="${n.code}"><input type="hidden" name="back" value="${back}"><button type="submit">${tr.t("signIn.nationIdp", { nation: n.name })}</button></form></li>`)}</ul></section>` : ""}
+<ul class="plain">${idps.map((n) => html`<li><a class="button" href="/console/sign-in/oidc?nation=${n.code}">${tr.t("signIn.nationIdp", { nation: n.name })}</a></li>`)}</ul></section>` : ""}
 ${demo.length ? html`<section aria-labelledby="demo-h"><h2 id="demo-h">${tr.t("signIn.demoTitle")}</h2>
 <p>${tr.t("signIn.demoIntro")}</p>
 <form method="post" action="/console/sign-in/demo" class="stack">
@@ -73,8 +73,10 @@ export function signInPages(sessions: SessionStore): ConsolePage {
       return { redirect: safeBack(one(form["back"])) };
     });
 
-    r.publicPost("/sign-in/oidc", async (ctx, form) => {
-      const n = ctx.deps.nations.find((x) => x.code === one(form["nation"]));
+    // A link, not a form: CSP form-action 'self' also governs where a form's redirect may lead, and this one
+    // leads to the nation's IdP. Starting a sign-in changes nothing but this browser's pending state and nonce.
+    r.publicGet("/sign-in/oidc", async (ctx) => {
+      const n = ctx.deps.nations.find((x) => x.code === one((ctx.req.query as Record<string, string>)["nation"]));
       if (!n?.oidc) return signInPage(ctx, "this nation has no OpenID Connect sign-in configured");
       const start = await startOidc(n.oidc, callbackUrl(ctx));
       ctx.session.pendingOidc = { nation: n.code, verifier: start.verifier, state: start.state, nonce: start.nonce, startedAt: Date.now() };
@@ -94,9 +96,12 @@ export function signInPages(sessions: SessionStore): ConsolePage {
       }
       const check = await injectApi(ctx.app, got.token).get("/v1/models");
       if (check.status === 401) return signInPage(ctx, "the gateway refused the identity provider's access token");
+      // For display only: every API call is decided by the gateway's own verification of the token.
       const claims = decodeJwt(got.token);
-      const roles = [claims["roles"]].flat().filter((x): x is string => typeof x === "string");
-      const s = sessions.rotate(ctx.session, { token: got.token, nation: n.code, subject: String(claims.sub ?? "?"), roles, tokenExpiresAt: got.expiresAt });
+      const at = (path: string) => path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), claims);
+      const rolesValue = at(n.oidc.rolesClaim);
+      const roles = (typeof rolesValue === "string" ? rolesValue.split(/[\s,]+/) : [rolesValue].flat()).filter((x): x is string => typeof x === "string" && x.length > 0);
+      const s = sessions.rotate(ctx.session, { token: got.token, nation: n.code, subject: String(at(n.oidc.subjectClaim) ?? "?"), roles, tokenExpiresAt: got.expiresAt });
       setSessionCookie(ctx.req, ctx.reply, s.id);
       return { redirect: "/console" };
     });
