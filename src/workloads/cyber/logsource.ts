@@ -93,16 +93,23 @@ const CHANNEL_CATEGORIES: Record<string, Record<number, string[]>> = {
   "linux-sysmon/operational": { 1: ["process_creation"], 3: ["network_connection"], 5: ["process_termination"], 9: ["raw_access_read"], 11: ["file_event"], 23: ["file_delete"] },
 };
 
-const windowsCache = new Map<string, EventLogsource>();
+/** channel -> event id (with EventType for id 12) -> log source; events share these frozen objects. */
+const windowsCache = new Map<string | undefined, Map<string | number | undefined, EventLogsource>>();
+let windowsCached = 0;
 
 /** The Windows log source facts of an event from its channel, event id and (for registry events) EventType. */
 export function windowsLogsource(channel: string | undefined, eventId: number | undefined, eventType?: unknown): EventLogsource {
-  const key = `${channel}\u0000${eventId}\u0000${eventId === 12 ? String(eventType) : ""}`;
-  let ls = windowsCache.get(key);
+  const idKey = eventId === 12 ? `12\u0000${String(eventType)}` : eventId;
+  let byId = windowsCache.get(channel);
+  let ls = byId?.get(idKey);
   if (ls === undefined) {
     ls = Object.freeze(computeWindowsLogsource(channel, eventId, eventType));
     // Channels and ids are few; the bound only guards against a stream of nonsense values.
-    if (windowsCache.size < 10_000) windowsCache.set(key, ls);
+    if (windowsCached < 10_000) {
+      if (byId === undefined) windowsCache.set(channel, (byId = new Map()));
+      byId.set(idKey, ls);
+      windowsCached++;
+    }
   }
   return ls;
 }

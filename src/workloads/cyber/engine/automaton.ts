@@ -24,12 +24,11 @@ export class Automaton {
     private readonly classOf: Uint8Array,
     private readonly nonAscii: number,
     private readonly classes: number,
-    private readonly delta: Int32Array,
+    /** state * classes + class -> next state * classes, negated when the next state has outputs to report. */
+    private readonly jump: Int32Array,
     private readonly outputs: ReadonlyArray<Int32Array | undefined>,
     /** Nearest state on the failure chain that has outputs (0, the root, has none and ends the chain). */
     private readonly dictLink: Int32Array,
-    /** 1 for states with outputs of their own or on their failure chain. */
-    private readonly reports: Uint8Array,
   ) {}
 
   /** `patterns`: lower-case substrings with the value each reports (a rule index). */
@@ -89,36 +88,47 @@ export class Automaton {
       }
     }
     const outputs = out.map((set) => (set.size === 0 ? undefined : Int32Array.from(set)));
-    const reports = new Uint8Array(n);
-    for (let i = 0; i < n; i++) reports[i] = outputs[i] !== undefined || dictLink[i] !== 0 ? 1 : 0;
-    return new Automaton(classOf, nonAscii, classes, delta, outputs, dictLink, reports);
+    // The scan's table: next state premultiplied by the class count, negative when that state has outputs to report.
+    const jump = new Int32Array(n * classes);
+    for (let i = 0; i < jump.length; i++) {
+      const next = delta[i]!;
+      jump[i] = outputs[next] !== undefined || dictLink[next] !== 0 ? -next * classes : next * classes;
+    }
+    return new Automaton(classOf, nonAscii, classes, jump, outputs, dictLink);
   }
 
   /** Reports to `sink` the value of every pattern in `text`, ignoring case (a value may be reported more than once). */
   scan(text: string, sink: HitSink): void {
-    const { classOf, nonAscii, classes, delta, reports } = this;
+    const { classOf, nonAscii, jump } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c < 128) s = delta[s * classes + classOf[c]!]!;
+      let next: number;
+      if (c < 128) next = jump[s + classOf[c]!]!;
       else {
         const folded = FOLDS_TO_ASCII.get(c);
-        if (folded === undefined) s = delta[s * classes + nonAscii]!;
+        if (folded === undefined) next = jump[s + nonAscii]!;
         else {
-          // Its lower-case form's units; only the last one's outputs are left to report below.
+          // The units of its lower-case form, in turn; the last one's outputs are reported below.
+          next = s;
           for (let j = 0; j < folded.length; j++) {
-            if (j > 0) this.report(s, sink);
+            if (next < 0) this.report(-next, sink);
             const f = folded.charCodeAt(j);
-            s = delta[s * classes + (f < 128 ? classOf[f]! : nonAscii)]!;
+            next = jump[(next < 0 ? -next : next) + (f < 128 ? classOf[f]! : nonAscii)]!;
           }
         }
       }
-      if (reports[s] === 1) this.report(s, sink);
+      if (next < 0) {
+        s = -next;
+        this.report(s, sink);
+      } else s = next;
     }
   }
 
-  private report(state: number, sink: HitSink): void {
+  /** Reports the outputs of a state (given premultiplied) and of the states on its failure chain. */
+  private report(premultiplied: number, sink: HitSink): void {
     const { outputs, dictLink } = this;
+    const state = premultiplied / this.classes;
     for (let t = outputs[state] === undefined ? dictLink[state]! : state; t !== 0; t = dictLink[t]!) {
       const o = outputs[t]!;
       for (let j = 0; j < o.length; j++) sink.hit(o[j]!);

@@ -41,7 +41,18 @@ export function compileParsed(parsed: readonly ParsedSource[], options: CompileO
 interface Plan {
   allowed: Uint8Array;
   always: number[];
-  fields: Array<{ field: string; automaton: Automaton | undefined; exact: Map<string, number[]> | undefined }>;
+  /** Indexed fields named without a dot: read straight off the event's record. */
+  plain: FieldIndex[];
+  /** Indexed fields with a dot in the name, reached through `SigmaEvent.get`. */
+  dotted: FieldIndex[];
+  /** The keyword needles' automaton, when a rule the plan admits has keywords. */
+  keywords: Automaton | undefined;
+}
+
+interface FieldIndex {
+  field: string;
+  automaton: Automaton | undefined;
+  exact: Map<string, number[]> | undefined;
 }
 
 /** Index values pack a rule and one of its clauses (MAX_CLAUSES <= CLAUSE_BITS bits). */
@@ -57,6 +68,8 @@ export class Matcher implements HitSink {
   /** field -> whole lower-case value -> packed (rule, clause) that need the field to be exactly that value. */
   private readonly exact = new Map<string, Map<string, number[]>>();
   private readonly plans = new Map<string, Plan>();
+  /** Readers share one frozen log source object per kind of event, so most events find their plan by identity. */
+  private readonly planOf = new WeakMap<EventLogsource, Plan>();
   /** Per rule: the mask of all its clauses (0 for rules the index cannot judge). */
   private readonly need: Uint32Array;
   private readonly mask: Uint32Array;
@@ -111,26 +124,35 @@ export class Matcher implements HitSink {
     if (++this.generation === 0xffffffff) this.resetStamps();
     this.allowed = plan.allowed;
     const found: number[] = (this.found = []);
-    const fields = plan.fields;
-    for (let f = 0; f < fields.length; f++) {
-      const { field, automaton, exact } = fields[f]!;
-      if (field === ANY_FIELD) {
-        const all = ev.keywordStrings().orig;
-        for (let i = 0; i < all.length; i++) automaton!.scan(all[i]!, this);
-        continue;
-      }
-      const orig = ev.values(field);
-      if (orig.length === 0) continue;
-      if (automaton !== undefined) for (let i = 0; i < orig.length; i++) automaton.scan(orig[i]!, this);
-      if (exact !== undefined) {
-        const lower = ev.strings(field).lower;
-        for (let i = 0; i < lower.length; i++) {
-          const values = exact.get(lower[i]!);
-          if (values !== undefined) for (let j = 0; j < values.length; j++) this.hit(values[j]!);
-        }
+    if (plan.keywords !== undefined) {
+      const all = ev.keywordStrings().orig;
+      for (let i = 0; i < all.length; i++) plan.keywords.scan(all[i]!, this);
+    }
+    // Most indexed fields are absent from a given event, and most present ones are plain strings, scanned as they are.
+    const plain = plan.plain;
+    const fields = ev.fields;
+    for (let f = 0; f < plain.length; f++) {
+      const index = plain[f]!;
+      const raw = fields[index.field];
+      if (raw === undefined) continue;
+      if (typeof raw === "string" && index.exact === undefined) index.automaton!.scan(raw, this);
+      else this.scanField(ev, index);
+    }
+    for (let f = 0; f < plan.dotted.length; f++) this.scanField(ev, plan.dotted[f]!);
+    return { always: plan.always, candidates: found };
+  }
+
+  private scanField(ev: SigmaEvent, { field, automaton, exact }: FieldIndex): void {
+    const orig = ev.values(field);
+    if (orig.length === 0) return;
+    if (automaton !== undefined) for (let i = 0; i < orig.length; i++) automaton.scan(orig[i]!, this);
+    if (exact !== undefined) {
+      const lower = ev.strings(field).lower;
+      for (let i = 0; i < lower.length; i++) {
+        const values = exact.get(lower[i]!);
+        if (values !== undefined) for (let j = 0; j < values.length; j++) this.hit(values[j]!);
       }
     }
-    return { always: plan.always, candidates: found };
   }
 
   /** One needle found: its clause is satisfied for its rule. */
@@ -151,6 +173,15 @@ export class Matcher implements HitSink {
   }
 
   private planFor(ls: EventLogsource | null): Plan {
+    if (ls !== null) {
+      let plan = this.planOf.get(ls);
+      if (plan === undefined) this.planOf.set(ls, (plan = this.planForKey(ls)));
+      return plan;
+    }
+    return this.planForKey(ls);
+  }
+
+  private planForKey(ls: EventLogsource | null): Plan {
     const key = ls === null ? "*" : `${ls.product ?? ""}|${ls.categories.join(",")}|${ls.services.join(",")}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
@@ -166,7 +197,14 @@ export class Matcher implements HitSink {
           for (const clause of clauses) for (const n of clause) fields.add(n.field);
         }
       });
-      plan = { allowed, always, fields: [...fields].map((field) => ({ field, automaton: this.automata.get(field), exact: this.exact.get(field) })) };
+      const indexes = [...fields].filter((f) => f !== ANY_FIELD).map((field) => ({ field, automaton: this.automata.get(field), exact: this.exact.get(field) }));
+      plan = {
+        allowed,
+        always,
+        plain: indexes.filter((i) => !i.field.includes(".")),
+        dotted: indexes.filter((i) => i.field.includes(".")),
+        keywords: fields.has(ANY_FIELD) ? this.automata.get(ANY_FIELD) : undefined,
+      };
       this.plans.set(key, plan);
     }
     return plan;

@@ -31,9 +31,6 @@ export function absorbHeader(state: DecoderState, text: string): boolean {
 export class UndecodableRecord extends Error {}
 
 export function decodeRecord(state: DecoderState, text: string, line: number): SigmaEvent[] {
-  const origin = { file: state.file, line };
-  const make = (p: Parsed, original?: unknown): SigmaEvent =>
-    new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, origin, original);
   const first = text.charCodeAt(0);
   const fmt = state.format;
   if (fmt === "json" || (fmt === "auto" && (first === 0x7b /* { */ || first === 0x5b /* [ */))) {
@@ -50,19 +47,25 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
     (fmt === "auto" || fmt === "cef" ? parseCef(text) : undefined) ??
     (fmt === "auto" || fmt === "auditd" ? parseAuditd(text) : undefined) ??
     (fmt === "auto" || fmt === "syslog" ? parseSyslog(text) : undefined);
-  if (parsed) return [make({ ...parsed, fields: { ...parsed.fields, raw: text } })];
+  if (parsed) return [textEvent(state, { ...parsed, fields: { ...parsed.fields, raw: text } }, line)];
   if (fmt !== "auto" && fmt !== "text") throw new UndecodableRecord(`not a ${fmt} record`);
-  return [make({ fields: { message: text }, logsource: null, time: undefined })];
+  return [textEvent(state, { fields: { message: text }, logsource: null, time: undefined }, line)];
+}
+
+function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {
+  return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, { file: state.file, line });
 }
 
 /** An already parsed JSON document (an array holds one event per element) to events. */
 export function decodeDocument(state: DecoderState, doc: unknown, line: number): SigmaEvent[] {
   const origin = { file: state.file, line };
-  const docs = Array.isArray(doc) ? doc : [doc];
-  return docs.map((d) => {
-    const p = fromJson(d, state);
-    return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, origin, d);
-  });
+  if (!Array.isArray(doc)) return [jsonEvent(state, doc, origin)];
+  return doc.map((d) => jsonEvent(state, d, origin));
+}
+
+function jsonEvent(state: DecoderState, doc: unknown, origin: { file: string; line: number }): SigmaEvent {
+  const p = fromJson(doc, state);
+  return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, origin, doc);
 }
 
 const TIME_KEYS = ["@timestamp", "timestamp", "time", "eventTime", "EventTime", "date", "ts"];

@@ -34,32 +34,48 @@ export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
 
 function fromEventTree(event: Obj): WindowsFields {
   const system = event.System as Obj;
-  const fields: Obj = {};
-  for (const section of [event.EventData, event.UserData]) {
-    if (!isObj(section)) continue;
-    // UserData holds one element named after the event; its children are the data fields.
-    const body = section === event.UserData ? Object.values(section).find(isObj) ?? section : section;
-    flattenData(body, fields);
+  const data = event.EventData;
+  let fields: Obj;
+  if (isObj(data) && event.UserData === undefined && isPlainData(data)) {
+    // The usual shape: named scalars. A spread copies them in one step and keeps the copy a fast-property object,
+    // where assigning them one by one turns it into a slow dictionary.
+    fields = { ...data };
+  } else {
+    fields = {};
+    for (const section of [data, event.UserData]) {
+      if (!isObj(section)) continue;
+      // UserData holds one element named after the event; its children are the data fields.
+      const body = section === event.UserData ? Object.values(section).find(isObj) ?? section : section;
+      flattenData(body, fields);
+    }
   }
   const rawId = text(system.EventID);
   const eventId = typeof rawId === "number" ? rawId : Number(rawId);
-  const put = (name: string, value: unknown): void => {
-    if (value !== undefined) fields[name] = value;
-  };
   fields.EventID = Number.isNaN(eventId) ? rawId : eventId;
-  put("Channel", text(system.Channel));
-  put("Provider_Name", attr(system.Provider, "Name"));
-  put("Computer", text(system.Computer));
-  put("Security_UserID", attr(system.Security, "UserID"));
-  put("Level", text(system.Level));
-  put("Task", text(system.Task));
-  put("Opcode", text(system.Opcode));
-  put("Keywords", text(system.Keywords));
-  put("EventRecordID", text(system.EventRecordID));
-  put("ProcessID", attr(system.Execution, "ProcessID"));
-  put("ThreadID", attr(system.Execution, "ThreadID"));
-  put("Version", text(system.Version));
+  // Named stores (not fields[name]) keep the record a fast-property object; undefined parts are left out.
+  let v: unknown;
+  if ((v = text(system.Channel)) !== undefined) fields.Channel = v;
+  if ((v = attr(system.Provider, "Name")) !== undefined) fields.Provider_Name = v;
+  if ((v = text(system.Computer)) !== undefined) fields.Computer = v;
+  if ((v = attr(system.Security, "UserID")) !== undefined) fields.Security_UserID = v;
+  if ((v = text(system.Level)) !== undefined) fields.Level = v;
+  if ((v = text(system.Task)) !== undefined) fields.Task = v;
+  if ((v = text(system.Opcode)) !== undefined) fields.Opcode = v;
+  if ((v = text(system.Keywords)) !== undefined) fields.Keywords = v;
+  if ((v = text(system.EventRecordID)) !== undefined) fields.EventRecordID = v;
+  if ((v = attr(system.Execution, "ProcessID")) !== undefined) fields.ProcessID = v;
+  if ((v = attr(system.Execution, "ThreadID")) !== undefined) fields.ThreadID = v;
+  if ((v = text(system.Version)) !== undefined) fields.Version = v;
   return finish(fields, attr(system.TimeCreated, "SystemTime"));
+}
+
+/** Data that `flattenData` would copy as it is: scalar values under names without spaces, no `Data` or `#` keys. */
+function isPlainData(body: Obj): boolean {
+  for (const key in body) {
+    const v = body[key];
+    if ((v !== null && typeof v === "object") || key === "Data" || key.charCodeAt(0) === 0x23 /* # */ || key.includes(" ")) return false;
+  }
+  return true;
 }
 
 function flattenData(body: Obj, out: Obj): void {

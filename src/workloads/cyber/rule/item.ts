@@ -213,7 +213,8 @@ function regexTest(spec: ModifierSpec, value: unknown): ValueTest {
   } catch {
     throw new UnsupportedRule(`regular expression is not valid in JavaScript: ${value.slice(0, 80)}`);
   }
-  const literal = regexNeedle(source);
+  // Even one certain character narrows the events worth the expression: the index counts it as one clause of the rule.
+  const literal = regexNeedle(source, 1);
   return { test: (v) => re.test(v), needle: literal === null ? null : { text: literal, exact: false } };
 }
 

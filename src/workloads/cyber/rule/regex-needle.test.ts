@@ -26,3 +26,16 @@ test("every text the expression matches contains the needle (case-folded)", () =
     fc.assert(fc.property(fc.stringMatching(new RegExp(p)), (text) => text.toLowerCase().includes(needle)), { numRuns: 200 });
   }
 });
+
+test("with a minimum of one character, short literals and escaped control characters still give a needle", () => {
+  assert.equal(regexNeedle("\\w+`(?:\\w+|-|.)`[\\w+|\\s]", 1), "`");
+  assert.equal(regexNeedle("\\n\\n\\n", 1), "\n\n\n");
+  assert.equal(regexNeedle("a.b.c", 1), "a");
+  assert.equal(regexNeedle("abc|def", 1), null);
+  const patterns = ["\\w+`(?:\\w+|-|.)`[\\w+|\\s]", "\\n\\n\\n\\n", "a.b.c", "\\\\[a-z]{1,3}\\.[a-z]{1,6}\\.[ \"']{1}", "x\\ty?z", "q\\r?w"];
+  for (const p of patterns) {
+    const needle = regexNeedle(p, 1);
+    assert.notEqual(needle, null, p);
+    fc.assert(fc.property(fc.stringMatching(new RegExp(p)), (text) => text.toLowerCase().includes(needle!)), { numRuns: 200 });
+  }
+});

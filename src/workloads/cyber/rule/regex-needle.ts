@@ -1,11 +1,13 @@
 /**
  * The longest literal text every match of a regular expression must contain, if one can be read off it safely,
  * so regex rules join the substring index instead of being tried on every event. Conservative: alternation at
- * the top level, or nothing literal of three characters or more, gives null.
+ * the top level, or nothing literal of `minLength` characters or more, gives null.
  */
 const SPECIAL_ESCAPES = new Set([..."dDwWsSbBnrtfv0123456789xucpPkK"]);
+/** Escapes that stand for one control character. */
+const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", f: "\f", v: "\v" };
 
-export function regexNeedle(source: string): string | null {
+export function regexNeedle(source: string, minLength = 3): string | null {
   const runs: string[] = [];
   let run = "";
   const breakRun = (): void => {
@@ -19,7 +21,8 @@ export function regexNeedle(source: string): string | null {
       const next = source[i + 1];
       if (next === undefined) return null;
       i++;
-      if (SPECIAL_ESCAPES.has(next)) { breakRun(); lastAtomLiteral = false; }
+      if (CONTROL_ESCAPES[next] !== undefined) { run += CONTROL_ESCAPES[next]; lastAtomLiteral = true; }
+      else if (SPECIAL_ESCAPES.has(next)) { breakRun(); lastAtomLiteral = false; }
       else { run += next; lastAtomLiteral = true; }
       continue;
     }
@@ -52,7 +55,7 @@ export function regexNeedle(source: string): string | null {
   }
   breakRun();
   const best = runs.reduce((a, r) => (r.length > a.length ? r : a), "");
-  return best.length >= 3 ? best.toLowerCase() : null;
+  return best.length >= minLength ? best.toLowerCase() : null;
 }
 
 function closingParen(s: string, open: number): number {
