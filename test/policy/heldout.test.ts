@@ -1,41 +1,52 @@
-// Held-out prohibited-use requests (test/policy/heldout/*.jsonl): written apart from the corpus and before the
-// rules were last changed, in the eight languages, to measure how the rules do on phrasing they were not built
-// from. The figures are printed; the floors asserted are ones the rules reached, so a change that loses recall
-// or refuses more legitimate work fails here. Never copy these sentences into rules.yaml.
+// Held-out prohibited-use requests (test/policy/heldout/*.jsonl), written apart from the corpus and the rules, in
+// batches, each before the rule change it measures:
+//   a  written before any change of this round; the rules were then widened by families of terms after its misses
+//   b  written after that first widening; the rules were widened again after its misses
+//   c  written after the second widening and never used to change a rule: the honest figure for unseen phrasing
+// The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
+// recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { detectProhibitedUse } from "../../src/policy/index.ts";
 
-interface Item { id: string; lang: string; text: string; reason?: string }
+interface Item { id: string; lang: string; batch: string; text: string; reason?: string }
 const load = (name: string): Item[] =>
   readFileSync(new URL(`./heldout/${name}`, import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
 
 const prohibited = load("prohibited.jsonl");
 const legitimate = load("legitimate.jsonl");
 
-test("the held-out set holds at least 40 prohibited and 40 legitimate requests in 8 languages", () => {
-  assert.ok(prohibited.length >= 40 && legitimate.length >= 40, `${prohibited.length} / ${legitimate.length}`);
-  assert.equal(new Set(prohibited.map((i) => i.lang)).size, 8);
-  assert.equal(new Set(legitimate.map((i) => i.lang)).size, 8);
+// Per batch: at least this many prohibited requests refused, at most this many legitimate ones.
+const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
+  a: { refused: 54, falselyRefused: 0 },
+  b: { refused: 40, falselyRefused: 0 },
+  c: { refused: 13, falselyRefused: 1 },
+};
+
+test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
+  for (const batch of Object.keys(FLOORS)) {
+    const p = prohibited.filter((i) => i.batch === batch);
+    const l = legitimate.filter((i) => i.batch === batch);
+    assert.ok(p.length >= 40 && l.length >= 40, `batch ${batch}: ${p.length} / ${l.length}`);
+    assert.equal(new Set(p.map((i) => i.lang)).size, 8);
+    assert.equal(new Set(l.map((i) => i.lang)).size, 8);
+  }
 });
 
-test("held-out recall and false refusals are reported and stay above the floors reached", (t) => {
-  const missed = prohibited.filter((i) => detectProhibitedUse(i.text) === null);
-  const wrongReason = prohibited.filter((i) => {
-    const found = detectProhibitedUse(i.text);
-    return found !== null && found.reason !== i.reason;
+for (const [batch, floor] of Object.entries(FLOORS)) {
+  test(`held-out batch ${batch}: recall and false refusals are reported and stay within the floors reached`, (t) => {
+    const p = prohibited.filter((i) => i.batch === batch);
+    const l = legitimate.filter((i) => i.batch === batch);
+    const found = p.map((i) => ({ i, use: detectProhibitedUse(i.text) }));
+    const missed = found.filter(({ use }) => use === null).map(({ i }) => i.id);
+    const otherReason = found.filter(({ i, use }) => use !== null && use.reason !== i.reason).map(({ i }) => i.id);
+    const refused = l.map((i) => ({ i, use: detectProhibitedUse(i.text) })).filter(({ use }) => use !== null);
+    const caught = p.length - missed.length;
+    t.diagnostic(`batch ${batch}: prohibited refused ${caught}/${p.length}, legitimate refused ${refused.length}/${l.length}`);
+    t.diagnostic(`batch ${batch} missed: ${missed.join(" ") || "none"}; refused with another reason: ${otherReason.join(" ") || "none"}`);
+    t.diagnostic(`batch ${batch} legitimate refused: ${refused.map(({ i, use }) => `${i.id} (${use?.rule})`).join(" ") || "none"}`);
+    assert.ok(caught >= floor.refused, `batch ${batch}: ${caught}/${p.length} refused, floor ${floor.refused}`);
+    assert.ok(refused.length <= floor.falselyRefused, `batch ${batch}: ${refused.length} legitimate refused, at most ${floor.falselyRefused}`);
   });
-  const refused = legitimate.filter((i) => detectProhibitedUse(i.text) !== null);
-  const caught = prohibited.length - missed.length;
-  t.diagnostic(`held-out prohibited refused: ${caught}/${prohibited.length} (${wrongReason.length} with another reason)`);
-  t.diagnostic(`held-out legitimate refused: ${refused.length}/${legitimate.length}`);
-  t.diagnostic(`missed: ${missed.map((i) => i.id).join(" ") || "none"}`);
-  t.diagnostic(`falsely refused: ${refused.map((i) => `${i.id} (${detectProhibitedUse(i.text)?.rule})`).join(" ") || "none"}`);
-  assert.ok(caught >= Math.ceil(prohibited.length * RECALL_FLOOR), `recall ${caught}/${prohibited.length}`);
-  assert.ok(refused.length <= Math.floor(legitimate.length * FALSE_REFUSAL_CEILING), `false refusals ${refused.length}/${legitimate.length}`);
-});
-
-// Floors the rules honestly reach on this set (see docs/policy.md for the figures before and after).
-const RECALL_FLOOR = 0.5;
-const FALSE_REFUSAL_CEILING = 0.03;
+}

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { detectProhibitedUse } from "../index.ts";
-import { loadRules, normalise } from "./detect.ts";
+import { readFileSync } from "node:fs";
+import { detectWith, loadRules, normalise, type RuleSet } from "./detect.ts";
 
 test("a request for the prohibited thing names its reason and the rule that fired", () => {
   assert.deepEqual(detectProhibitedUse("Which convoy should we strike first?"), { reason: "targeting", rule: "choose-what-to-strike/en" });
@@ -29,4 +30,16 @@ test("spelling tricks do not hide a request: accents, case, look-alike letters",
 
 test("a rule file that does not match the schema is refused", () => {
   assert.throws(() => loadRules("rules: [{ id: x, reason: spying, anchor: [sv], all: ['a'] }]\nlanguages: {}"));
+});
+
+test("the keyword prefilter never changes a decision: the same answers as every rule tried on every passage", () => {
+  const set = loadRules(readFileSync(new URL("./rules.yaml", import.meta.url), "utf8"));
+  const everyRule: RuleSet = { ...set, rules: set.rules.map((r) => ({ ...r, clauses: [] })), unkeyed: set.rules.map((_, i) => i), conceptRules: set.conceptRules.map(() => []) };
+  const texts = ["corpus/prohibited.jsonl", "corpus/legitimate.jsonl", "corpus/unmarked.jsonl", "heldout/prohibited.jsonl", "heldout/legitimate.jsonl"]
+    .flatMap((f) => readFileSync(new URL(`../../../test/policy/${f}`, import.meta.url), "utf8").trim().split("\n"))
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+  // Neighbouring texts joined, so that two-sentence passages are judged too.
+  for (let i = 1; i < texts.length; i += 3) texts.push(`${texts[i - 1]} ${texts[i]}`);
+  const differ = texts.filter((t) => JSON.stringify(detectWith(set, t)) !== JSON.stringify(detectWith(everyRule, t)));
+  assert.deepEqual(differ, []);
 });
