@@ -78,38 +78,47 @@ function toolCallText(json: unknown): string {
 }
 
 const GUARDED_TEXT = new Set(["content", "reasoning_content", "refusal"]);
+/** Deeper than any OpenAI reply nests: refused rather than left unread. */
+const MAX_DEPTH = 32;
 
-/** Whether a string at this path is judged as part of the model's text (completionText and toolCallText). */
-function isModelText(path: readonly (string | number)[]): boolean {
-  if (path[0] !== "choices" || typeof path[1] !== "number" || (path[2] !== "message" && path[2] !== "delta")) return false;
-  if (path.length === 4) return GUARDED_TEXT.has(path[3] as string);
-  return path.length === 7 && path[3] === "tool_calls" && typeof path[4] === "number" && path[5] === "function" && path[6] === "arguments";
+/** Where a value sits, as far as the model's text is concerned (completionText and toolCallText read it). */
+const At = { Any: 0, Top: 1, Choices: 2, Choice: 3, Message: 4, ToolCalls: 5, ToolCall: 6, Function: 7 } as const;
+type At = (typeof At)[keyof typeof At];
+
+function walk(v: unknown, out: string[], depth: number, at: At): void {
+  if (typeof v === "string") { out.push(v); return; }
+  if (v === null || typeof v !== "object") return;
+  if (depth > MAX_DEPTH) throw new StreamBroken("malformed_stream", "upstream reply is nested deeper than any OpenAI reply");
+  if (Array.isArray(v)) {
+    const inner = at === At.Choices ? At.Choice : at === At.ToolCalls ? At.ToolCall : At.Any;
+    for (const x of v) walk(x, out, depth + 1, inner);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    out.push(k);
+    const x = o[k];
+    let next: At = At.Any;
+    if (at === At.Top) { if (k === "choices") next = At.Choices; }
+    // completionText reads `message ?? delta`: a delta beside a message is not model text it judged.
+    else if (at === At.Choice) { if (k === "message" || (k === "delta" && o["message"] == null)) next = At.Message; }
+    else if (at === At.Message) {
+      if (typeof x === "string" && GUARDED_TEXT.has(k)) continue;
+      if (k === "tool_calls") next = At.ToolCalls;
+    } else if (at === At.ToolCall) { if (k === "function") next = At.Function; }
+    else if (at === At.Function && k === "arguments" && typeof x === "string") continue;
+    walk(x, out, depth + 1, next);
+  }
 }
 
 /**
- * Every other string in an upstream reply (ids, model names, keys, fields a server adds), one per line. The
- * guard judges them too: a client may show any field, so no byte leaves unjudged. Nesting deeper than any
- * OpenAI reply has is refused rather than left unread.
+ * Every other string in an upstream reply (ids, model names, keys, fields a server adds), one per line: all but
+ * the model's text that completionText and toolCallText give the guard. A client may show any field, so no
+ * byte leaves unjudged.
  */
 export function otherStrings(json: unknown): string {
   const out: string[] = [];
-  const path: (string | number)[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === "string") { if (!isModelText(path)) out.push(v); return; }
-    if (v === null || typeof v !== "object") return;
-    if (path.length > 32) throw new StreamBroken("malformed_stream", "upstream reply is nested deeper than any OpenAI reply");
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => { path.push(i); walk(x); path.pop(); });
-      return;
-    }
-    for (const [k, x] of Object.entries(v)) {
-      out.push(k);
-      path.push(k);
-      walk(x);
-      path.pop();
-    }
-  };
-  walk(json);
+  walk(json, out, 0, At.Top);
   return out.join("\n");
 }
 
@@ -143,6 +152,7 @@ export async function* guardStream(ctx: RequestContext, gw: Gateway, events: Asy
   const guard = createOutputGuard({ ceiling: gw.ceiling() });
   const held: Array<{ data: string; end: number }> = [];
   let heldBytes = 0;
+  let lastOther = "";
   let total = 0;
   let released = 0;
   const step = (s: GuardStep) => {
@@ -156,7 +166,10 @@ export async function* guardStream(ctx: RequestContext, gw: Gateway, events: Asy
       step(guard.push(text));
       total += text.length;
     }
-    classifyOutput(ctx, gw, otherStrings(json));
+    // Ids, object and model names repeat in every chunk: judge them again only when they change.
+    const other = otherStrings(json);
+    if (other !== lastOther) classifyOutput(ctx, gw, other);
+    lastOther = other;
     const out = JSON.stringify(json);
     held.push({ data: out, end: total });
     heldBytes += out.length;
