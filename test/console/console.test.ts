@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.ts";
 import { call, startGateway } from "../helpers/gateway.ts";
 import { mintDemoToken } from "../../src/identity/index.ts";
+import { DEMO_ALLIANCE } from "../../src/config/index.ts";
 import type { RunningServer } from "../../src/server/index.ts";
 import { axe, launch, newPage, screenshot, signIn, skipBrowser } from "./browser.ts";
 
@@ -15,16 +16,13 @@ describe("console in chromium", { skip: skipBrowser }, () => {
 
   before(async () => {
     upstream = await startStubUpstream({ answer: "The depot holds **fuel** for nine days." });
+    // The demo alliance (eight nations, demo IdPs), its model servers replaced by the stub, its quorum by three
+    // nations so that a proposal is adopted by DEU, FRA and POL; data in a temporary directory.
+    const { data_dir: _d, audit: _a, store: _s, endpoints: _e, governance: _g, ...demo } = DEMO_ALLIANCE;
     gw = await startGateway({
-      network: { name: "Alliance Unclassified Network (demo)", jurisdiction: "BEL" },
-      nations: {
-        DEU: { name: "Germany", residency: ["DEU"], identity: "demo" },
-        FRA: { name: "France", residency: ["DEU"], identity: "demo" },
-        POL: { name: "Poland", residency: ["DEU"], identity: "demo" },
-      },
-      endpoints: [{ id: "deu-vllm", url: upstream.url, jurisdiction: "DEU", models: ["gpt-oss-120b"] }],
-      oversight: { review: ["chat.intelligence_summary"], approvals_required: 2, reviewers: "other_nation", expiry: "1h" },
-      governance: { quorum: "all" },
+      ...demo,
+      endpoints: [{ id: "deu-vllm", url: upstream.url, jurisdiction: "DEU", models: ["gpt-oss-120b"], provider: "stub model server (test)" }],
+      governance: { quorum: 3 },
     });
     browser = await launch();
   });
@@ -139,7 +137,7 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await deu.context.close();
   });
 
-  test("a policy proposal shows its diff and is adopted when every nation's admin approves in the console", async () => {
+  test("a policy proposal shows its diff and is adopted when admins of FRA and POL approve it in the console (quorum 3)", async () => {
     const policy = await call(gw.url, "/admin/policy", { token: await admin("DEU") });
     const bundle = structuredClone(policy.json.bundle);
     bundle.oversight.approvals_required = 3;
@@ -203,7 +201,7 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
-  test("the interface switches to French, with French dates", async () => {
+  test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);
     assert.equal(await page.locator("html").getAttribute("lang"), "fr");
