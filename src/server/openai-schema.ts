@@ -95,7 +95,27 @@ export function embeddingsText(req: EmbeddingsRequest): string {
   return req.input.filter((x): x is string => typeof x === "string").join("\n");
 }
 
-/** A copy of a chat request with `map` applied to every text the user or system wrote (for redaction). */
+function mapStrings(v: unknown, map: (s: string) => string, depth = 0): unknown {
+  if (typeof v === "string") return map(v);
+  if (Array.isArray(v)) return depth < 64 ? v.map((x) => mapStrings(x, map, depth + 1)) : v;
+  if (v !== null && typeof v === "object" && depth < 64) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, map, depth + 1)]));
+  return v;
+}
+
+/** Tool-call arguments are a JSON text: its string values are mapped and it stays valid JSON (untouched if unchanged). */
+function mapToolCalls(calls: unknown[], map: (s: string) => string): unknown[] {
+  return calls.map((c) => {
+    const fn = (c as { function?: { arguments?: unknown } } | null)?.function;
+    if (typeof fn?.arguments !== "string") return c;
+    let changed = false;
+    const tracked = (x: string) => { const y = map(x); if (y !== x) changed = true; return y; };
+    let args: string;
+    try { args = JSON.stringify(mapStrings(JSON.parse(fn.arguments), tracked)); } catch { args = tracked(fn.arguments); }
+    return changed ? { ...(c as object), function: { ...fn, arguments: args } } : c;
+  });
+}
+
+/** A copy of a chat request with `map` applied to every text a client wrote in it (for redaction). */
 export function mapChatText(body: Record<string, unknown>, map: (s: string) => string): Record<string, unknown> {
   const req = body as ChatCompletionRequest;
   return {
@@ -104,6 +124,7 @@ export function mapChatText(body: Record<string, unknown>, map: (s: string) => s
       ...m,
       ...(typeof m.content === "string" ? { content: map(m.content) } : {}),
       ...(Array.isArray(m.content) ? { content: m.content.map((p) => (p.type === "text" ? { ...p, text: map(p.text) } : p)) } : {}),
+      ...(Array.isArray(m.tool_calls) ? { tool_calls: mapToolCalls(m.tool_calls, map) } : {}),
     })),
   };
 }

@@ -23,7 +23,7 @@ const chatLike = fc.oneof(
   fc.record({
     model: fc.oneof(fc.string(), fc.constant("m"), fc.jsonValue()),
     messages: fc.oneof(
-      fc.array(fc.record({ role: fc.constantFrom("system", "developer", "user", "assistant", "tool", "bogus"), content: fc.oneof(fc.string(), fc.constant(null), fc.array(fc.record({ type: fc.constantFrom("text", "image_url"), text: fc.string() })), fc.jsonValue()) }, { requiredKeys: ["role"] }), { maxLength: 5 }),
+      fc.array(fc.record({ role: fc.constantFrom("system", "developer", "user", "assistant", "tool", "bogus"), content: fc.oneof(fc.string(), fc.constant(null), fc.array(fc.record({ type: fc.constantFrom("text", "image_url"), text: fc.string() })), fc.jsonValue()), tool_calls: fc.array(fc.record({ id: fc.string(), type: fc.constant("function"), function: fc.record({ name: fc.string(), arguments: fc.oneof(fc.string(), fc.json()) }) }), { maxLength: 2 }) }, { requiredKeys: ["role"] }), { maxLength: 5 }),
       fc.jsonValue(),
     ),
     stream: fc.oneof(fc.boolean(), fc.jsonValue()),
@@ -46,7 +46,19 @@ describe("property: OpenAI request bodies (src/server/openai-schema.ts)", () => 
         assert.equal(typeof text, "string");
         // Redaction maps every text the guard read and nothing else: the identity map changes nothing.
         assert.deepEqual(ChatCompletionRequest.parse(mapChatText(direct.data as Record<string, unknown>, (s) => s)), direct.data);
-        assert.equal(chatText(ChatCompletionRequest.parse(mapChatText(direct.data as Record<string, unknown>, () => "X"))).replaceAll("X", "").replaceAll("\n", ""), "");
+        // Redaction reaches every text a client wrote for the model: message contents and tool-call argument values.
+        const mapped = ChatCompletionRequest.parse(mapChatText(direct.data as Record<string, unknown>, () => "X"));
+        assert.equal(chatText({ ...mapped, messages: mapped.messages.map(({ tool_calls: _t, ...m }) => m) }).replaceAll("X", "").replaceAll("\n", ""), "");
+        for (const m of mapped.messages) for (const c of (m.tool_calls ?? []) as Array<{ function?: { arguments?: unknown } }>) {
+          const args = c?.function?.arguments;
+          if (typeof args !== "string") continue;
+          const leaves: string[] = [];
+          const walk = (v: unknown): void => { if (typeof v === "string") leaves.push(v); else if (v && typeof v === "object") Object.values(v).forEach(walk); };
+          let parsed: unknown = args;
+          try { parsed = JSON.parse(args); } catch { /* mapped whole */ }
+          walk(parsed);
+          assert.ok(leaves.every((x) => x === "X"), `tool-call arguments left unmapped: ${args}`);
+        }
       }),
       params(t, 400, 4000),
     );

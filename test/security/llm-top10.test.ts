@@ -69,15 +69,21 @@ describe("OWASP Top 10 for LLM applications 2025", () => {
     assert.deepEqual(search.json.data, [], "nothing of it was stored");
   });
 
-  test("LLM02:2025 sensitive information disclosure: personal data is redacted before it leaves for an endpoint, and refusals never echo content", async () => {
+  test("LLM02:2025 sensitive information disclosure: personal data is redacted before it leaves for an endpoint (tool-call arguments too), and refusals never echo content", async () => {
     const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", redact_personal_data: "always" }, FRA: { residency: ["FRA"], identity: "demo" } } });
     try {
       const tk = await t.token("DEU");
-      const r = await call(t.gw.url, "/v1/chat/completions", { token: tk, body: chat([{ role: "user", content: "Write to jan.kowalski@example.pl or call +48 601 234 567 about the delivery." }]) });
+      const r = await call(t.gw.url, "/v1/chat/completions", { token: tk, body: chat([
+        { role: "user", content: "Write to jan.kowalski@example.pl or call +48 601 234 567 about the delivery." },
+        { role: "assistant", content: null, tool_calls: [{ id: "t1", type: "function", function: { name: "mail", arguments: '{"to":"anna.nowak@example.pl","body":"delivery"}' } }] },
+        { role: "tool", tool_call_id: "t1", content: "sent to anna.nowak@example.pl" },
+      ]) });
       assert.equal(r.status, 200, r.text);
       const sent = JSON.stringify(t.upstream.seen.at(-1)?.body);
-      assert.ok(!sent.includes("jan.kowalski@example.pl") && !sent.includes("601 234 567"), `sent upstream: ${sent}`);
+      for (const pii of ["jan.kowalski@example.pl", "601 234 567", "anna.nowak@example.pl"]) assert.ok(!sent.includes(pii), `sent upstream: ${sent}`);
       assert.match(sent, /delivery/, "the rest of the message went through");
+      const args = (t.upstream.seen.at(-1)?.body as { messages: Array<{ tool_calls?: Array<{ function: { arguments: string } }> }> }).messages[1]!.tool_calls![0]!.function.arguments;
+      assert.doesNotThrow(() => JSON.parse(args), "redacted tool-call arguments are still JSON");
     } finally {
       await t.close();
     }
