@@ -161,7 +161,6 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   if (n === 0) return null;
   const { out } = set.keywords;
   const { keywordLength, keywordConcepts } = set;
-  const slice = (from: number, to: number) => UTF16.decode(buf.subarray(from, to));
   const scratch = new Scratch(set);
   // Concepts of each sentence: ids in conceptList, sentence s owning conceptList[conceptFrom[s] .. conceptFrom[s + 1]).
   const conceptList: number[] = [];
@@ -190,7 +189,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
       }
     }
     conceptFrom[s + 1] = conceptList.length;
-    const found = scratch.judge(conceptList, conceptFrom[s]!, conceptList.length, () => slice(start, end));
+    const found = scratch.judge(conceptList, conceptFrom[s]!, conceptList.length, buf, start, end, -1, -1);
     if (found !== null) return found;
   }
   for (let s = 1; s < n; s++) {
@@ -198,8 +197,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const from = conceptFrom[s - 1]!;
     const to = conceptFrom[s + 1]!;
     for (let j = from; j < to; j++) scratch.present[conceptList[j]!] = stamp;
-    const found = scratch.judge(conceptList, from, to, () =>
-      `${slice(ranges[2 * s - 2]!, ranges[2 * s - 1]!)} ${slice(ranges[2 * s]!, ranges[2 * s + 1]!)}`);
+    const found = scratch.judge(conceptList, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!);
     if (found !== null) return found;
   }
   return null;
@@ -232,8 +230,12 @@ class Scratch {
   next(): number {
     return ++this.stamp;
   }
-  /** The first rule, in file order, whose clauses the passage's concepts meet and whose patterns hold. */
-  judge(concepts: readonly number[], from: number, to: number, passageText: () => string): ProhibitedUse | null {
+  /**
+   * The first rule, in file order, whose clauses the passage's concepts (concepts[from..to)) meet and whose
+   * patterns hold. The passage is buf[a0, a1), joined by a space to buf[b0, b1) for a pair (b0 = -1 alone);
+   * its text is only decoded when some rule gets that far.
+   */
+  judge(concepts: readonly number[], from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): ProhibitedUse | null {
     const { set, present, tried, stamp, candidates } = this;
     candidates.length = 0;
     for (const r of set.unkeyed) candidates.push(r);
@@ -246,7 +248,8 @@ class Scratch {
     }
     if (candidates.length === 0) return null;
     candidates.sort((a, b) => a - b);
-    const passage = passageText();
+    const first = UTF16.decode(buf.subarray(a0, a1));
+    const passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
     for (const i of candidates) {
       const r = set.rules[i]!;
       if (!r.all.every((re) => re.test(passage))) continue;

@@ -4,21 +4,26 @@
  * instead of hundreds of regexes per sentence.
  */
 
-/** Symbols: a-z 0-25, 0-9 26-35, space 36, apostrophe 37, hyphen 38, anything else 39 (matches no keyword). */
-export const KEYWORD_SYMBOLS = 40;
+/**
+ * Symbols: a-z 0-25, any digit 26 (digits share one symbol: a keyword hit only has to be a superset of the
+ * real matches), space 27, apostrophe 28, hyphen 29, anything else 30 (matches no keyword). A small alphabet
+ * and 16-bit states keep the transition table small enough to stay in cache.
+ */
+export const KEYWORD_SYMBOLS = 31;
 const SYMBOLS = KEYWORD_SYMBOLS;
-const OTHER = 39;
+const OTHER = 30;
 const SYMBOL = new Uint8Array(128).fill(OTHER);
 /** Symbol of each ASCII code; every other character is symbol KEYWORD_SYMBOLS - 1. */
 export const KEYWORD_SYMBOL_OF: Readonly<Uint8Array> = SYMBOL;
 for (let c = 97; c <= 122; c++) SYMBOL[c] = c - 97;
-for (let c = 48; c <= 57; c++) SYMBOL[c] = c - 48 + 26;
-SYMBOL[32] = 36;
-SYMBOL[39] = 37;
-SYMBOL[45] = 38;
+for (let c = 48; c <= 57; c++) SYMBOL[c] = 26;
+SYMBOL[32] = 27;
+SYMBOL[39] = 28;
+SYMBOL[45] = 29;
 
 export interface KeywordAutomaton {
-  readonly delta: Int32Array;
+  /** Complete transition table: delta[state * KEYWORD_SYMBOLS + symbol]; 16-bit while the states fit. */
+  readonly delta: Uint16Array | Int32Array;
   /** Per state: the ids of keywords ending there (its own and its suffixes'), or null. */
   readonly out: ReadonlyArray<readonly number[] | null>;
   readonly accepting: Uint8Array;
@@ -46,7 +51,7 @@ export function buildKeywords(keywords: readonly string[]): KeywordAutomaton {
     own[s]!.push(id);
   });
   const n = goto.length;
-  const delta = new Int32Array(n * SYMBOLS);
+  const delta = n < 65536 ? new Uint16Array(n * SYMBOLS) : new Int32Array(n * SYMBOLS);
   const fail = new Int32Array(n);
   const out: (number[] | null)[] = new Array<number[] | null>(n).fill(null);
   const queue: number[] = [];

@@ -6,8 +6,8 @@ import { normalise, normaliseReference, prepare } from "./prepare.ts";
 
 // Characters that exercise every branch: case, breaks (\r\n, \r, \u2028), blanks, zero-width and soft hyphen,
 // letters that fold to several (ß, Æ), dotted I, look-alikes (Cyrillic, Greek), full-width and astral letters,
-// a lone surrogate, sentence punctuation.
-const POOL = [..."aZq .?!;,\n\r\t\v\f\u00a0\u200b\u00ad\u2028\u3000\ufeffßİıŚłÆ\u0301éΣσςАОＮ-'’\u2019\u0085", "𝐀", "𝒮", "\ud800"];
+// an emoji (kept whole), a lone surrogate, sentence punctuation.
+const POOL = [..."aZq .?!;,\n\r\t\v\f\u00a0\u200b\u00ad\u2028\u3000\ufeffßİıŚłÆ\u0301éΣσςАОＮ-'’\u2019\u0085", "𝐀", "𝒮", "😀", "\ud800"];
 
 test("the one-pass normalisation equals the reference chain of native passes on random text", () => {
   const rnd = mulberry32(3);

@@ -37,14 +37,21 @@ export function normaliseReference(text: string): string {
     .replace(/ ?\n ?/g, "\n");
 }
 
-/** Per code point, the reference's first four steps (decompose, drop marks, lowercase, fold), cached. */
-const CODE_POINT_FOLD = new Map<number, Uint16Array>();
+/**
+ * Per code point, the reference's first four steps (decompose, drop marks, lowercase, fold) as UTF-16 code
+ * units, cached: an array for the Basic Multilingual Plane (a Map lookup per accented letter costs more than
+ * the rest of the pass), a Map beyond it.
+ */
+const BMP_FOLD: (Uint16Array | undefined)[] = new Array<Uint16Array | undefined>(65536);
+const ASTRAL_FOLD = new Map<number, Uint16Array>();
 function foldCodePoint(cp: number): Uint16Array {
-  let out = CODE_POINT_FOLD.get(cp);
+  let out = cp < 65536 ? BMP_FOLD[cp] : ASTRAL_FOLD.get(cp);
   if (out === undefined) {
     const s = String.fromCodePoint(cp).normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "").toLowerCase().replace(/[^\x00-\x7f]/gu, foldChar);
-    out = Uint16Array.from(s, (ch) => ch.charCodeAt(0));
-    CODE_POINT_FOLD.set(cp, out);
+    const units = Uint16Array.from({ length: s.length }, (_, k) => s.charCodeAt(k));
+    out = units;
+    if (cp < 65536) BMP_FOLD[cp] = units;
+    else ASTRAL_FOLD.set(cp, units);
   }
   return out;
 }
@@ -79,7 +86,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   const SYMBOLS = KEYWORD_SYMBOLS;
   const SYMBOL_OF = KEYWORD_SYMBOL_OF;
   const FOLD_ASCII = ASCII;
-  const delta = keywords?.delta ?? new Int32Array(SYMBOLS);
+  const delta = keywords?.delta ?? new Uint16Array(SYMBOLS);
   const accepting = keywords?.accepting ?? new Uint8Array(1);
   let buf = new Uint16Array(text.length + 16);
   let n = 0;
