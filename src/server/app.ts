@@ -9,6 +9,10 @@ import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerDocumentRoutes } from "./document-routes.ts";
 import { registerWorkloadRoutes } from "./workload-routes.ts";
 import { registerCommsRoutes } from "./comms-routes.ts";
+import { jsonDepthExceeds } from "./json-depth.ts";
+
+/** Deeper than any OpenAI request or workload body needs (tool schemas nest a few levels); see json-depth.ts. */
+const MAX_JSON_DEPTH = 128;
 import { consolePlugin } from "../console/index.ts";
 
 /**
@@ -46,6 +50,7 @@ export function buildApp(gw: Gateway): FastifyInstance {
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
     (req as typeof req & { rawBody?: Buffer }).rawBody = body as Buffer;
     if ((body as Buffer).length === 0) return done(null, undefined);
+    if (jsonDepthExceeds(body as Buffer, MAX_JSON_DEPTH)) return done(new InvalidRequest(`request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     try {
       done(null, sjson.parse(body as Buffer, { protoAction: "error", constructorAction: "error" }));
     } catch {

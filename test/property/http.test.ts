@@ -112,6 +112,8 @@ describe("property: the HTTP app never answers 5xx, never hangs, never crashes",
       fc.constant("mutated"),
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
+      // Deep nesting: a few hundred KB of brackets, far below the body limit.
+      fc.tuple(fc.integer({ min: 100, max: 100_000 }), fc.boolean()).map(([d, arr]) => (arr ? "[".repeat(d) + "]".repeat(d) : '{"a":'.repeat(d) + "1" + "}".repeat(d))),
       fc.constant(undefined),
     ),
     seed: fc.nat(),

@@ -85,6 +85,20 @@ describe("regressions found by the property tier", () => {
       assert.equal(r.status, 400, r.text.slice(0, 200));
     });
 
+    test("http-deep-json: a body nesting 100,000 levels is 400 invalid_request, not a 500 from recursive code behind the parser", async () => {
+      // detect and plan answered 500 (stack overflow walking the events or scenario), chat 502 (serialising for
+      // the upstream). The JSON parser now refuses nesting deeper than 128 levels before anything walks it.
+      const deep = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
+      for (const [path, body] of [["/v1/workloads/detect", `{"events":[${deep}]}`], ["/v1/workloads/logistics/plan", deep], ["/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":${deep}}`]] as const) {
+        const r = await call(gw.url, path, { token, body });
+        assert.equal(r.status, 400, `${path}: ${r.text.slice(0, 200)}`);
+        assert.match(r.json.error.message, /nests deeper than 128 levels/);
+      }
+      const ok = await call(gw.url, "/v1/workloads/logistics/plan", { token, body: '{"a":'.repeat(100) + "1" + "}".repeat(100) });
+      assert.equal(ok.status, 400, "the control: moderate nesting reaches the scenario check");
+      assert.doesNotMatch(ok.json.error.message, /nests deeper/);
+    });
+
     test("http-bad-url: a URL Fastify cannot decode (\"/%\") is 400 in the OpenAI error shape, not Fastify's own body", async () => {
       const out = await rawExchange(gw.url, "GET /% HTTP/1.0\r\n\r\n");
       assert.match(out, /^HTTP\/1\.[01] 400/);
