@@ -98,8 +98,9 @@ function findNames(text: string, out: PersonalDataMatch[]): void {
   let after = 0; // matches may not overlap: candidates before the end of the last name are skipped
   let prevLetter = false;
   for (let i = 0; i < text.length; i++) {
-    const cls = letterClass(text, i);
-    const wide = text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff ? 1 : 0;
+    const c = text.charCodeAt(i);
+    const cls = c < 128 ? ((c >= 65 && c <= 90) ? 2 : c >= 97 && c <= 122 ? 1 : 0) : letterClass(text, i);
+    const wide = c >= 0xd800 && c <= 0xdbff ? 1 : 0;
     if (cls === 2 && !prevLetter && i >= after) {
       let j = i + 1 + wide;
       while (j < text.length && letterClass(text, j) !== 0) j++;
