@@ -162,6 +162,53 @@ describe("property: the HTTP app never answers 5xx, never hangs, never crashes",
     assert.equal(health.status, 200, "the gateway still serves after the run");
   });
 
+  test("a signed-in console session: any form to any console page, with a valid CSRF token, is never a 5xx", async (t) => {
+    // The console's own sign-in flow: an anonymous session's CSRF token, then the demo form.
+    const page = async (path: string, cookie?: string) => {
+      const a = await send(gw.url, { method: "GET", path, headers: cookie ? { cookie } : {}, body: undefined });
+      return a;
+    };
+    const signInPage = await new Promise<{ cookie: string; body: string }>((resolve, reject) => {
+      http.get(`${gw.url}/console/sign-in`, { agent: false }, (res) => {
+        let b = "";
+        res.on("data", (c) => (b += c));
+        res.on("end", () => resolve({ cookie: String(res.headers["set-cookie"]?.[0]).split(";")[0]!, body: b }));
+      }).on("error", reject);
+    });
+    const csrf0 = /name="csrf" value="([^"]+)"/.exec(signInPage.body)![1]!;
+    const cookie = await new Promise<string>((resolve, reject) => {
+      const body = new URLSearchParams({ csrf: csrf0, nation: "DEU", role: "analyst", name: "fuzz", back: "/console/chat" }).toString();
+      const r = http.request(`${gw.url}/console/sign-in/demo`, { method: "POST", agent: false, headers: { cookie: signInPage.cookie, origin: gw.url, "content-type": "application/x-www-form-urlencoded", "content-length": String(body.length) } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.headers["set-cookie"]?.[0]).split(";")[0]!));
+      });
+      r.on("error", reject);
+      r.end(body);
+    });
+    const chatPage = await page("/console/chat", cookie);
+    assert.equal(chatPage.status, 200, "signed in");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(chatPage.body)![1]!;
+    const targets = ["/console/chat", "/console/chat/stream", "/console/documents", "/console/documents/doc_0/summary", "/console/documents/doc_" + "0".repeat(32) + "/summary", "/console/reviews/rev_x/decide", "/console/governance/p_x/decide", "/console/locale"];
+    const pages = ["/console/", "/console/chat", "/console/documents", "/console/documents/doc_x", "/console/reviews", "/console/governance", "/console/audit", "/console/audit/0", "/console/audit/-1", "/console/audit-consistency", "/console/chat/reviews/rev_x"];
+    const field = fc.constantFrom("message", "model", "q", "decision", "comment", "locale", "releasable_to", "mode", "from", "to", "stream", "purpose", "x");
+    const form = fc.dictionary(field, fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom("m", "approve", "reject", "fr", "en", "DEU", "abstractive", "TOP SECRET", "-1", "99999999999")), { maxKeys: 5 });
+    const input = fc.oneof(
+      fc.record({ post: fc.constant(true), path: fc.constantFrom(...targets), form, query: fc.constant("") }),
+      fc.record({ post: fc.constant(false), path: fc.constantFrom(...pages), form: fc.constant({}), query: fc.oneof(fc.constant(""), fc.string({ maxLength: 40 }).map((q) => "?" + encodeURI(q).replace(/#/g, "%23")), fc.constantFrom("?q=%ff", "?status=x", "?from=-1&to=99999999999", "?page=1e9")) }),
+    );
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(input, async ({ post, path, form: f, query }) => {
+        const body = post ? Buffer.from(new URLSearchParams({ ...f, csrf }).toString()) : undefined;
+        const a = await send(gw.url, { method: post ? "POST" : "GET", path: path + query, headers: { cookie, origin: gw.url, ...(body ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(body.length) } : {}) }, body });
+        statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+        assert.ok(a.status < 500, `${post ? "POST" : "GET"} ${path}${query} ${JSON.stringify(f)} → ${a.status}: ${a.body.slice(0, 300)}`);
+      }),
+      params(t, 300, 15_000),
+    );
+    t.diagnostic(`console statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+  });
+
   test("arbitrary bytes on the socket get a 4xx or a closed connection, never a 5xx or a hang", async (t) => {
     const { port } = new URL(gw.url);
     const raw = fc.oneof(
