@@ -1,4 +1,4 @@
-import { UpstreamError } from "../errors/index.ts";
+import { ConcordError, UpstreamError } from "../errors/index.ts";
 
 /** What a model backend answers, whatever it is (an upstream server or the embedded engine). */
 export type BackendReply =
@@ -10,10 +10,7 @@ export type BackendReply =
       readonly close: () => void;
     };
 
-/**
- * How an upstream failed, in one word: the audit entry and the metrics record it, the client never needs it.
- * `client_closed` is not the upstream's fault: the request was cancelled while its answer was being read.
- */
+/** How an upstream failed, in one word: the audit entry and the metrics record it, the client never needs it. */
 export type FaultKind =
   | "connect_failed"
   | "connection_reset"
@@ -24,8 +21,7 @@ export type FaultKind =
   | "oversized"
   | "malformed_stream"
   | "incomplete_stream"
-  | "upstream_error_event"
-  | "client_closed";
+  | "upstream_error_event";
 
 /** A failure before anything was returned: the router may try another allowed endpoint. */
 export class RetryableFailure extends Error {
@@ -41,6 +37,16 @@ export class RetryableFailure extends Error {
 export class StreamBroken extends UpstreamError {
   constructor(readonly fault: FaultKind, message: string, opts?: { cause?: unknown }) {
     super(message, opts);
+  }
+}
+
+/**
+ * The client went away while its answer was being read: not the upstream's fault, not retried, audited as
+ * `client_closed` (the pipeline's word for it). The status is never sent; nobody is left to read it.
+ */
+export class RequestCancelled extends ConcordError {
+  constructor(message = "the client closed the request") {
+    super("client_closed", 499, "invalid_request_error", message);
   }
 }
 

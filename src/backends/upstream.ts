@@ -1,7 +1,7 @@
 import { Pool, errors as undiciErrors } from "undici";
 import type { UpstreamEndpoint } from "../config/index.ts";
 import { SseParser } from "./sse.ts";
-import { RetryableFailure, StreamBroken, type BackendReply, type FaultKind, type ModelBackend } from "./reply.ts";
+import { RequestCancelled, RetryableFailure, StreamBroken, type BackendReply, type FaultKind, type ModelBackend } from "./reply.ts";
 
 const MAX_JSON_BYTES = 16 << 20;
 /** An upstream's refusal carries a short error object; more than this is not a refusal worth reading. */
@@ -115,7 +115,7 @@ export class UpstreamBackend implements ModelBackend {
       });
     } catch (err) {
       deadline.clear();
-      if (signal.aborted) throw err;
+      if (signal.aborted) throw new RequestCancelled();
       const f = faultOf(err, deadline);
       throw this.fail(f.fault, f.what, err);
     }
@@ -167,7 +167,8 @@ export class UpstreamBackend implements ModelBackend {
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
-      if (err instanceof RetryableFailure || signal.aborted) throw err;
+      if (err instanceof RetryableFailure) throw err;
+      if (signal.aborted) throw new RequestCancelled();
       const f = faultOf(err, deadline);
       throw this.fail(f.fault, `${f.what} while reading the response`, err);
     }
@@ -189,7 +190,7 @@ export class UpstreamBackend implements ModelBackend {
       parser.push(decoder.decode());
     } catch (err) {
       if (err instanceof StreamBroken) throw new StreamBroken(err.fault, `${id}: ${err.message}`, { cause: err });
-      if (signal.aborted) throw new StreamBroken("client_closed", `${id}: the request was cancelled`, { cause: err });
+      if (signal.aborted) throw new RequestCancelled();
       const f = faultOf(err, deadline);
       throw new StreamBroken(f.fault, `${id}: stream broke (${f.what})`, { cause: err });
     } finally {

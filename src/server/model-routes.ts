@@ -53,9 +53,9 @@ async function answer(ctx: RequestContext, gw: Gateway, d: Awaited<ReturnType<ty
         }
       } catch (err) {
         if (err instanceof StreamBroken) {
-          broken = err.fault !== "client_closed";
+          broken = true;
           ctx.auditExtra = { ...ctx.auditExtra, upstream_fault: err.fault };
-          if (broken) gw.metrics.upstreamFailures.inc({ endpoint: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction });
+          gw.metrics.upstreamFailures.inc({ endpoint: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction });
         }
         throw err;
       }

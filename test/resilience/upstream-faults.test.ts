@@ -2,6 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { DONE, chunk, chunked, completion, head, healthy, respond, startFaultyUpstream, type FaultyUpstream, type Script } from "../helpers/faulty-upstream.ts";
 import { deadPort, startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.ts";
 import { startGateway } from "../helpers/gateway.ts";
@@ -110,12 +112,28 @@ const FAULTS: Fault[] = [
     name: "an endless JSON body", stream: false, expect: "before", fault: "oversized",
     script: (x) => { const piece = Buffer.from(`40000\r\n${big(0x40000)}\r\n`); x.write(head(200, "application/json") + '4\r\n{"a"\r\n'); x.every(5, () => { x.write(piece); }); },
   },
+  {
+    name: "events the guard cannot release yet pile up (an undecided line, then text-less events)", stream: true, expect: "before", fault: "oversized",
+    script: (x) => {
+      const empty = `data: ${JSON.stringify({ object: "chat.completion.chunk", choices: [{ index: 0, delta: {} }] })}\n\n`.repeat(2048);
+      x.write(head(200, SSE) + chunk("An undecided line "));
+      x.every(2, () => { x.write(empty); });
+    },
+  },
   { name: "an oversized stream event (a line that never ends)", stream: true, script: (x) => x.write(head(200, SSE) + "data: " + big(2 << 20)), expect: "before", fault: "oversized" },
   { name: "Content-Length shorter than the body", stream: false, script: (x) => { const b = completion("cut"); x.write(head(200, "application/json", { length: 20 }) + b); }, expect: "before", fault: "invalid_response" },
   { name: "Content-Length shorter than the stream", stream: true, script: (x) => { const b = line + DONE; x.write(head(200, SSE, { length: 30 }) + b); }, expect: "before", fault: "incomplete_stream" },
   { name: "Content-Length longer than the body, then silence", stream: false, script: (x) => { const b = completion("short"); x.write(head(200, "application/json", { length: b.length + 100 }) + b); }, expect: "before", fault: "timeout" },
   { name: "Content-Length longer than the body, then close", stream: false, script: (x) => { const b = completion("short"); x.end(head(200, "application/json", { length: b.length + 100 }) + b); }, expect: "before", fault: "connection_reset" },
 ];
+
+// A full collection before reading buffer memory, so what is left is what something still holds.
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+/** Off-heap bytes (Buffers) held after a full collection. */
+const heldBuffers = () => { gc(); return process.memoryUsage().arrayBuffers; };
+/** Below the 16 MiB a JSON body may fill before it is refused: a body kept after its request would exceed it. */
+const BUFFER_SLACK = 8 << 20;
 
 interface Reply { status: number; type: string; text: string }
 
@@ -276,6 +294,7 @@ describe("upstream faults through the gateway", { timeout: 120_000 }, () => {
       const [solo, shared] = via === "faulty" ? ["solo", "m"] : [`${via}-solo`, `${via}-m`];
       const seen = faulty.requests.length;
       const goodHits = good.hits.length;
+      const buffers = heldBuffers();
 
       // 1. No other allowed endpoint serves the model: the client gets the failure itself.
       const alone = await ask(solo, f.stream);
@@ -315,8 +334,55 @@ describe("upstream faults through the gateway", { timeout: 120_000 }, () => {
       if (via !== "dead") assert.equal(faulty.requests.length, seen + 2, "each request reached the faulty endpoint once");
       assert.equal(abroad.hits.length, 0, "no fault ever moves a DEU request out of its jurisdictions");
       await assertNothingLeft();
+      const grown = heldBuffers() - buffers;
+      assert.ok(grown < BUFFER_SLACK, `no response buffer outlives its request (${grown} bytes more held)`);
     });
   }
+
+  /** Sends a request and closes the connection once `leaveWhen` holds for what arrived, or once `arrived` settles. */
+  function leave(body: unknown, leaveWhen: ((text: string) => boolean) | Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      const payload = JSON.stringify(body);
+      const req = http.request(gw.url + "/v1/chat/completions", {
+        method: "POST", agent: false,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => { text += c.toString("utf8"); if (typeof leaveWhen === "function" && leaveWhen(text)) req.destroy(); });
+      });
+      req.on("error", () => {});
+      req.on("close", () => resolve());
+      req.end(payload);
+      if (typeof leaveWhen !== "function") void leaveWhen.then(() => req.destroy());
+    });
+  }
+
+  /** Waits (bounded by the test's timeout) until `n` more audit entries exist, and returns them. */
+  async function entriesAfter(from: number, n: number): Promise<Array<Record<string, unknown>>> {
+    while ((await gw.gateway.audit.size()) < from + n) await new Promise((r) => setTimeout(r, 20));
+    return (await gw.gateway.audit.entries({ from, to: from + n })).map((e) => e.entry as unknown as Record<string, unknown>);
+  }
+
+  test("a client that leaves during a silent stream frees the upstream connection, audited as client_closed", { timeout: 10_000 }, async () => {
+    faulty.script = (x) => x.write(head(200, SSE, { chunked: true }) + chunked(line));
+    const from = await gw.gateway.audit.size();
+    await leave({ model: "solo", stream: true, messages: [{ role: "user", content: "go" }] }, (t) => t.includes("Line one"));
+    const entries = await entriesAfter(from, 2);
+    assert.deepEqual(entries.map((e) => [e["decision"], e["reason"]]), [["allow", "stream_started"], ["deny", "client_closed"]]);
+    assert.equal(entries[1]!["upstream_fault"], undefined, "not counted as the upstream's fault");
+    await assertNothingLeft();
+  });
+
+  test("a client that leaves while a plain answer is awaited frees the upstream connection, audited as client_closed", { timeout: 10_000 }, async () => {
+    let arrived!: () => void;
+    const upstreamHasIt = new Promise<void>((r) => { arrived = r; });
+    faulty.script = () => arrived(); // and never answers
+    const from = await gw.gateway.audit.size();
+    await leave({ model: "solo", messages: [{ role: "user", content: "go" }] }, upstreamHasIt);
+    const [e] = await entriesAfter(from, 1);
+    assert.deepEqual([e!["decision"], e!["reason"]], ["deny", "client_closed"]);
+    await assertNothingLeft();
+  });
 
   test("the bytes past a short Content-Length never answer the next request on that endpoint", { timeout: 10_000 }, async () => {
     const smuggled = completion("SMUGGLED");
