@@ -88,7 +88,7 @@ export class UpstreamBackend implements ModelBackend {
     this.authorization = key ? `Bearer ${key}` : undefined;
   }
 
-  /** The pool's connection and request counts, for /readyz and for tests that check nothing is left behind. */
+  /** The pool's connection and request counts: what a fault must not leave behind (the resilience tests read them). */
   get stats(): { connected: number; free: number; pending: number; running: number; queued: number } {
     const s = this.pool.stats;
     return { connected: s.connected, free: s.free, pending: s.pending, running: s.running, queued: s.queued };

@@ -15,8 +15,8 @@ import type { UpstreamBackend } from "../../src/backends/index.ts";
  * Every way an OpenAI-compatible upstream can fail, through the real gateway. For each fault the client gets a
  * well-formed OpenAI error (or, once streaming began, an SSE error event and the end of the stream); another
  * allowed endpoint is tried only while nothing was sent to the client; the audit log records the outcome; and no
- * socket, timer or pooled request is left behind. Small timeouts keep the file fast; no test asserts a duration,
- * the test-level timeouts only stop a hang.
+ * socket, timer, pooled request or buffer is left behind. Small timeouts keep the file fast; no test asserts a
+ * duration, the test-level timeouts only stop a hang.
  *
  * Layout: nation DEU allows DEU only. Model `m` is served by `faulty` (scripted, tried first) and `good` (a
  * healthy stub), both in DEU; model `solo` only by `faulty` in DEU. `abroad` (USA) serves every model and must
