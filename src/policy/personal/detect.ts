@@ -23,9 +23,11 @@ interface Detector {
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
 
+export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
+
 // Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
 const DETECTORS: readonly Detector[] = [
-  { kind: "EMAIL", pattern: /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g },
+  { kind: "EMAIL", pattern: EMAIL_PATTERN },
   { kind: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
   { kind: "CARD", pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
   { kind: "NIR", pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
@@ -62,15 +64,16 @@ function wordList(name: string): Set<string> {
   return new Set(text.split("\n").filter((l) => !l.startsWith("#")).flatMap((l) => l.split(/\s+/)).filter(Boolean));
 }
 
-const GIVEN_NAMES = wordList("./first-names.txt");
+/** Exported for the unit test that holds the candidate-driven scans equal to whole-text scans. */
+export const GIVEN_NAMES: ReadonlySet<string> = wordList("./first-names.txt");
 const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan";
 const SURNAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ -](?:van der|van den|van|von|de la|de|di|da|del|le|la|ter|ten) ?)?(?:\p{Lu}[\p{Ll}'’-]+)?`;
-const NAME_PATTERN = new RegExp(
+export const NAME_PATTERN = new RegExp(
   String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>\p{Lu}[\p{Ll}]+)(?: \p{Lu}\.)? (?<surname>(?:(?:van der|van den|van|von|de la|de|di|da|del|le|ter|ten) )?\p{Lu}[\p{Ll}'’-]+(?:-\p{Lu}[\p{Ll}]+)?))(?![\p{L}])`,
   "gu",
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
-const NOT_SURNAMES = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak"]);
+export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak"]);
 
 // The same pattern, tried only where a title or a listed given name starts a word: those are the only places a
 // name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
