@@ -201,6 +201,45 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test("an analyst solves an infeasible logistics scenario and reads the tables, bars and the diagnosis of each shortfall", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, gw.url, "DEU", "analyst", "lena");
+    await page.goto(`${gw.url}/console/logistics`);
+    await page.getByLabel("Example scenario").selectOption("infeasible-winter-storm.yaml");
+    await page.getByRole("button", { name: "Load" }).click();
+    assert.match(await page.getByLabel("Scenario (YAML or JSON)").inputValue(), /winter storm/);
+    await page.getByRole("button", { name: "Solve" }).click();
+    await page.getByRole("heading", { name: "Why demands cannot be met" }).waitFor();
+    assert.match(await page.locator("#plan-h + p").innerText(), /Every demand met: no\./);
+    assert.ok(await page.locator("table", { hasText: "Deliveries" }).locator("meter").count() > 0);
+    await clean(page, "logistics");
+    await context.close();
+  });
+
+  test("a comms analysis held for review is read by the analyst as a report once reviewers of other nations approve it", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, gw.url, "DEU", "analyst", "anna");
+    await page.goto(`${gw.url}/console/comms`);
+    await page.getByLabel("Translate to").selectOption("");
+    await page.getByRole("button", { name: "Run the analysis" }).click();
+    const poll = page.getByRole("link", { name: "Check the review" });
+    await poll.waitFor();
+    const id = /rev_[A-Za-z0-9_-]+/.exec((await poll.getAttribute("href"))!)![0];
+    // The proposal adopted above raised the bar to three approvals; reviewers of three other nations give them.
+    const requester = await mintDemoToken(gw.gateway.demoKeys.get("DEU")!, { nation: "DEU", role: "analyst", subject: "anna" });
+    const required = (await call(gw.url, `/v1/reviews/${id}`, { token: requester })).json.approvals_required as number;
+    for (const nation of ["FRA", "POL", "ITA", "NOR"].slice(0, required)) {
+      const reviewer = await mintDemoToken(gw.gateway.demoKeys.get(nation)!, { nation, role: "reviewer", subject: `rev-${nation}` });
+      assert.equal((await call(gw.url, `/admin/reviews/${id}/approve`, { token: reviewer, body: {} })).status, 200);
+    }
+    await poll.click();
+    await page.getByRole("heading", { name: "Report" }).waitFor();
+    assert.ok(await page.locator("table", { hasText: "Each message" }).locator("tbody tr").count() > 5);
+    assert.ok(!(await page.content()).includes("sgt.novak@army.example"), "authors are pseudonymised");
+    await clean(page, "comms");
+    await context.close();
+  });
+
   test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);

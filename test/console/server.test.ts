@@ -75,7 +75,7 @@ describe("console HTTP security", () => {
 
   test("pages carry no inline script, inline style or style attribute", async () => {
     const u = await signedIn();
-    for (const path of ["/console/sign-in", "/console", "/console/chat", "/console/documents", "/console/reviews", "/console/governance"]) {
+    for (const path of ["/console/sign-in", "/console", "/console/chat", "/console/documents", "/console/logistics", "/console/comms", "/console/reviews", "/console/governance", "/console/audit"]) {
       const { text } = await get(path, path === "/console/sign-in" ? undefined : u.cookie);
       assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(text), `inline script on ${path}`);
       assert.ok(!/<style|\sstyle=|\son[a-z]+=/i.test(text), `inline style or handler on ${path}`);
