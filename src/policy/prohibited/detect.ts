@@ -51,6 +51,9 @@ export interface RuleSet {
   readonly keywordLength: Int32Array;
   /** Keyword id to the concepts (language x lexicon name) it may signal. */
   readonly keywordConcepts: readonly (readonly number[])[];
+  /** Per automaton state: the concepts of all keywords ending there, and the longest of those keywords. */
+  readonly stateConcepts: readonly (readonly number[] | null)[];
+  readonly stateLongest: Int32Array;
   /** Concept to the rules keyed on it (one clause of each rule is its key), in rule order. */
   readonly conceptRules: readonly (readonly number[])[];
   /** Rules with no clause the keyword pass can check: tried on every sentence. */
@@ -138,11 +141,16 @@ export function compileRules(file: RuleFile): RuleSet {
     else for (const c of r.clauses[0]!) conceptRules[c]!.push(i);
   });
   const words = [...keywordIds.keys()];
+  const keywords = buildKeywords(words);
+  const stateConcepts = keywords.out.map((ks) => (ks === null ? null : [...new Set(ks.flatMap((k) => keywordConcepts[k]!))]));
+  const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
   return {
     rules,
-    keywords: buildKeywords(words),
+    keywords,
     keywordLength: Int32Array.from(words, (w) => w.length),
     keywordConcepts,
+    stateConcepts,
+    stateLongest,
     conceptRules,
     unkeyed,
     conceptCount,
@@ -160,7 +168,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   const n = ranges.length / 2;
   if (n === 0) return null;
   const { out } = set.keywords;
-  const { keywordLength, keywordConcepts } = set;
+  const { keywordLength, keywordConcepts, stateConcepts, stateLongest } = set;
   const scratch = new Scratch(set);
   // Concepts of each sentence: ids in conceptList, sentence s owning conceptList[conceptFrom[s] .. conceptFrom[s + 1]).
   const conceptList: number[] = [];
@@ -174,7 +182,20 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     while (h < hits.count && hits.ends[h]! <= start) h++;
     for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
       const e = hits.ends[j]!;
-      const ks = out[hits.states[j]!]!;
+      const state = hits.states[j]!;
+      if (e - stateLongest[state]! >= start) {
+        // Every keyword ending here lies within the sentence: take the state's concepts at once.
+        const cs = stateConcepts[state]!;
+        for (let y = 0; y < cs.length; y++) {
+          const c = cs[y]!;
+          if (scratch.present[c] !== stamp) {
+            scratch.present[c] = stamp;
+            conceptList.push(c);
+          }
+        }
+        continue;
+      }
+      const ks = out[state]!;
       for (let x = 0; x < ks.length; x++) {
         const k = ks[x]!;
         if (e - keywordLength[k]! < start) continue;
