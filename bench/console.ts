@@ -47,6 +47,8 @@ const pages: Array<[string, string, string]> = [
   ["sign-in", "/console/sign-in", ""],
   ["chat", "/console/chat", cookies["analyst"]!],
   ["documents (search)", "/console/documents?q=fuel", cookies["analyst"]!],
+  ["logistics (form)", "/console/logistics", cookies["analyst"]!],
+  ["comms (form)", "/console/comms", cookies["analyst"]!],
   ["reviews", "/console/reviews", cookies["reviewer"]!],
   ["governance", "/console/governance", cookies["nation-admin"]!],
   ["audit", "/console/audit", cookies["auditor"]!],

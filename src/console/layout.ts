@@ -1,5 +1,5 @@
 import { html, type Html } from "./html.ts";
-import { LOCALES, type MessageKey } from "./i18n/index.ts";
+import { CATALOGS, LOCALES, type MessageKey } from "./i18n/index.ts";
 import type { PageContext } from "./page.ts";
 
 /** The sections in the navigation; a section is listed for the roles that can use it (the API still decides). */
@@ -48,7 +48,7 @@ export function layout(ctx: PageContext, view: PageView): Html {
 </header>
 <main id="main" tabindex="-1">
 <h1>${view.title}</h1>
-${flash ? html`<p class="flash" role="status">${flash}</p>` : ""}
+${flash ? html`<p class="flash" role="status">${flash in CATALOGS.en ? tr.t(flash as MessageKey) : flash}</p>` : ""}
 ${view.body}
 </main>
 <footer class="bottom">

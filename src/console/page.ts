@@ -65,10 +65,13 @@ export const many = (v: string | string[] | undefined): string[] => (v === undef
 
 export function createRouter(app: FastifyInstance, scope: FastifyInstance, sessions: SessionStore, assets: () => Promise<AssetSet>, deps: ConsoleDeps): Router {
   const contextOf = async (req: FastifyRequest, reply: FastifyReply): Promise<PageContext> => {
-    let session = sessions.get(readCookie(req, cookieName(req)));
+    const cookie = readCookie(req, cookieName(req));
+    let session = sessions.get(cookie);
     if (!session) {
       session = sessions.create();
       setSessionCookie(req, reply, session.id);
+      // A cookie naming no live session: it timed out, its token expired, or the gateway restarted.
+      if (cookie) session.flash = "signIn.expired";
     }
     const locale = session.locale ?? negotiate(req.headers["accept-language"]);
     return { req, reply, session, tr: translator(isLocale(locale) ? locale : "en"), assets: await assets(), deps, app };

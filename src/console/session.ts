@@ -23,7 +23,7 @@ export interface Session {
   user?: SignedIn;
   /** An OpenID Connect sign-in under way: what the callback must check. */
   pendingOidc?: { nation: string; verifier: string; state: string; nonce: string; startedAt: number };
-  /** A one-shot message shown on the next page (after a redirect). */
+  /** A one-shot message shown on the next page (after a redirect); a catalog key, or text already translated. */
   flash?: string;
 }
 

@@ -117,6 +117,10 @@ describe("console HTTP security", () => {
     const after = await get("/console/chat", u.cookie);
     assert.equal(after.res.status, 303);
     assert.match(after.res.headers.get("location")!, /^\/console\/sign-in\?back=/);
+    // A cookie that names no live session (ended, idle too long, token expired): the sign-in page says so once.
+    const fresh = after.res.headers.get("set-cookie")!.split(";")[0]!;
+    assert.match((await get(after.res.headers.get("location")!, fresh)).text, /Your session ended\. Sign in again\./);
+    assert.doesNotMatch((await get("/console/sign-in", fresh)).text, /Your session ended/);
   });
 
   test("the demo sign-in refuses unknown nations, roles and names; the gateway's API decides what a page shows", async () => {

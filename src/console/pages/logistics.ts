@@ -28,11 +28,11 @@ interface Plan {
   explanation: { summary: string[]; binding: Array<{ constraint: string; text: string; value: number }>; shortfalls: Array<{ demand: string; commodity: string; location: string; quantity: number; reasons: string[] }> };
 }
 
-function form(ctx: UserContext, text: string): Html {
+function form(ctx: UserContext, text: string, chosen = ""): Html {
   const { tr } = ctx;
   return html`<form method="get" action="/console/logistics" class="row">
   <div class="field"><label for="example">${tr.t("logistics.example")}</label>
-  <select id="example" name="example">${examples().map((e) => html`<option value="${e}">${e}</option>`)}</select></div>
+  <select id="example" name="example">${examples().map((e) => html`<option value="${e}"${e === chosen ? " selected" : ""}>${e}</option>`)}</select></div>
   <button type="submit">${tr.t("logistics.load")}</button></form>
 <form method="post" action="/console/logistics" class="stack">
   ${csrfField(ctx)}
@@ -76,7 +76,7 @@ export const logisticsPage: ConsolePage = (r) => {
     const list = examples();
     const file = list.includes(name) ? name : list[0];
     const text = file ? readFileSync(`${EXAMPLES_DIR}${file}`, "utf8") : "";
-    return { title: ctx.tr.t("logistics.title"), body: form(ctx, text) };
+    return { title: ctx.tr.t("logistics.title"), body: form(ctx, text, file) };
   });
 
   r.post("/logistics", async (ctx, f) => {
