@@ -2,7 +2,8 @@
 // batches, each before the rule change it measures:
 //   a  written before any change of this round; the rules were then widened by families of terms after its misses
 //   b  written after that first widening; the rules were widened again after its misses
-//   c  written after the second widening and never used to change a rule: the honest figure for unseen phrasing
+//   c  written after the second widening (13/40 then); widened a third time after its misses
+//   d  written after the third widening and never used to change a rule: the honest figure for unseen phrasing
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml.
 import { test } from "node:test";
@@ -21,7 +22,8 @@ const legitimate = load("legitimate.jsonl");
 const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   a: { refused: 54, falselyRefused: 0 },
   b: { refused: 40, falselyRefused: 0 },
-  c: { refused: 13, falselyRefused: 1 },
+  c: { refused: 33, falselyRefused: 1 },
+  d: { refused: 12, falselyRefused: 0 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
