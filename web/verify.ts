@@ -41,7 +41,9 @@ export function canonical(v: unknown): string {
   return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
 }
 
-export interface VerifierKey { name: string; keyId: Uint8Array; key: CryptoKey }
+/** The imported key; typed through importKey so the same file checks against DOM and Node typings. */
+type PublicKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+export interface VerifierKey { name: string; keyId: Uint8Array; key: PublicKey }
 
 /** A C2SP verifier key `name+keyid+base64(0x01 || Ed25519 public key)`; its key id must match the key. */
 export async function parseVerifierKey(text: string): Promise<VerifierKey> {

@@ -240,6 +240,45 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test("keyboard only: the skip link comes first with a visible focus, and sign-in and a streamed answer need no pointer", async () => {
+    upstream.mode = "ok";
+    upstream.answer = "Keyboard answer.";
+    const { context, page } = await newPage(browser);
+    await page.goto(`${gw.url}/console/sign-in`);
+    // Evaluated in the page (a string: this file is type-checked without the DOM library).
+    const focused = () => page.evaluate(`(() => { const a = document.activeElement; return { id: a?.id ?? "", cls: a?.className ?? "", text: a?.textContent?.trim() ?? "", outline: a ? getComputedStyle(a).outlineStyle : "" }; })()`) as Promise<{ id: string; cls: string; text: string; outline: string }>;
+    await page.keyboard.press("Tab");
+    const skip = await focused();
+    assert.equal(skip.cls, "skip-link");
+    assert.notEqual(skip.outline, "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    assert.equal((await focused()).id, "main");
+    /** Tabs forward to the element with this id, failing if it is not reachable by keyboard. */
+    const tabTo = async (id: string) => {
+      for (let i = 0; i < 25; i++) {
+        if ((await focused()).id === id) return;
+        await page.keyboard.press("Tab");
+      }
+      assert.fail(`#${id} is not reachable with Tab`);
+    };
+    await tabTo("nation");
+    await tabTo("role");
+    await tabTo("name");
+    await page.keyboard.type("kim");
+    await page.keyboard.press("Tab");
+    assert.equal((await focused()).text, "Sign in");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${gw.url}/console`);
+    await page.goto(`${gw.url}/console/chat`);
+    await tabTo("message");
+    await page.keyboard.type("Hello by keyboard");
+    await tabTo("send");
+    await page.keyboard.press("Enter");
+    await page.locator("#live", { hasText: "Answer complete" }).waitFor();
+    assert.equal(await page.locator("#answer").innerText(), "Keyboard answer.");
+    await context.close();
+  });
+
   test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);

@@ -99,7 +99,7 @@ describe("console sign-in through a nation's OpenID Connect provider", { skip: s
   test("a callback without the sign-in this browser started is refused", async () => {
     const { context, page } = await newPage(browser);
     await page.goto(`${gw.url}/console/sign-in/callback?code=forged&state=forged`);
-    assert.match(await page.locator(".error").innerText(), /no sign-in is under way in this browser/);
+    assert.match(await page.locator(".error").innerText(), /No sign-in is under way in this browser/);
     await page.goto(`${gw.url}/console/chat`);
     assert.match(page.url(), /\/console\/sign-in\?back=/);
     await context.close();

@@ -61,12 +61,12 @@ export function signInPages(sessions: SessionStore): ConsolePage {
       const name = one(form["name"]).trim();
       const key = ctx.deps.demoKeys.get(nation);
       const n = ctx.deps.nations.find((x) => x.code === nation);
-      if (!key || !n?.demo) return signInPage(ctx, `${nation || "?"} has no demo identity provider`);
-      if (!role.success) return signInPage(ctx, "unknown role");
+      if (!key || !n?.demo) return signInPage(ctx, ctx.tr.t("signIn.noDemo", { nation: nation || "?" }));
+      if (!role.success) return signInPage(ctx, ctx.tr.t("signIn.badRole"));
       if (!NAME.test(name)) return signInPage(ctx, ctx.tr.t("signIn.nameHint"));
       const token = await mintDemoToken(key, { nation, role: role.data, subject: name, ttl: DEMO_TTL });
       const check = await injectApi(ctx.app, token).get("/v1/models");
-      if (check.status === 401) return signInPage(ctx, "the gateway refused the token");
+      if (check.status === 401) return signInPage(ctx, ctx.tr.t("signIn.refused"));
       const user: SignedIn = { token, nation, subject: name, roles: [role.data], tokenExpiresAt: (decodeJwt(token).exp ?? 0) * 1000 };
       const s = sessions.rotate(ctx.session, user);
       setSessionCookie(ctx.req, ctx.reply, s.id);
@@ -77,7 +77,7 @@ export function signInPages(sessions: SessionStore): ConsolePage {
     // leads to the nation's IdP. Starting a sign-in changes nothing but this browser's pending state and nonce.
     r.publicGet("/sign-in/oidc", async (ctx) => {
       const n = ctx.deps.nations.find((x) => x.code === one((ctx.req.query as Record<string, string>)["nation"]));
-      if (!n?.oidc) return signInPage(ctx, "this nation has no OpenID Connect sign-in configured");
+      if (!n?.oidc) return signInPage(ctx, ctx.tr.t("signIn.noOidc"));
       const start = await startOidc(n.oidc, callbackUrl(ctx));
       ctx.session.pendingOidc = { nation: n.code, verifier: start.verifier, state: start.state, nonce: start.nonce, startedAt: Date.now() };
       return { redirect: start.url };
@@ -87,7 +87,7 @@ export function signInPages(sessions: SessionStore): ConsolePage {
       const pending = ctx.session.pendingOidc;
       ctx.session.pendingOidc = undefined;
       const n = pending && ctx.deps.nations.find((x) => x.code === pending.nation);
-      if (!pending || !n?.oidc || Date.now() - pending.startedAt > 10 * 60_000) return signInPage(ctx, "no sign-in is under way in this browser; start again");
+      if (!pending || !n?.oidc || Date.now() - pending.startedAt > 10 * 60_000) return signInPage(ctx, ctx.tr.t("signIn.noPending"));
       let got: { token: string; expiresAt: number };
       try {
         got = await finishOidc(n.oidc, new URL(ctx.req.url, callbackUrl(ctx)), pending);
@@ -95,7 +95,7 @@ export function signInPages(sessions: SessionStore): ConsolePage {
         return signInPage(ctx, (err as Error).message);
       }
       const check = await injectApi(ctx.app, got.token).get("/v1/models");
-      if (check.status === 401) return signInPage(ctx, "the gateway refused the identity provider's access token");
+      if (check.status === 401) return signInPage(ctx, ctx.tr.t("signIn.refused"));
       // For display only: every API call is decided by the gateway's own verification of the token.
       const claims = decodeJwt(got.token);
       const at = (path: string) => path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), claims);
