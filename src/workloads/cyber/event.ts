@@ -19,7 +19,8 @@ export interface EventOrigin {
 /** A field's scalar values as strings; their lower-case forms are made on first use. */
 class Strings {
   private lowered: string[] | undefined;
-  constructor(readonly orig: string[]) {}
+  /** `absent`: the field is missing or null (as opposed to, say, an empty list). */
+  constructor(readonly orig: string[], readonly absent = false) {}
 
   get lower(): string[] {
     if (this.lowered === undefined) {
@@ -32,7 +33,7 @@ class Strings {
   }
 }
 
-const MISSING = new Strings([]);
+const MISSING = new Strings([], true);
 
 function scalarStrings(value: unknown, out: string[]): void {
   if (typeof value === "string") out.push(value);
@@ -49,7 +50,8 @@ function allValues(v: unknown, out: string[]): void {
 }
 
 export class SigmaEvent {
-  private readonly cache = new Map<string, Strings>();
+  /** Made on first use: many events are ruled out by the index before any rule reads a field through it. */
+  private cache: Map<string, Strings> | undefined;
   private keywordCache: Strings | undefined;
 
   constructor(
@@ -80,7 +82,8 @@ export class SigmaEvent {
   /** The field's scalar values as strings (arrays give each element), with their lower-case forms. */
   strings(field: string): Strings {
     if (this.fields[field] === undefined && !field.includes(".")) return MISSING;
-    let s = this.cache.get(field);
+    const cache = (this.cache ??= new Map());
+    let s = cache.get(field);
     if (s === undefined) {
       const value = this.get(field);
       if (value === undefined || value === null) s = MISSING;
@@ -90,7 +93,7 @@ export class SigmaEvent {
         scalarStrings(value, orig);
         s = new Strings(orig);
       }
-      this.cache.set(field, s);
+      cache.set(field, s);
     }
     return s;
   }

@@ -47,6 +47,8 @@ interface Plan {
   dotted: FieldIndex[];
   /** The keyword needles' automaton, when a rule the plan admits has keywords. */
   keywords: Automaton | undefined;
+  /** With keywords: the plain fields by name. */
+  byName: Map<string, FieldIndex>;
 }
 
 interface FieldIndex {
@@ -124,22 +126,55 @@ export class Matcher implements HitSink {
     if (++this.generation === 0xffffffff) this.resetStamps();
     this.allowed = plan.allowed;
     const found: number[] = (this.found = []);
-    if (plan.keywords !== undefined) {
-      const all = ev.keywordStrings().orig;
-      for (let i = 0; i < all.length; i++) plan.keywords.scan(all[i]!, this);
-    }
+    const fields = ev.fields;
+    if (plan.keywords !== undefined) this.scanWithKeywords(fields, plan, ev);
+    else this.scanPlain(fields, plan, ev);
+    for (let f = 0; f < plan.dotted.length; f++) this.scanField(ev, plan.dotted[f]!);
+    return { always: plan.always, candidates: found };
+  }
+
+  /** Without keyword rules: the plan's fields, read off the record. */
+  private scanPlain(fields: Record<string, unknown>, plan: Plan, ev: SigmaEvent): void {
     // Most indexed fields are absent from a given event, and most present ones are plain strings, scanned as they are.
     const plain = plan.plain;
-    const fields = ev.fields;
     for (let f = 0; f < plain.length; f++) {
       const index = plain[f]!;
       const raw = fields[index.field];
       if (raw === undefined) continue;
-      if (typeof raw === "string" && index.exact === undefined) index.automaton!.scan(raw, this);
-      else this.scanField(ev, index);
+      if (typeof raw === "string") {
+        if (index.automaton !== undefined) index.automaton.scan(raw, this);
+        // Lower-cased here and not cached: few events reach a rule test that would reuse it.
+        if (index.exact !== undefined) this.exactHits(index.exact, raw.toLowerCase());
+      } else this.scanField(ev, index);
     }
-    for (let f = 0; f < plan.dotted.length; f++) this.scanField(ev, plan.dotted[f]!);
-    return { always: plan.always, candidates: found };
+  }
+
+  /** With keyword rules: one walk over the record; an indexed field's values meet its own and the keyword needles. */
+  private scanWithKeywords(fields: Record<string, unknown>, plan: Plan, ev: SigmaEvent): void {
+    const keywords = plan.keywords!;
+    const byName = plan.byName;
+    for (const key in fields) {
+      const raw = fields[key];
+      const index = byName.get(key);
+      if (index === undefined) this.scanValues(raw, keywords);
+      else if (typeof raw === "string") {
+        index.automaton?.scan(raw, this);
+        keywords.scan(raw, this);
+        if (index.exact !== undefined) this.exactHits(index.exact, raw.toLowerCase());
+      } else {
+        this.scanField(ev, index);
+        this.scanValues(raw, keywords);
+      }
+    }
+  }
+
+  /** Scans every scalar value under `v` (what a keyword search looks through) without collecting them. */
+  private scanValues(v: unknown, automaton: Automaton): void {
+    if (typeof v === "string") automaton.scan(v, this);
+    else if (v !== null && typeof v === "object") {
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) this.scanValues(v[i], automaton);
+      else for (const k in v) this.scanValues((v as Record<string, unknown>)[k], automaton);
+    } else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") automaton.scan(String(v), this);
   }
 
   private scanField(ev: SigmaEvent, { field, automaton, exact }: FieldIndex): void {
@@ -148,11 +183,13 @@ export class Matcher implements HitSink {
     if (automaton !== undefined) for (let i = 0; i < orig.length; i++) automaton.scan(orig[i]!, this);
     if (exact !== undefined) {
       const lower = ev.strings(field).lower;
-      for (let i = 0; i < lower.length; i++) {
-        const values = exact.get(lower[i]!);
-        if (values !== undefined) for (let j = 0; j < values.length; j++) this.hit(values[j]!);
-      }
+      for (let i = 0; i < lower.length; i++) this.exactHits(exact, lower[i]!);
     }
+  }
+
+  private exactHits(exact: Map<string, number[]>, lower: string): void {
+    const values = exact.get(lower);
+    if (values !== undefined) for (let j = 0; j < values.length; j++) this.hit(values[j]!);
   }
 
   /** One needle found: its clause is satisfied for its rule. */
@@ -197,13 +234,20 @@ export class Matcher implements HitSink {
           for (const clause of clauses) for (const n of clause) fields.add(n.field);
         }
       });
-      const indexes = [...fields].filter((f) => f !== ANY_FIELD).map((field) => ({ field, automaton: this.automata.get(field), exact: this.exact.get(field) }));
+      const keywords = fields.has(ANY_FIELD) ? this.automata.get(ANY_FIELD) : undefined;
+      const indexes = [...fields].filter((f) => f !== ANY_FIELD).map((field): FieldIndex => ({
+        field,
+        automaton: this.automata.get(field),
+        exact: this.exact.get(field),
+      }));
+      const plain = indexes.filter((i) => !i.field.includes("."));
       plan = {
         allowed,
         always,
-        plain: indexes.filter((i) => !i.field.includes(".")),
+        plain,
         dotted: indexes.filter((i) => i.field.includes(".")),
-        keywords: fields.has(ANY_FIELD) ? this.automata.get(ANY_FIELD) : undefined,
+        keywords,
+        byName: new Map(keywords === undefined ? [] : plain.map((i) => [i.field, i])),
       };
       this.plans.set(key, plan);
     }

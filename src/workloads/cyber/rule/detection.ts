@@ -178,14 +178,14 @@ function score(clause: readonly Needle[]): number {
   return Math.min(shortest, 64) * 1000 - clause.length;
 }
 
-/** The best clauses, at most MAX_CLAUSES: dropping clauses of a conjunction only weakens it, so it stays sound. */
+/**
+ * The best clauses, at most MAX_CLAUSES: dropping clauses of a conjunction only weakens it, so it stays sound. A
+ * clause holding every needle of another is implied by it, so it rules nothing more out and goes first.
+ */
 function keepBest(clauses: Needle[][]): NeedleClauses {
-  const seen = new Set<string>();
-  const unique = clauses.filter((c) => {
-    const key = c.map((n) => `${n.field}\u0000${n.text}\u0000${n.exact}`).sort().join("\u0001");
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-  return unique.sort((a, b) => score(b) - score(a)).slice(0, MAX_CLAUSES);
+  const keyed = clauses.map((c) => ({ clause: c, keys: new Set(c.map((n) => `${n.field}\u0000${n.text}\u0000${n.exact}`)) }));
+  const kept = keyed.filter((a, i) => !keyed.some((b, j) => j !== i && b.keys.size <= a.keys.size && [...b.keys].every((k) => a.keys.has(k)) && (b.keys.size < a.keys.size || j < i)));
+  return kept.map((k) => k.clause).sort((a, b) => score(b) - score(a)).slice(0, MAX_CLAUSES);
 }
 
 /** A conjunction's clauses: all of its parts'. */

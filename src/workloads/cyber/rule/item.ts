@@ -47,12 +47,10 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
     for (let i = 0; i < orig.length; i++) if (t.test(orig[i]!, lower[i]!, ev)) return true;
     return false;
   };
-  const strings = field === null ? (ev: SigmaEvent) => ev.keywordStrings() : (ev: SigmaEvent) => ev.strings(field);
-  const present = field === null ? () => true : (ev: SigmaEvent) => { const v = ev.get(field); return v !== undefined && v !== null; };
-
   const positive = (ev: SigmaEvent): boolean => {
-    if (!present(ev)) return acceptsNull;
-    const { orig, lower } = strings(ev);
+    const s = field === null ? ev.keywordStrings() : ev.strings(field);
+    if (s.absent) return acceptsNull;
+    const { orig, lower } = s;
     if (spec.all) {
       for (const t of tests) if (!anyStringMatches(t, ev, orig, lower)) return false;
       return tests.length > 0;
@@ -109,7 +107,7 @@ function valueTests(spec: ModifierSpec, value: unknown): ValueTest[] {
   if (spec.time !== undefined) return [timeEqualsTest(spec.time, value)];
   return stringAlternatives(spec, String(value)).map(({ pieces, cased }) => {
     const t: StringTest = compilePieces(pieces, cased);
-    return { test: (v, l) => t.test(v, l), needle: t.needle };
+    return { test: t.test, needle: t.needle };
   });
 }
 
