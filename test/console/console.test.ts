@@ -70,7 +70,7 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
-  test("a document released to DEU only is found by DEU, not by FRA; it opens and summarizes with [n] citations", async () => {
+  test("a document released to DEU only is found by DEU, not by FRA; it opens, summarizes and grounds a chat answer with [n] citations", async () => {
     const deu = await newPage(browser);
     await signIn(deu.page, gw.url, "DEU", "analyst", "dieter");
     await deu.page.goto(`${gw.url}/console/documents`);
@@ -94,10 +94,31 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     assert.match(await deu.page.locator("#cite-1 a").getAttribute("href") ?? "", /^\/console\/documents\/doc_[0-9a-f]{32}#p0-\d+$/);
     await clean(deu.page, "document");
 
+    // A chat grounded in the documents: the model gets the excerpt, the answer's [1] links to the passage.
+    upstream.answer = "Depot Kestrel holds fuel for nine days [1].";
+    await deu.page.goto(`${gw.url}/console/chat`);
+    await deu.page.getByLabel("Answer from documents released to my nation, with citations").check();
+    await deu.page.getByLabel("Message").fill("How long does Depot Kestrel's fuel last?");
+    await deu.page.getByRole("button", { name: "Send" }).click();
+    await deu.page.locator("#live", { hasText: "Answer complete" }).waitFor();
+    const system = (upstream.hits.at(-1)?.body["messages"] as Array<{ role: string; content: string }>)[0]!;
+    assert.equal(system.role, "system");
+    assert.match(system.content, /\[1\] Depot Kestrel report, paragraph \d+: .*Kestrel/);
+    assert.match(await deu.page.locator("#answer a", { hasText: "[1]" }).getAttribute("href") ?? "", /^\/console\/documents\/doc_[0-9a-f]{32}#p0-\d+$/);
+    await deu.page.locator("#answer q").first().waitFor();
+
     const fra = await newPage(browser);
     await signIn(fra.page, gw.url, "FRA", "analyst", "france");
     await fra.page.goto(`${gw.url}/console/documents?q=${encodeURIComponent("Kestrel fuel")}`);
     await fra.page.getByText("No document released to your nation matches.").waitFor();
+    // FRA's grounded question finds nothing to give the model: no system message, no sources.
+    await fra.page.goto(`${gw.url}/console/chat`);
+    await fra.page.getByLabel("Answer from documents released to my nation, with citations").check();
+    await fra.page.getByLabel("Message").fill("How long does Depot Kestrel's fuel last?");
+    await fra.page.getByRole("button", { name: "Send" }).click();
+    await fra.page.locator("#live", { hasText: "Answer complete" }).waitFor();
+    assert.deepEqual((upstream.hits.at(-1)?.body["messages"] as Array<{ role: string }>).map((m) => m.role), ["user"]);
+    assert.equal(await fra.page.locator("#answer a").count(), 0);
     await deu.context.close();
     await fra.context.close();
   });

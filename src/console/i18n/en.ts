@@ -43,6 +43,8 @@ export const en = {
   "chat.purpose": "Purpose",
   "chat.purpose.general": "General",
   "chat.purpose.held": "{purpose} (held for human review)",
+  "chat.ground": "Answer from documents released to my nation, with citations",
+  "chat.sources": "Sources",
   "chat.message": "Message",
   "chat.send": "Send",
   "chat.stop": "Stop",

@@ -45,6 +45,8 @@ export const fr: Record<MessageKey, string> = {
   "chat.purpose": "Finalité",
   "chat.purpose.general": "Générale",
   "chat.purpose.held": "{purpose} (soumis à revue humaine)",
+  "chat.ground": "Répondre à partir des documents diffusables à ma nation, avec citations",
+  "chat.sources": "Sources",
   "chat.message": "Message",
   "chat.send": "Envoyer",
   "chat.stop": "Arrêter",

@@ -5,6 +5,7 @@ import { csrfField, errorBox } from "../layout.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { one, type ConsolePage, type Form, type UserContext } from "../page.ts";
 import { SECURITY_HEADERS } from "../security.ts";
+import { answerHtml, findSources, groundingMessage, type Source } from "./chat-sources.ts";
 
 /**
  * Chat: a model from those the nation may reach (GET /v1/models), a purpose (which may send the answer to human
@@ -45,6 +46,7 @@ function form(ctx: UserContext, o: { models: string[]; held: string[] }, values:
     <select id="purpose" name="purpose"><option value="">${tr.t("chat.purpose.general")}</option>${purposes.map((p) =>
       html`<option value="${p}"${o.held.includes(p) ? html` data-held="1"` : ""}${p === chosen ? " selected" : ""}>${o.held.includes(p) ? tr.t("chat.purpose.held", { purpose: p }) : p}</option>`)}</select></div>
   </div>
+  <div class="check"><input type="checkbox" id="ground" name="ground" value="1"${one(values["ground"]) === "1" ? " checked" : ""}> <label for="ground">${tr.t("chat.ground")}</label></div>
   <div class="field"><label for="message">${tr.t("chat.message")}</label>
   <textarea id="message" name="message" rows="5" required maxlength="20000">${one(values["message"])}</textarea></div>
   <div class="actions"><button type="submit" id="send">${tr.t("chat.send")}</button>
@@ -67,22 +69,25 @@ function page(ctx: UserContext, body: Html): { title: string; body: Html; island
   return { title: ctx.tr.t("chat.title"), body, islands: ["chat"] };
 }
 
-function requestBody(f: Form, stream: boolean): Record<string, unknown> {
+/** The sources of a grounded question (none unless asked for). */
+const sourcesFor = (ctx: UserContext, f: Form): Promise<Source[]> => (one(f["ground"]) === "1" ? findSources(ctx, one(f["message"])) : Promise.resolve([]));
+
+function requestBody(f: Form, stream: boolean, sources: readonly Source[]): Record<string, unknown> {
   const purpose = one(f["purpose"]);
   return {
     model: one(f["model"]),
-    messages: [{ role: "user", content: one(f["message"]) }],
+    messages: [...(sources.length ? [{ role: "system", content: groundingMessage(sources) }] : []), { role: "user", content: one(f["message"]) }],
     stream,
     ...(purpose ? { metadata: { purpose } } : {}),
   };
 }
 
-function completionView(ctx: UserContext, res: ApiResult<Completion>): Html {
+function completionView(ctx: UserContext, res: ApiResult<Completion>, sources: readonly Source[] = []): Html {
   const c = res.json;
   const text = String(c.choices?.[0]?.message?.content ?? "");
   const label = ctx.tr.t("chat.aiLabel", { model: c.concord?.model ?? "?", endpoint: c.concord?.endpoint ?? "?", jurisdiction: c.concord?.jurisdiction ?? "?" });
   const provenance = res.headers["concord-provenance"];
-  return html`${answerSection(ctx, renderMarkdown(text), label)}
+  return html`${answerSection(ctx, answerHtml(ctx.tr, text, sources), label)}
 ${typeof provenance === "string" ? html`<details class="provenance"><summary>${ctx.tr.t("chat.provenance")}</summary><pre>${provenance}</pre></details>` : ""}`;
 }
 
@@ -96,7 +101,8 @@ export const chatPage: ConsolePage = (r) => {
   // Without script: the whole answer at once; a purpose under review answers with the review to poll.
   r.post("/chat", async (ctx, f) => {
     const o = await options(ctx);
-    const res = await ctx.api.post<Completion & ReviewView>("/v1/chat/completions", requestBody(f, false));
+    const sources = await sourcesFor(ctx, f);
+    const res = await ctx.api.post<Completion & ReviewView>("/v1/chat/completions", requestBody(f, false, sources));
     if (res.status === 202) {
       return page(ctx, html`${form(ctx, o, f)}<p class="flash" role="status">${ctx.tr.t("chat.held", { id: res.json.id })}
         <a href="/console/chat/reviews/${res.json.id}">${ctx.tr.t("chat.pollReview")}</a></p>`);
@@ -105,7 +111,7 @@ export const chatPage: ConsolePage = (r) => {
       const e = apiError(res);
       return page(ctx, html`${form(ctx, o, f)}${errorBox(ctx.tr.t("error.api", { message: e.message, code: e.code }))}`);
     }
-    return page(ctx, html`${form(ctx, o, f)}${completionView(ctx, res)}`);
+    return page(ctx, html`${form(ctx, o, f)}${completionView(ctx, res, sources)}`);
   });
 
   // The requester's poll of a held answer (GET /v1/reviews/{id}); the released result shows like any answer.
@@ -136,7 +142,8 @@ async function relay(ctx: UserContext, f: Form): Promise<void> {
   const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   let text = "";
   try {
-    const res = await streamChat(ctx.app, ctx.user.token, requestBody(f, true), ac.signal);
+    const sources = await sourcesFor(ctx, f);
+    const res = await streamChat(ctx.app, ctx.user.token, requestBody(f, true, sources), ac.signal);
     if (res.statusCode !== 200) {
       const body = await res.body.text();
       let json: unknown = body;
@@ -166,7 +173,7 @@ async function relay(ctx: UserContext, f: Form): Promise<void> {
         } catch { /* a frame that is not JSON is passed on untouched */ }
       }
     }
-    send("rendered", { html: renderMarkdown(text).text });
+    send("rendered", { html: answerHtml(ctx.tr, text, sources).text });
   } catch (err) {
     if (!ac.signal.aborted) send("failure", { code: "console_error", message: (err as Error).message });
   }

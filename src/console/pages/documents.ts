@@ -20,9 +20,17 @@ const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">
  */
 export function snippetHtml(snippet: string): Html {
   const parts = snippet.split(/<\/?mark>/);
-  const text = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (m) => ENTITIES[m] ?? m);
-  return html`${parts.map((p, i) => (i % 2 === 1 ? html`<mark>${text(p)}</mark>` : text(p)))}`;
+  return html`${parts.map((p, i) => (i % 2 === 1 ? html`<mark>${unescape(p)}</mark>` : unescape(p)))}`;
 }
+
+const unescape = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (m) => ENTITIES[m] ?? m);
+
+/** A search snippet as plain text (the excerpt a grounded chat quotes). */
+export function snippetText(snippet: string): string {
+  return unescape(snippet.replace(/<\/?mark>/g, ""));
+}
+
+export const documentAnchor = (id: string, c: { page: number | null; paragraph: number }) => `${docUrl(id)}#${anchor(c)}`;
 
 const anchor = (c: { page: number | null; paragraph: number }) => `p${c.page ?? 0}-${c.paragraph}`;
 const docUrl = (id: string) => `/console/documents/${encodeURIComponent(id)}`;
