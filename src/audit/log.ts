@@ -35,6 +35,8 @@ export interface AuditLogOptions {
    * fsync (the gateway sets it). An append still resolves only once durable.
    */
   readonly writerThread?: boolean;
+  /** Longest a PostgreSQL store operation may take before the append fails (and the request is refused). */
+  readonly storeTimeoutMs?: number;
 }
 
 /** `{"index","tree_size","leaf_hash","hashes","root_hash","checkpoint"}` as DESIGN.md and the HTTP API give it. */
@@ -78,6 +80,7 @@ function checkIndex(value: number, name: string): void {
 
 export class AuditLog {
   private queue: Pending[] = [];
+  private inFlight = 0;
   private flushScheduled = false;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -106,7 +109,7 @@ export class AuditLog {
     if (!TABLE_PREFIX.test(prefix)) throw new InvalidRequest(`audit table prefix "${prefix}" must be lowercase letters, digits and _`);
     const signer = loadOrCreateLogKey(opts.keyDir, opts.origin);
     const sqlitePath = opts.writerThread ? threadableSqlitePath(opts.store) : null;
-    const store = sqlitePath ? openThreadedSqliteLogStore(sqlitePath, prefix) : await openLogStore(opts.store, prefix);
+    const store = sqlitePath ? openThreadedSqliteLogStore(sqlitePath, prefix) : await openLogStore(opts.store, prefix, { ...(opts.storeTimeoutMs === undefined ? {} : { timeoutMs: opts.storeTimeoutMs }) });
     const log = new AuditLog(store, signer, opts.origin, opts.checkpointEvery ?? 1000);
     log.location = { url: opts.store, prefix };
     log.knownSize = await store.size();
@@ -117,6 +120,11 @@ export class AuditLog {
       log.timer.unref();
     }
     return log;
+  }
+
+  /** Appends waiting for their batch to commit: bounded by the requests in flight, zero when the log is idle. */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
   }
 
   /** The C2SP verifier key of this log (`name+keyid+base64`): publish it; nations pin it. */
@@ -158,13 +166,16 @@ export class AuditLog {
     if (this.queue.length > 0) this.scheduleFlush();
     if (batch.length === 0) return;
     let first: number;
+    this.inFlight = batch.length;
     try {
       first = await this.store.append(batch.map((p) => p.row));
     } catch (err) {
+      this.inFlight = 0;
       const failure = new AuditUnavailable("the audit log could not store the entry; the request was not served", { cause: err });
       for (const p of batch) p.reject(failure);
       return;
     }
+    this.inFlight = 0;
     this.knownSize = Math.max(this.knownSize, first + batch.length);
     batch.forEach((p, i) => p.resolve({ index: first + i }));
     void this.checkpointIfBehind(this.checkpointEvery).catch(() => {});
@@ -378,8 +389,8 @@ function threadableSqlitePath(url: string): string | null {
   return parsed.kind === "sqlite" && parsed.path !== ":memory:" ? parsed.path : null;
 }
 
-export async function openLogStore(url: string, prefix = "audit"): Promise<LogStore> {
+export async function openLogStore(url: string, prefix = "audit", opts: { timeoutMs?: number } = {}): Promise<LogStore> {
   if (!TABLE_PREFIX.test(prefix)) throw new InvalidRequest(`audit table prefix "${prefix}" must be lowercase letters, digits and _`);
   const parsed = parseStoreUrl(url);
-  return parsed.kind === "sqlite" ? openSqliteLogStore(parsed.path, prefix) : openPostgresLogStore(parsed.url, prefix);
+  return parsed.kind === "sqlite" ? openSqliteLogStore(parsed.path, prefix) : openPostgresLogStore(parsed.url, prefix, opts);
 }

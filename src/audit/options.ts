@@ -5,7 +5,7 @@ import type { AuditLogOptions } from "./log.ts";
 export interface AuditConfigView {
   readonly data_dir: string;
   readonly network: { readonly name: string };
-  readonly audit: { readonly store: string; readonly checkpoint_every: number; readonly checkpoint_interval: number; readonly origin?: string | undefined };
+  readonly audit: { readonly store: string; readonly checkpoint_every: number; readonly checkpoint_interval: number; readonly origin?: string | undefined; readonly timeout?: number };
 }
 
 /** Default origin: `concord/<network name as a slug>`, stable for as long as the network keeps its name. */
@@ -22,5 +22,6 @@ export function auditLogOptions(cfg: AuditConfigView): AuditLogOptions {
     origin: cfg.audit.origin ?? defaultOrigin(cfg.network.name),
     checkpointEvery: cfg.audit.checkpoint_every,
     checkpointIntervalMs: cfg.audit.checkpoint_interval,
+    ...(cfg.audit.timeout === undefined ? {} : { storeTimeoutMs: cfg.audit.timeout }),
   };
 }

@@ -144,7 +144,13 @@ export const Config = z
       .strict()
       .prefault({}),
     quota: z
-      .object({ redis: z.string().optional(), redis_env: EnvName.optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]*$/).prefault("concord:quota:") })
+      .object({
+        redis: z.string().optional(),
+        redis_env: EnvName.optional(),
+        prefix: z.string().regex(/^[A-Za-z0-9:_-]*$/).prefault("concord:quota:"),
+        /** Replicas sharing the budgets: while Redis is unreachable each enforces 1/replicas of every budget. */
+        replicas: z.number().int().min(1).prefault(1),
+      })
       .strict()
       .prefault({}),
     oversight: z
@@ -163,6 +169,8 @@ export const Config = z
         checkpoint_every: z.number().int().positive().prefault(1000),
         checkpoint_interval: Duration.prefault("60s"),
         origin: z.string().optional(),
+        /** Longest a PostgreSQL audit store operation may take; past it the request is refused (503 audit_unavailable). */
+        timeout: Duration.prefault("5s"),
         /** Verifier keys (C2SP `name+id+key`) of nations' witnesses whose co-signatures on checkpoints are kept. */
         witnesses: z.array(z.string().min(1)).prefault([]),
       })

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryQuotaStore } from "./memory.ts";
+import { replicaShare } from "./types.ts";
 
 const budget = { requestsPerMinute: 2, tokensPerDay: 100 };
 
@@ -28,4 +29,10 @@ test("a nation whose day's tokens are spent is refused until the next UTC day", 
   assert.equal(d.ok, false);
   assert.equal(!d.ok && d.limit, "tokens_per_day");
   assert.equal((await q.take("DEU", budget, 86_400_000 + 1)).ok, true);
+});
+
+test("a replica counting alone enforces its share of each budget, never less than one", () => {
+  assert.deepEqual(replicaShare({ requestsPerMinute: 600, tokensPerDay: 1000 }, 3), { requestsPerMinute: 200, tokensPerDay: 333 });
+  assert.deepEqual(replicaShare({ requestsPerMinute: 2, tokensPerDay: 2 }, 4), { requestsPerMinute: 1, tokensPerDay: 1 });
+  assert.deepEqual(replicaShare(budget, 1), budget);
 });

@@ -21,3 +21,9 @@ export const minuteWindow = (now: number) => Math.floor(now / 60_000);
 export const dayWindow = (now: number) => Math.floor(now / 86_400_000);
 export const secondsToNextMinute = (now: number) => Math.ceil((60_000 - (now % 60_000)) / 1000);
 export const secondsToNextDay = (now: number) => Math.ceil((86_400_000 - (now % 86_400_000)) / 1000);
+
+/** One replica's part of a budget when replicas count alone: at least one request and one token, so none stalls. */
+export function replicaShare(budget: Budget, replicas: number): Budget {
+  const n = Math.max(1, Math.floor(replicas));
+  return { requestsPerMinute: Math.max(1, Math.floor(budget.requestsPerMinute / n)), tokensPerDay: Math.max(1, Math.floor(budget.tokensPerDay / n)) };
+}

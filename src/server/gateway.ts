@@ -59,6 +59,7 @@ export async function createGateway(cfg: LoadedConfig, log: Logger, env: NodeJS.
     ? new RedisQuotaStore({
         url: redisUrl,
         prefix: cfg.quota.prefix,
+        replicas: cfg.quota.replicas,
         onFallback: (active, reason) => {
           metrics.quotaFallback.set(active ? 1 : 0);
           if (active) log.warn({ event: "quota_fallback", reason }, "shared quotas unreachable; counting in this process");

@@ -1,94 +1,121 @@
-import postgres from "postgres";
-import { BUCKET_SIZE, sequence, type NewRow } from "../tree.ts";
-import type { LogStore, StoredCheckpoint, StoredRow } from "./types.ts";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../threads.ts";
+import type { NewRow } from "../tree.ts";
+import type { PostgresLogStoreOptions } from "./postgres-direct.ts";
+import { packRows } from "./sqlite-threaded.ts";
+import type { LogStore, StoredRow } from "./types.ts";
+
+export { DEFAULT_STORE_TIMEOUT_MS, StoreTimeout, type PostgresLogStoreOptions } from "./postgres-direct.ts";
 
 const SCAN_PAGE = 10_000;
-const INSERT_CHUNK = 5000; // 4 parameters a row stays well under PostgreSQL's 65535 bind parameters
+
+interface Waiting {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/** Structured clone turns a Buffer into a Uint8Array: view the same bytes as a Buffer again. */
+const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+const toRow = (r: { index: number; entry: Uint8Array; leaf: Uint8Array }): StoredRow => ({ index: r.index, entry: buf(r.entry), leaf: buf(r.leaf) });
 
 /**
- * The replicated store: any number of gateway processes append to one PostgreSQL log. The sequencer is a
- * transaction-scoped advisory lock keyed by the table prefix, so appends from all processes form one sequence.
+ * The replicated store, its connections on a worker thread (postgres-worker.ts, over postgres-direct.ts).
+ *
+ * Why a thread: the `postgres` driver (3.4.9) can throw from a timer when a connection dies under a transaction
+ * (a write scheduled on a socket that is gone: porsager/postgres#1154, #1208). That exception cannot be caught
+ * where the query was made and ends the process, so a database that resets its connections would take the gateway
+ * down instead of having it refuse with 503 `audit_unavailable`. On a worker it ends only the worker: every call
+ * waiting on it fails (the log refuses those requests) and the next call starts a new worker.
  */
-export async function openPostgresLogStore(url: string, prefix: string): Promise<LogStore> {
-  const sql = postgres(url, { max: 4, onnotice: () => {}, connect_timeout: 5 });
-  const t = { entries: `${prefix}_entries`, buckets: `${prefix}_buckets`, checkpoints: `${prefix}_checkpoints` };
-  const lock = (tx: postgres.TransactionSql) => tx`SELECT pg_advisory_xact_lock(hashtext(${`concord-audit:${prefix}`}))`;
-  try {
-    await sql.begin(async (tx) => {
-      await lock(tx);
-      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.entries)} (idx bigint PRIMARY KEY, nation text, entry bytea NOT NULL, leaf_hash bytea NOT NULL)`;
-      await tx`CREATE INDEX IF NOT EXISTS ${tx(`${t.entries}_nation`)} ON ${tx(t.entries)} (nation, idx)`;
-      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.buckets)} (k bigint PRIMARY KEY, hash bytea NOT NULL, nodes bytea NOT NULL)`;
-      await tx`CREATE TABLE IF NOT EXISTS ${tx(t.checkpoints)} (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`;
+export async function openPostgresLogStore(url: string, prefix: string, opts: PostgresLogStoreOptions = {}): Promise<LogStore> {
+  let worker: Worker | null = null;
+  const waiting = new Map<number, Waiting>();
+  let nextId = 0;
+
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const start = (): Promise<void> => {
+    const w = startWorker(new URL("./postgres-worker.ts", import.meta.url), { url, prefix, opts });
+    worker = w;
+    const up = new Promise<void>((resolve, reject) => {
+      w.on("message", (m: { ready?: boolean; id?: number; value?: unknown; error?: string; code?: unknown }) => {
+        if (m.ready !== undefined && waiting.size === 0) w.unref(); // open or not, an idle store holds no ref
+        if (m.ready === true) return resolve();
+        if (m.ready === false) return reject(new Error(`audit store: ${m.error}`));
+        const p = m.id === undefined ? undefined : waiting.get(m.id);
+        if (!p) return;
+        waiting.delete(m.id as number);
+        if (m.error !== undefined) p.reject(Object.assign(new Error(`audit store: ${m.error}`), { code: m.code }));
+        else p.resolve(m.value);
+        if (waiting.size === 0) w.unref();
+      });
+      w.on("error", (err) => { reject(err); failAll(err); });
+      w.on("exit", (code) => {
+        if (worker === w) worker = null;
+        const err = new Error(`audit store: its PostgreSQL thread exited (${code}); the calls it held failed`);
+        reject(err);
+        failAll(err);
+      });
     });
+    // Referenced while it opens and while a call waits; an idle store does not keep the process alive.
+    return up;
+  };
+
+  const call = <T>(method: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> => {
+    // A new worker after a crash: calls queue on its port and fail there if the store still cannot be opened.
+    if (!worker) start().catch(() => {});
+    const w = worker as unknown as Worker;
+    return new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      if (waiting.size === 0) w.ref();
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ id, method, args }, transfer);
+    });
+  };
+
+  // Opening checks that the store is reachable and its tables exist, as the direct store does.
+  try {
+    await start();
   } catch (err) {
-    await sql.end({ timeout: 1 });
+    await (worker as Worker | null)?.terminate();
     throw err;
   }
-  const num = (v: unknown) => Number(v);
-  const toRow = (r: postgres.Row): StoredRow => ({ index: num(r.idx), entry: r.entry as Buffer, leaf: r.leaf_hash as Buffer });
+
+  const buffers = async (method: string, args: unknown[]) => (await call<Uint8Array[]>(method, args)).map(buf);
+  const rows = async (from: number, limit: number, nation?: string) =>
+    (await call<Array<{ index: number; entry: Uint8Array; leaf: Uint8Array }>>("rows", nation === undefined ? [from, limit] : [from, limit, nation])).map(toRow);
   return {
-    append: (rows: readonly NewRow[]) =>
-      sql.begin(async (tx) => {
-        // Pipelined: the lock, then (in order, on the same connection) the log's length and its partial bucket.
-        const [, end] = await Promise.all([
-          lock(tx),
-          tx`WITH e AS (SELECT coalesce(max(idx) + 1, 0) AS n FROM ${tx(t.entries)})
-             SELECT e.n, x.leaf_hash FROM e LEFT JOIN ${tx(t.entries)} x ON x.idx >= e.n - e.n % ${BUCKET_SIZE} ORDER BY x.idx`,
-        ]);
-        const n = num(end[0]?.n ?? 0);
-        const tail = end.filter((r) => r.leaf_hash !== null).map((r) => r.leaf_hash as Buffer);
-        const s = sequence(n, tail, rows);
-        const writes: Promise<unknown>[] = [];
-        for (let i = 0; i < s.rows.length; i += INSERT_CHUNK) {
-          const chunk = s.rows.slice(i, i + INSERT_CHUNK).map((r) => ({ idx: r.index, nation: r.nation, entry: r.entry, leaf_hash: r.leaf }));
-          writes.push(tx`INSERT INTO ${tx(t.entries)} ${tx(chunk, "idx", "nation", "entry", "leaf_hash")}`);
-        }
-        for (let i = 0; i < s.buckets.length; i += INSERT_CHUNK) {
-          writes.push(tx`INSERT INTO ${tx(t.buckets)} ${tx(s.buckets.slice(i, i + INSERT_CHUNK), "k", "hash", "nodes")}`);
-        }
-        await Promise.all(writes);
-        return n;
-      }),
-    size: async () => {
-      const [last] = await sql`SELECT idx FROM ${sql(t.entries)} ORDER BY idx DESC LIMIT 1`;
-      return last ? num(last.idx) + 1 : 0;
+    append: (batch: readonly NewRow[]) => {
+      const packed = packRows(batch);
+      return call<number>("append", [packed], [packed.bytes]);
     },
-    leafHashes: async (from, to) =>
-      (await sql`SELECT leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} AND idx < ${to} ORDER BY idx`).map((r) => r.leaf_hash as Buffer),
-    bucketHashes: async (from, to) =>
-      (await sql`SELECT hash FROM ${sql(t.buckets)} WHERE k >= ${from} AND k < ${to} ORDER BY k`).map((r) => r.hash as Buffer),
-    bucketTrees: async (from, to) =>
-      (await sql`SELECT nodes FROM ${sql(t.buckets)} WHERE k >= ${from} AND k < ${to} ORDER BY k`).map((r) => r.nodes as Buffer),
-    rows: async (from, limit, nation) =>
-      (nation === undefined
-        ? await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} ORDER BY idx LIMIT ${limit}`
-        : await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE nation = ${nation} AND idx >= ${from} ORDER BY idx LIMIT ${limit}`
-      ).map(toRow),
+    size: () => call<number>("size", []),
+    leafHashes: (from, to) => buffers("leafHashes", [from, to]),
+    bucketHashes: (from, to) => buffers("bucketHashes", [from, to]),
+    bucketTrees: (from, to) => buffers("bucketTrees", [from, to]),
+    rows,
     scan: async function* (from) {
-      // Keyset pages rather than a cursor: no transaction stays open however long the reader takes.
       for (let next = from; ; ) {
-        const page = (await sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${next} ORDER BY idx LIMIT ${SCAN_PAGE}`).map(toRow);
+        const page = await rows(next, SCAN_PAGE);
         if (page.length === 0) return;
         yield page;
         next = (page[page.length - 1] as StoredRow).index + 1;
       }
     },
-    putCheckpoint: async (size, note) => {
-      await sql`INSERT INTO ${sql(t.checkpoints)} (size, note) VALUES (${size}, ${note}) ON CONFLICT (size) DO NOTHING`;
+    putCheckpoint: (size, note) => call<void>("putCheckpoint", [size, note]),
+    updateCheckpoint: (size, note) => call<void>("updateCheckpoint", [size, note]),
+    checkpointAt: (size) => call<string | null>("checkpointAt", [size]),
+    checkpoints: () => call("checkpoints", []),
+    latestCheckpoint: () => call("latestCheckpoint", []),
+    close: async () => {
+      const w = worker;
+      if (!w) return;
+      const exited = new Promise((r) => w.once("exit", r));
+      await call<void>("close", []).catch(() => {});
+      w.ref(); // the answer unreferenced the worker: keep this process alive until it has closed its connections
+      await exited;
     },
-    updateCheckpoint: async (size, note) => {
-      await sql`UPDATE ${sql(t.checkpoints)} SET note = ${note} WHERE size = ${size}`;
-    },
-    checkpointAt: async (size) => {
-      const [r] = await sql`SELECT note FROM ${sql(t.checkpoints)} WHERE size = ${size}`;
-      return r ? (r.note as string) : null;
-    },
-    checkpoints: async () => (await sql`SELECT size, note FROM ${sql(t.checkpoints)} ORDER BY size`).map((r) => ({ size: num(r.size), note: r.note as string })),
-    latestCheckpoint: async () => {
-      const [r] = await sql`SELECT size, note FROM ${sql(t.checkpoints)} ORDER BY size DESC LIMIT 1`;
-      return r ? ({ size: num(r.size), note: r.note as string } satisfies StoredCheckpoint) : null;
-    },
-    close: () => sql.end({ timeout: 5 }),
   };
 }

@@ -8,7 +8,7 @@
  * Correlation state is per worker: correlation rules see the events their worker saw, so group-by keys should
  * be routed to one worker (by subject) when correlation rules are in the set.
  */
-import { AckPolicy, connect, DeliverPolicy, type ConsumerMessages, type NatsConnection } from "nats";
+import { AckPolicy, connect, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from "nats";
 import { InvalidRequest } from "../../errors/index.ts";
 import type { Alert } from "./alert.ts";
 import { Detector } from "./engine/detector.ts";
@@ -29,13 +29,29 @@ export interface NatsDetectorOptions {
   logsource?: EventLogsource;
   /** Messages a worker pulls ahead (default 64); smaller spreads a trickle more evenly over the group. */
   batch?: number;
+  /** How long one pull waits for messages before the worker pulls again (default 5 s). */
+  pullExpiresMs?: number;
+  /** How long JetStream waits for an acknowledgement before redelivering (default 30 s). */
+  ackWaitMs?: number;
+  /** Ping period: a connection that stops answering is replaced after two missed pings (default 20 s). */
+  pingIntervalMs?: number;
+  /** Pause between reconnection attempts; attempts never stop while the worker runs (default 2 s). */
+  reconnectWaitMs?: number;
   onAlert?(alert: Alert): void;
   onUndecodable?(subject: string, seq: number, reason: string): void;
+  /** A message whose alerts could not be published (NATS away): left unacknowledged, JetStream redelivers it. */
+  onPublishFailed?(seq: number, err: Error): void;
 }
 
 export interface NatsDetector {
-  /** Messages processed so far by this worker. */
+  /** Messages processed (alerts published, message acknowledged) so far by this worker. */
   readonly processed: number;
+  /**
+   * Messages this worker holds unacknowledged: pulled and buffered, or being processed. Never above `bound`
+   * (the pull batch), whatever happens to NATS: the worker pulls no more than it can hold.
+   */
+  readonly inFlight: number;
+  readonly bound: number;
   /** Stops consuming, drains the connection; resolves when done. */
   stop(): Promise<void>;
   /** Resolves when the consume loop ends (after `stop`, or on a connection failure, which rejects). */
@@ -43,7 +59,16 @@ export interface NatsDetector {
 }
 
 export async function startNatsDetector(opts: NatsDetectorOptions): Promise<NatsDetector> {
-  const nc: NatsConnection = await connect({ servers: opts.servers, name: `concord-detect-${opts.queue}` });
+  const nc: NatsConnection = await connect({
+    servers: opts.servers,
+    name: `concord-detect-${opts.queue}`,
+    // A detection worker outlives any outage: it keeps reconnecting rather than giving up after ten attempts.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: opts.reconnectWaitMs ?? 2000,
+    pingInterval: opts.pingIntervalMs ?? 20_000,
+    maxPingOut: 2,
+  });
+  const bound = opts.batch ?? 64;
   try {
     const jsm = await nc.jetstreamManager();
     const stream = await findStream(jsm, opts.inSubject, opts.createStream);
@@ -52,15 +77,21 @@ export async function startNatsDetector(opts: NatsDetectorOptions): Promise<Nats
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: opts.inSubject,
+      ack_wait: nanos(opts.ackWaitMs ?? 30_000),
     });
     const js = nc.jetstream();
     // Alerts go through JetStream (acknowledged, persisted) when a stream captures the subject; else plain NATS.
     const persistAlerts = await jsm.streams.find(opts.outSubject).then(() => true, () => false);
     const consumer = await js.consumers.get(stream, opts.queue);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batch ?? 64 });
     const detector = new Detector(opts.ruleSet);
     const state = newDecoderState(opts.inSubject, "auto", opts.logsource);
     let processed = 0;
+    let stopped = false;
+    let fatal: unknown;
+    let handling = false;
+    // One pull of at most `bound` messages at a time, all handled before the next: unlike a continuous consume,
+    // whose refills after each reconnection can stack up, the worker then never holds more than `bound`.
+    let current: ConsumerMessages | null = null;
 
     const publish = async (alert: Alert): Promise<void> => {
       const body = JSON.stringify(alert);
@@ -69,29 +100,57 @@ export async function startNatsDetector(opts: NatsDetectorOptions): Promise<Nats
       opts.onAlert?.(alert);
     };
 
-    const done = (async () => {
-      for await (const m of messages) {
-        const alerts: Alert[] = [];
-        for (const record of records(m.string())) {
-          try {
-            for (const ev of decodeRecord(state, record, m.seq)) alerts.push(...detector.process(ev));
-          } catch (err) {
-            if (!(err instanceof UndecodableRecord)) throw err;
-            opts.onUndecodable?.(m.subject, m.seq, err.message);
-          }
+    const handle = async (m: JsMsg): Promise<void> => {
+      const alerts: Alert[] = [];
+      for (const record of records(m.string())) {
+        try {
+          for (const ev of decodeRecord(state, record, m.seq)) alerts.push(...detector.process(ev));
+        } catch (err) {
+          if (!(err instanceof UndecodableRecord)) throw (fatal = err); // a fault of the detector, not of NATS
+          opts.onUndecodable?.(m.subject, m.seq, err.message);
         }
+      }
+      try {
         for (const a of alerts) await publish(a);
         if (!persistAlerts && alerts.length > 0) await nc.flush();
-        m.ack();
-        processed++;
+      } catch (err) {
+        // Not acknowledged: JetStream redelivers the message after ack_wait, so its alerts are published at least
+        // once. The worker goes on; the client reconnects by itself.
+        opts.onPublishFailed?.(m.seq, err as Error);
+        return;
+      }
+      m.ack();
+      processed++;
+    };
+
+    const done = (async () => {
+      while (!stopped) {
+        try {
+          current = await consumer.fetch({ max_messages: bound, expires: opts.pullExpiresMs ?? 5000 });
+          for await (const m of current) {
+            handling = true;
+            await handle(m).finally(() => { handling = false; });
+          }
+        } catch (err) {
+          if (fatal !== undefined) throw fatal;
+          if (stopped || nc.isClosed()) break;
+          // NATS away (the pull failed or timed out): wait a little and pull again.
+          await new Promise((r) => setTimeout(r, opts.reconnectWaitMs ?? 2000));
+        } finally {
+          current = null;
+        }
       }
     })();
 
     return {
       get processed() { return processed; },
+      // Received and not yet handed out, plus the one being handled (its count as processed starts when handed out).
+      get inFlight() { return current ? current.getReceived() - current.getProcessed() + (handling ? 1 : 0) : 0; },
+      bound,
       done,
       async stop() {
-        await messages.close();
+        stopped = true;
+        await current?.close();
         await done.catch(() => {});
         await nc.drain();
       },
