@@ -64,8 +64,10 @@ describe("console HTTP security", () => {
       (await post("/console/sign-in/demo", form({ csrf: "wrong", nation: "DEU", role: "analyst", name: "x" }), u.cookie)).res,
       (await post("/console/chat/stream", form({ csrf: u.csrf, model: "m", message: "hi" }), u.cookie)).res,
       (await post("/console/chat/stream", form({ csrf: "wrong", model: "m", message: "hi" }), u.cookie)).res,
+      (await get("/console/audit-consistency?from=1&to=2", u.cookie)).res, // an island's JSON (proofs are hashes: any principal)
+      (await get("/console/audit-consistency?from=1&to=2")).res,
     ];
-    assert.deepEqual(responses.map((r) => r.status), [200, 200, 303, 404, 200, 404, 403, 200, 403]);
+    assert.deepEqual(responses.map((r) => r.status), [200, 200, 303, 404, 200, 404, 403, 200, 403, 200, 401]);
     for (const r of responses) {
       assert.equal(r.headers.get("content-security-policy"), CONTENT_SECURITY_POLICY, r.url);
       assert.equal(r.headers.get("x-content-type-options"), "nosniff");
