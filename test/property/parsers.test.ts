@@ -12,6 +12,9 @@ import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, map
 import { parse as parseStage } from "../../src/server/stages.ts";
 import { newContext } from "../../src/server/context.ts";
 import { SseParser } from "../../src/backends/sse.ts";
+import { UpstreamBackend } from "../../src/backends/index.ts";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Unauthenticated } from "../../src/errors/index.ts";
 import { mutatedText, onlyCodes, params } from "./fc.ts";
 
@@ -244,6 +247,51 @@ describe("property: SSE framing (src/backends/sse.ts)", () => {
         }, ["upstream_error"]);
       }),
       params(t, 300, 3000),
+    );
+  });
+});
+
+describe("property: SSE framing through the upstream client (src/backends/upstream.ts)", () => {
+  let server: http.Server, backend: UpstreamBackend, dir: string;
+  let plan: { bytes: Uint8Array; cuts: number[] } = { bytes: new Uint8Array(), cuts: [] };
+  before(async () => {
+    // Writes the planned bytes in the planned pieces, each flushed on its own, so TCP sees the same cuts.
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", async () => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.flushHeaders();
+        let from = 0;
+        for (const at of [...plan.cuts, plan.bytes.length]) {
+          res.write(plan.bytes.subarray(from, at));
+          from = at;
+          await new Promise((r) => setImmediate(r));
+        }
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    dir = mkdtempSync(join(tmpdir(), "concord-prop-sse-"));
+    const cfg = parseConfig({ network: { name: "t", jurisdiction: "BEL" }, nations: { DEU: { residency: ["DEU"], identity: "demo" } }, endpoints: [{ id: "e", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, jurisdiction: "DEU", models: ["m"] }], data_dir: dir }, "test");
+    backend = new UpstreamBackend(cfg.endpoints[0] as ConstructorParameters<typeof UpstreamBackend>[0]);
+  });
+  after(async () => { await backend?.close(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(dir, { recursive: true, force: true }); });
+
+  test("the events a client receives are the framed ones, however the bytes are cut on the wire (UTF-8 split included)", async (t) => {
+    const input = fc.array(sseEvent, { minLength: 1, maxLength: 6 }).chain((events) => {
+      const bytes = new TextEncoder().encode(events.map(frame).join("") + "data: [DONE]\n\n");
+      return fc.tuple(fc.constant(events), fc.constant(bytes), fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 8 }));
+    });
+    await fc.assert(
+      fc.asyncProperty(input, async ([events, bytes, cuts]) => {
+        plan = { bytes, cuts: [...cuts].sort((a, b) => a - b) };
+        const reply = await backend.call("/chat/completions", { model: "m", messages: [], stream: true }, true, new AbortController().signal);
+        assert.equal(reply.kind, "stream");
+        const got: string[] = [];
+        if (reply.kind === "stream") for await (const e of reply.events) got.push(e);
+        assert.deepEqual(got, events.map(expected));
+      }),
+      params(t, 60, 6000),
     );
   });
 });
