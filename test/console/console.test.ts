@@ -158,12 +158,22 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await deu.context.close();
   });
 
-  test("a policy proposal shows its diff and is adopted when admins of FRA and POL approve it in the console (quorum 3)", async () => {
-    const policy = await call(gw.url, "/admin/policy", { token: await admin("DEU") });
-    const bundle = structuredClone(policy.json.bundle);
+  test("a policy proposal made in the console shows its diff and is adopted when admins of FRA and POL approve it (quorum 3)", async () => {
+    // DEU's admin proposes in the console: the bundle in force, edited as JSON.
+    const deu = await newPage(browser);
+    await signIn(deu.page, gw.url, "DEU", "nation-admin", "admin-deu");
+    await deu.page.goto(`${gw.url}/console/governance`);
+    const field = deu.page.getByLabel("Proposed policy bundle (JSON)");
+    const bundle = JSON.parse(await field.inputValue());
     bundle.oversight.approvals_required = 3;
-    const created = await call(gw.url, "/admin/proposals", { token: await admin("DEU"), body: { bundle, summary: "three approvals for held results" } });
-    assert.equal(created.status, 201, created.text);
+    await field.fill(JSON.stringify(bundle, null, 2));
+    await deu.page.getByLabel("Summary of the change").fill("three approvals for held results");
+    await deu.page.getByRole("button", { name: "Propose" }).click();
+    const flash = await deu.page.locator(".flash", { hasText: "is now pending" }).innerText();
+    const id = /prop_[A-Za-z0-9_-]+/.exec(flash)![0];
+    await deu.context.close();
+    const created = { json: (await call(gw.url, `/admin/proposals/${id}`, { token: await admin("DEU") })).json };
+    assert.deepEqual(created.json.approved_by, ["DEU"], "proposing is DEU's approval");
 
     for (const nation of ["FRA", "POL"]) {
       const a = await newPage(browser);

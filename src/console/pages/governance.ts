@@ -1,5 +1,6 @@
 import { html, type Html } from "../html.ts";
-import { csrfField } from "../layout.ts";
+import { apiError } from "../api.ts";
+import { csrfField, errorBox } from "../layout.ts";
 import { one, type ConsolePage, type UserContext } from "../page.ts";
 
 /**
@@ -71,6 +72,20 @@ ${p.status === "pending" ? html`<form method="post" action="/console/governance/
 </article>`;
 }
 
+/** A new proposal: the bundle in force as JSON to edit, and a summary; the API checks it and who may propose. */
+function proposeForm(ctx: UserContext, bundle: string, summary: string): Html {
+  const { tr } = ctx;
+  return html`<section aria-labelledby="new-h"><h2 id="new-h">${tr.t("governance.propose")}</h2>
+<form method="post" action="/console/governance/propose" class="stack">
+  ${csrfField(ctx)}
+  <div class="field"><label for="summary">${tr.t("governance.summary")}</label><input id="summary" name="summary" value="${summary}" maxlength="2000" size="60"></div>
+  <div class="field"><label for="bundle">${tr.t("governance.bundle")}</label>
+  <textarea id="bundle" name="bundle" rows="16" spellcheck="false" required aria-describedby="bundle-hint">${bundle}</textarea>
+  <p id="bundle-hint" class="hint">${tr.t("governance.bundleHint")}</p></div>
+  <button type="submit">${tr.t("governance.proposeSubmit")}</button>
+</form></section>`;
+}
+
 export const governancePage: ConsolePage = (r) => {
   r.get("/governance", async (ctx) => {
     const { tr } = ctx;
@@ -87,8 +102,27 @@ export const governancePage: ConsolePage = (r) => {
 <table><caption>${tr.t("governance.history")}</caption><thead><tr><th scope="col">${tr.t("governance.version")}</th><th scope="col">${tr.t("governance.proposals")}</th><th scope="col">${tr.t("governance.adoptedAt")}</th></tr></thead>
 <tbody>${policy.history.map((h) => html`<tr><td><code>${h.version.slice(0, 16)}…</code></td><td>${h.proposal_id ?? "-"}</td><td>${tr.date(h.adopted_at)}</td></tr>`)}</tbody></table></section>
 <section aria-labelledby="prop-h"><h2 id="prop-h">${tr.t("governance.proposals")}</h2>
-${cards.length ? cards : html`<p>${tr.t("governance.none")}</p>`}</section>`,
+${cards.length ? cards : html`<p>${tr.t("governance.none")}</p>`}</section>
+${proposeForm(ctx, JSON.stringify(policy.bundle, null, 2), "")}`,
     };
+  });
+
+  r.post("/governance/propose", async (ctx, form) => {
+    const text = one(form["bundle"]);
+    const summary = one(form["summary"]).trim();
+    let bundle: unknown;
+    try {
+      bundle = JSON.parse(text);
+    } catch (err) {
+      return { title: ctx.tr.t("governance.title"), status: 400, body: html`${errorBox(ctx.tr.t("governance.badJson", { message: (err as Error).message }))}${proposeForm(ctx, text, summary)}` };
+    }
+    const res = await ctx.api.post<{ id: string; status: string }>("/admin/proposals", { bundle, ...(summary ? { summary } : {}) });
+    if (res.status >= 400) {
+      const e = apiError(res);
+      return { title: ctx.tr.t("governance.title"), status: res.status, body: html`${errorBox(ctx.tr.t("error.api", { message: e.message, code: e.code }))}${proposeForm(ctx, text, summary)}` };
+    }
+    ctx.session.flash = ctx.tr.t("governance.decided", { id: res.json.id, status: res.json.status });
+    return { redirect: "/console/governance" };
   });
 
   r.post("/governance/:id/decide", async (ctx, form) => {
