@@ -142,6 +142,20 @@ describe("console HTTP security", () => {
     assert.match(reviews.text, /Your role cannot use this section/);
   });
 
+  test("a governance approval with a signature line that does not verify is refused by the API and shown on the page", async () => {
+    const { mintDemoToken } = await import("../../src/identity/index.ts");
+    const token = await mintDemoToken(gw.gateway.demoKeys.get("DEU")!, { nation: "DEU", role: "nation-admin", subject: "ada" });
+    const policy = (await fetch(`${gw.url}/admin/policy`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { bundle: { oversight: { approvals_required: number } } };
+    policy.bundle.oversight.approvals_required = 1;
+    const created = (await fetch(`${gw.url}/admin/proposals`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ bundle: policy.bundle }) }).then((r) => r.json())) as { id: string };
+    const fra = await signedIn("FRA", "nation-admin");
+    const { res, text } = await post(`/console/governance/${created.id}/decide`, form({ csrf: fra.csrf, verb: "approve", signature: "\u2014 FRA AAAA" }), fra.cookie);
+    assert.ok(res.status >= 400 && res.status < 500, String(res.status));
+    assert.match(text, /The gateway refused/);
+    const after = (await fetch(`${gw.url}/admin/proposals/${created.id}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { status: string; approved_by: string[] };
+    assert.deepEqual([after.status, after.approved_by], ["pending", ["DEU"]]);
+  });
+
   test("assets are content-hashed, cached for a year, gzip-encoded on request, and each page's script is under 60 KB compressed", async () => {
     const u = await signedIn();
     const { text } = await get("/console/chat", u.cookie);

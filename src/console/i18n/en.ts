@@ -232,6 +232,8 @@ export const en = {
   "governance.bundleHint": "The bundle in force, to edit. It takes effect only when the quorum approves; red lines can only be tightened.",
   "governance.proposeSubmit": "Propose",
   "governance.badJson": "The bundle is not valid JSON: {message}",
+  "governance.signature": "Signature line (nations that sign offline)",
+  "governance.signatureHint": "Made with `concord policy sign --key FILE {id}`; leave empty where the gateway holds your nation's governance key.",
   "forbidden": "Your role cannot use this section: {message}",
   "table.caption.reviews": "Review queue",
   "table.caption.proposals": "Proposals",

@@ -234,6 +234,8 @@ export const fr: Record<MessageKey, string> = {
   "governance.bundleHint": "Le paquet en vigueur, à modifier. Il n'entre en vigueur qu'une fois approuvé par le quorum ; les lignes rouges ne peuvent qu'être renforcées.",
   "governance.proposeSubmit": "Proposer",
   "governance.badJson": "Le paquet n'est pas du JSON valide : {message}",
+  "governance.signature": "Ligne de signature (nations qui signent hors ligne)",
+  "governance.signatureHint": "Produite par `concord policy sign --key FILE {id}` ; laissez vide si la passerelle détient la clé de gouvernance de votre nation.",
   "forbidden": "Votre rôle ne permet pas d'utiliser cette section : {message}",
   "table.caption.reviews": "File des revues",
   "table.caption.proposals": "Propositions",

@@ -66,6 +66,8 @@ ${diffTable(ctx, jsonDiff(parent, full.bundle))}
 ${p.status === "pending" ? html`<form method="post" action="/console/governance/${p.id}/decide" class="stack">
   ${csrfField(ctx)}
   <div class="field"><label for="${cid}">${tr.t("governance.comment")}</label><textarea id="${cid}" name="comment" rows="2" maxlength="2000"></textarea></div>
+  <div class="field"><label for="sig-${p.id}">${tr.t("governance.signature")}</label><input id="sig-${p.id}" name="signature" maxlength="1000" size="60" spellcheck="false" aria-describedby="sig-hint-${p.id}">
+  <p id="sig-hint-${p.id}" class="hint">${tr.t("governance.signatureHint", { id: p.id })}</p></div>
   <div class="actions"><button type="submit" name="verb" value="approve">${tr.t("governance.approve")}</button>
   <button type="submit" name="verb" value="object">${tr.t("governance.object")}</button></div>
 </form>` : ""}
@@ -129,7 +131,8 @@ ${proposeForm(ctx, JSON.stringify(policy.bundle, null, 2), "")}`,
     const id = (ctx.req.params as { id: string }).id;
     const verb = one(form["verb"]) === "object" ? "object" : "approve";
     const comment = one(form["comment"]).trim();
-    const res = ctx.api.ok(await ctx.api.post<{ status: string }>(`/admin/proposals/${encodeURIComponent(id)}/${verb}`, comment ? { comment } : {}));
+    const signature = verb === "approve" ? one(form["signature"]).trim() : "";
+    const res = ctx.api.ok(await ctx.api.post<{ status: string }>(`/admin/proposals/${encodeURIComponent(id)}/${verb}`, { ...(comment ? { comment } : {}), ...(signature ? { signature } : {}) }));
     ctx.session.flash = ctx.tr.t("governance.decided", { id, status: res.json.status });
     return { redirect: "/console/governance" };
   });
