@@ -1,6 +1,6 @@
 /**
  * Gateway overhead: autocannon (64 connections) against a raw Node http echo, directly against an upstream that
- * answers at once, and through Concord (authentication, residency routing, quotas and metrics on) to that same
+ * answers at once, through a bare Fastify + undici proxy (the floor any Node gateway starts from), and through Concord (authentication, residency routing, quotas and metrics on) to that same
  * upstream; then one connection each to read the latency Concord adds at p50 and p99. One run, one machine:
  * compare the ratios, not absolute figures across runs (FACTS.md).
  *
@@ -83,6 +83,7 @@ async function latency(url: string, headers: Record<string, string>, body: strin
 const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "Status report for sector 4?" }] });
 const echo = await start([join(root, "bench/lib/upstream.mjs"), "echo"], /(\d+)\n/);
 const upstream = await start([join(root, "bench/lib/upstream.mjs"), "chat"], /(\d+)\n/);
+const bare = await start([join(root, "bench/lib/bare-proxy.mjs"), `http://127.0.0.1:${upstream.match[1]}`], /(\d+)\n/);
 const dir = mkdtempSync(join(tmpdir(), "concord-bench-"));
 const cfgFile = join(dir, "concord.yaml");
 writeFileSync(cfgFile, stringify({
@@ -102,6 +103,7 @@ const auth = { authorization: `Bearer ${token}` };
 const echoUrl = `http://127.0.0.1:${echo.match[1]}/`;
 const directUrl = `http://127.0.0.1:${upstream.match[1]}/v1/chat/completions`;
 const viaUrl = `${gateway.match[1]}/v1/chat/completions`;
+const bareUrl = `http://127.0.0.1:${bare.match[1]}/v1/chat/completions`;
 
 try {
   // Warm-up: JIT, keep-alive pools, the token cache.
@@ -111,13 +113,14 @@ try {
   else await fullRun();
 } finally {
   const exited = new Promise((r) => gateway.child.once("exit", r));
-  for (const p of [echo, upstream, gateway]) p.child.kill("SIGTERM");
+  for (const p of [echo, upstream, bare, gateway]) p.child.kill("SIGTERM");
   if (profileDir) await exited; // the profile is written as the gateway exits
 }
 
 async function fullRun(): Promise<void> {
   const raw64 = await run(echoUrl, 64, {}, body);
   const direct64 = await run(directUrl, 64, {}, body);
+  const bare64 = await run(bareUrl, 64, {}, body);
   const via64 = await withCpu(() => run(viaUrl, 64, auth, body));
   const direct1 = await latency(directUrl, {}, body, duration);
   const via1 = await withCpu(() => latency(viaUrl, auth, body, duration));
@@ -126,10 +129,11 @@ async function fullRun(): Promise<void> {
   console.log(`gateway overhead: ${cpus().length} cores (${cpu}), node ${process.version}, ${duration} s per run`);
   console.log("| run | connections | req/s | p50 ms | p99 ms | errors |");
   console.log("| --- | --- | --- | --- | --- | --- |");
-  for (const [name, c, r] of [["raw node http echo", 64, raw64], ["direct to upstream", 64, direct64], ["through Concord", 64, via64], ["direct to upstream", 1, direct1], ["through Concord", 1, via1]] as const) {
+  for (const [name, c, r] of [["raw node http echo", 64, raw64], ["direct to upstream", 64, direct64], ["bare Fastify + undici proxy (no checks)", 64, bare64], ["through Concord", 64, via64], ["direct to upstream", 1, direct1], ["through Concord", 1, via1]] as const) {
     console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
   }
   console.log(`Concord throughput / direct: ${((via64.rps / direct64.rps) * 100).toFixed(1)}%  (target >= 60%)`);
+  console.log(`bare proxy throughput / direct: ${((bare64.rps / direct64.rps) * 100).toFixed(1)}%  (the floor: HTTP in and out, nothing else)`);
   console.log(`Concord throughput / raw echo: ${((via64.rps / raw64.rps) * 100).toFixed(1)}%`);
   console.log(`gateway CPU per request (all its threads): ${via64.cpuUs.toFixed(0)} µs at 64 connections, ${via1.cpuUs.toFixed(0)} µs at 1`);
   console.log(`added latency, one connection: p50 +${(via1.p50 - direct1.p50).toFixed(3)} ms, p99 +${(via1.p99 - direct1.p99).toFixed(3)} ms  (target p99 < 2 ms)`);

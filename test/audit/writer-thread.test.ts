@@ -21,8 +21,10 @@ test("appends committed on the writer thread build the same log as appends commi
     const log = await AuditLog.open(options(dir, writerThread));
     const acks = await Promise.all(Array.from({ length: 100 }, (_, i) => log.append(sampleEntry(i))));
     assert.deepEqual(acks.map((a) => a.index).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    await log.checkpoint(); // stored through the writer thread when it is on
     const report = await log.verify();
     assert.ok(report.ok, JSON.stringify(report));
+    assert.ok(report.checkpoints >= 1, "the checkpoint was stored");
     roots.push(report.rootHash);
     await log.close();
   }

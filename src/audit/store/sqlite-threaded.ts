@@ -3,6 +3,9 @@ import { startWorker } from "../threads.ts";
 import type { NewRow } from "../tree.ts";
 import { openSqliteLogStore } from "./sqlite.ts";
 import type { LogStore } from "./types.ts";
+import type { WriterRequest } from "./sqlite-writer.ts";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A batch of rows as one transferable buffer (entries and leaves back to back) plus their nations. */
 export interface PackedRows {
@@ -46,10 +49,11 @@ interface Waiting {
 }
 
 /**
- * The SQLite store with its appends committed on a worker thread (sqlite-writer.ts), so the event loop keeps
- * serving while a commit waits for its fsync. Reads, proofs and checkpoints use this thread's connection (WAL
- * lets it read while the writer commits). An append resolves only after the writer's transaction committed; if
- * the writer dies, its unanswered appends fail and the next append starts a new writer.
+ * The SQLite store with its writes committed on a worker thread (sqlite-writer.ts), so the event loop keeps
+ * serving while a commit waits for its fsync and never waits for SQLite's write lock. Reads, proofs and checkpoint
+ * roots use this thread's connection (WAL lets it read while the writer commits). An append resolves only after
+ * the writer's transaction committed; if the writer dies, its unanswered writes fail and the next one starts a
+ * new writer.
  */
 export function openThreadedSqliteLogStore(path: string, prefix: string): LogStore {
   const store = openSqliteLogStore(path, prefix); // also creates the tables before the writer opens the file
@@ -80,39 +84,44 @@ export function openThreadedSqliteLogStore(path: string, prefix: string): LogSto
     return w;
   };
 
+  /** Sends one write to the writer thread; settles when it reports the transaction committed (or failed). */
+  const ask = (request: DistributiveOmit<WriterRequest & { id: number }, "id">, transfer: ArrayBuffer[] = []) =>
+    new Promise<number>((resolve, reject) => {
+      const w = (writer ??= start());
+      const id = nextId++;
+      if (waiting.size === 0) w.ref();
+      const settled = () => {
+        if (waiting.size === 0) w.unref();
+      };
+      waiting.set(id, {
+        resolve: (first) => {
+          settled();
+          resolve(first);
+        },
+        reject: (err) => {
+          settled();
+          reject(err);
+        },
+      });
+      w.postMessage({ ...request, id }, transfer);
+    });
+
   return {
     ...store,
-    append: (rows) =>
-      new Promise<number>((resolve, reject) => {
-        let packed: PackedRows;
-        try {
-          packed = packRows(rows);
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        const w = (writer ??= start());
-        const id = nextId++;
-        if (waiting.size === 0) w.ref();
-        waiting.set(id, {
-          resolve: (first) => {
-            if (waiting.size === 0) w.unref();
-            resolve(first);
-          },
-          reject: (err) => {
-            if (waiting.size === 0) w.unref();
-            reject(err);
-          },
-        });
-        w.postMessage({ id, rows: packed }, [packed.bytes]);
-      }),
+    append: async (rows) => {
+      const packed = packRows(rows);
+      return ask({ op: "append", rows: packed }, [packed.bytes]);
+    },
+    // Checkpoint notes are written by the writer too: this thread never waits for SQLite's write lock.
+    putCheckpoint: async (size, note) => void (await ask({ op: "putCheckpoint", size, note })),
+    updateCheckpoint: async (size, note) => void (await ask({ op: "updateCheckpoint", size, note })),
     close: async () => {
       const w = writer;
       writer = null;
       if (w) {
         const exited = new Promise((r) => w.once("exit", r));
         w.ref(); // keep this process alive until the writer has closed its connection
-        w.postMessage({ close: true });
+        w.postMessage({ op: "close" } satisfies WriterRequest);
         await exited;
       }
       await store.close();

@@ -5,7 +5,6 @@
  * resolves once durable) is unchanged.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { NewRow } from "../tree.ts";
 import { openSqliteLogStore } from "./sqlite.ts";
 import { unpackRows, type PackedRows } from "./sqlite-threaded.ts";
 
@@ -14,21 +13,29 @@ const store = openSqliteLogStore(path, prefix);
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer runs as a worker thread");
 
-port.on("message", (msg: { id: number; rows: PackedRows } | { close: true }) => {
-  if ("close" in msg) {
+/** What the main thread asks: an append, a checkpoint note to store or replace, or to close. */
+export type WriterRequest =
+  | { readonly id: number; readonly op: "append"; readonly rows: PackedRows }
+  | { readonly id: number; readonly op: "putCheckpoint" | "updateCheckpoint"; readonly size: number; readonly note: string }
+  | { readonly op: "close" };
+
+port.on("message", (msg: WriterRequest) => {
+  if (msg.op === "close") {
     void store.close().then(() => port.close());
     return;
   }
-  let rows: NewRow[];
+  let done: Promise<number | void>;
   try {
-    rows = unpackRows(msg.rows);
+    // The store's writes are synchronous underneath (BEGIN IMMEDIATE ... COMMIT); their promises settle at once.
+    done =
+      msg.op === "append" ? store.append(unpackRows(msg.rows))
+      : msg.op === "putCheckpoint" ? store.putCheckpoint(msg.size, msg.note)
+      : store.updateCheckpoint(msg.size, msg.note);
   } catch (err) {
-    port.postMessage({ id: msg.id, error: (err as Error).message });
-    return;
+    done = Promise.reject(err);
   }
-  // The store's append is synchronous underneath (BEGIN IMMEDIATE ... COMMIT); its promise settles at once.
-  store.append(rows).then(
-    (first) => port.postMessage({ id: msg.id, first }),
+  done.then(
+    (first) => port.postMessage({ id: msg.id, first: first ?? 0 }),
     (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown })?.code }),
   );
 });
