@@ -14,6 +14,8 @@ import { startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.t
 import { jsonLogger, type RunningServer } from "../../src/server/index.ts";
 import { mintDemoToken } from "../../src/identity/index.ts";
 import type { RedisQuotaStore } from "../../src/quota/index.ts";
+import { leafHash } from "../../src/audit/index.ts";
+import { openPostgresLogStore } from "../../src/audit/store/postgres.ts";
 import { connect as natsConnect } from "nats";
 import { compileRules, startNatsDetector, type Alert, type NatsDetector } from "../../src/workloads/cyber/index.ts";
 
@@ -107,6 +109,47 @@ describe("audit store (PostgreSQL) unavailable", { skip: pgSkip, timeout: 60_000
     } finally {
       proxy.set({ kind: "pass" });
     }
+  });
+
+  test("connections reset again and again under appends: the driver's crash ends only the store's thread, and the store recovers", async (t) => {
+    // postgres 3.4.9 can throw from a timer when a connection dies mid-transaction (porsager/postgres#1154, #1208);
+    // in this process that would end the test run. The store keeps the driver on a worker thread.
+    const url = new URL(PG);
+    url.port = String(proxy.port);
+    url.pathname = `/${db}`;
+    const store = await openPostgresLogStore(url.toString(), "churn", { timeoutMs: 1000 });
+    let stop = false;
+    let acked = 0;
+    const reasons = new Map<string, number>();
+    const writer = async () => {
+      for (let n = 0; !stop; n++) {
+        const entry = Buffer.from(`churn ${n}`);
+        try {
+          await store.append([{ entry, leaf: leafHash(entry), nation: "DEU" }]);
+          acked++;
+        } catch (err) {
+          const why = /thread exited|reading 'write'/.test((err as Error).message) ? "thread" : "other";
+          reasons.set(why, (reasons.get(why) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, writer);
+    for (let i = 0; i < 300 && !reasons.has("thread"); i++) {
+      proxy.set(i % 2 === 0 ? { kind: "reset" } : { kind: "pass" });
+      await new Promise((r) => setTimeout(r, 20 + (i % 7) * 15));
+    }
+    proxy.set({ kind: "pass" });
+    stop = true;
+    await Promise.all(writers);
+    t.diagnostic(`appends acknowledged ${acked}; failed because the store's thread died ${reasons.get("thread") ?? 0}, otherwise ${reasons.get("other") ?? 0}`);
+    // Still here, and the store works: the next append commits and the size covers every acknowledged one.
+    const entry = Buffer.from("after the churn");
+    let first: number | null = null;
+    while (first === null) first = await store.append([{ entry, leaf: leafHash(entry), nation: "DEU" }]).catch(() => null);
+    assert.ok(first >= acked, `index ${first} is below the ${acked} appends acknowledged`);
+    assert.equal(await store.size(), first + 1);
+    await store.close();
   });
 
   test("every answer the client received has its entry, the log verifies, and no connection is left behind", async () => {
