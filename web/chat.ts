@@ -81,7 +81,11 @@ async function stream(): Promise<void> {
       buf = parsed.rest;
       for (const f of parsed.frames) {
         if (f.event === "label") label.textContent = (JSON.parse(f.data) as { text: string }).text;
-        else if (f.event === "failure") throw new Error((JSON.parse(f.data) as { message?: string }).message ?? "failed");
+        else if (f.event === "failure") {
+          // A refusal mid-stream ends the answer: stop reading rather than wait for the server to close.
+          void reader.cancel();
+          throw new Error((JSON.parse(f.data) as { message?: string }).message ?? "failed");
+        }
         // The server rendered the whole answer with its sanitizer (raw HTML escaped): it replaces the plain text.
         else if (f.event === "rendered") {
           answer.innerHTML = (JSON.parse(f.data) as { html: string }).html;

@@ -310,6 +310,20 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test("the guard applies through the console: a message marked above the ceiling is refused, the refusal announced", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, gw.url, "DEU", "analyst", "anna");
+    await page.goto(`${gw.url}/console/chat`);
+    const hits = upstream.hits.length;
+    await page.getByLabel("Message").fill("SECRET//REL TO USA\nSummarise the attached plan.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator('#answer[data-state="failed"]').waitFor();
+    await page.locator("#live", { hasText: "The answer failed:" }).waitFor();
+    assert.match(await page.locator("#live").innerText(), /^The answer failed: .*(SECRET|ceiling|classif)/i);
+    assert.equal(upstream.hits.length, hits, "nothing reached the model server");
+    await context.close();
+  });
+
   test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);
