@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { absorbHeader, decodeRecord, newDecoderState } from "./decode.ts";
 import { readRecords } from "./read.ts";
 
@@ -48,6 +49,25 @@ test("Windows: named Data elements, #text values, UserData, and Security 4688 un
   const wmi = decode(JSON.stringify({ Event: { System: { EventID: 5858, Channel: "Microsoft-Windows-WMI-Activity/Operational" }, UserData: { Op: { Operation: "x" } } } }));
   assert.equal(wmi.get("Operation"), "x");
   assert.deepEqual(wmi.logsource?.services, ["wmi"]);
+});
+
+test("Windows: EventData as named values and as a list of Data elements give the same record, System names winning", () => {
+  const name = fc.constantFrom("Image", "CommandLine", "User", "ProcessId", "EventID", "Channel", "Level", "Hashes", "__proto__", "x");
+  const value = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.boolean());
+  fc.assert(
+    fc.property(fc.dictionary(name, value, { maxKeys: 8 }), (data) => {
+      const system = { EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational", Level: 4 };
+      const named = decode(JSON.stringify({ Event: { System: system, EventData: data } }));
+      const list = Object.entries(data).map(([k, v]) => ({ "#attributes": { Name: k }, "#text": v }));
+      const elements = decode(JSON.stringify({ Event: { System: system, EventData: { Data: list } } }));
+      for (const k of Object.keys(data)) assert.deepEqual(named.get(k), elements.get(k), k);
+      assert.equal(named.get("EventID"), 1);
+      assert.equal(named.get("Channel"), "Microsoft-Windows-Sysmon/Operational");
+      assert.equal(named.get("Level"), 4);
+      assert.deepEqual(named.logsource, elements.logsource);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test("winlogbeat and flat Windows records", () => {

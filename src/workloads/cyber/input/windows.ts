@@ -89,14 +89,14 @@ function flattenData(body: Obj, out: Obj): void {
       const unnamed: unknown[] = [];
       for (const d of value) {
         const name = attr(d, "Name");
-        if (typeof name === "string") out[name] = text(d);
+        if (typeof name === "string") setField(out, name, text(d));
         else unnamed.push(text(d));
       }
       if (unnamed.length > 0) out.Data = unnamed;
     } else if (key === "Data" && isObj(value) && typeof attr(value, "Name") === "string") {
-      out[attr(value, "Name") as string] = text(value);
+      setField(out, attr(value, "Name") as string, text(value));
     } else {
-      out[key] = text(value);
+      setField(out, key, text(value));
     }
   }
   // Some providers (Defender) name data with spaces ("Threat Name"); Sigma rules write the name without them.
@@ -104,8 +104,14 @@ function flattenData(body: Obj, out: Obj): void {
   for (const key of Object.keys(out)) {
     if (!key.includes(" ")) continue;
     const joined = key.replace(/ /g, "");
-    if (out[joined] === undefined) out[joined] = out[key];
+    if (out[joined] === undefined) setField(out, joined, out[key]);
   }
+}
+
+/** A data field, own property even when named `__proto__` (an assignment would set the record's prototype instead). */
+function setField(out: Obj, name: string, value: unknown): void {
+  if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
 }
 
 function fromWinlogbeat(doc: Obj): WindowsFields {
