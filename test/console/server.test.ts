@@ -156,6 +156,26 @@ describe("console HTTP security", () => {
     assert.deepEqual([after.status, after.approved_by], ["pending", ["DEU"]]);
   });
 
+  test("document search pages through the API's limit and offset, twenty results a page", async () => {
+    const { mintDemoToken } = await import("../../src/identity/index.ts");
+    const token = await mintDemoToken(gw.gateway.demoKeys.get("DEU")!, { nation: "DEU", role: "analyst", subject: "pager" });
+    for (let i = 0; i < 23; i++) {
+      const content = Buffer.from(`# Convoy note ${i}\n\nThe zebrafinch convoy ${i} reached checkpoint ${i * 7}.\n`).toString("base64");
+      const r = await fetch(`${gw.url}/v1/workloads/documents`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ filename: `n${i}.md`, content_base64: content, releasable_to: ["DEU"] }) });
+      assert.ok(r.status === 201, String(r.status));
+    }
+    const u = await signedIn();
+    const first = await get("/console/documents?q=zebrafinch", u.cookie);
+    assert.match(first.text, /23 documents found/);
+    assert.equal(first.text.match(/<tr><td><a href="\/console\/documents\/doc_/g)?.length, 20);
+    assert.match(first.text, /href="\/console\/documents\?q=zebrafinch&amp;offset=20">Next results/);
+    assert.doesNotMatch(first.text, /Previous results/);
+    const second = await get("/console/documents?q=zebrafinch&offset=20", u.cookie);
+    assert.equal(second.text.match(/<tr><td><a href="\/console\/documents\/doc_/g)?.length, 3);
+    assert.match(second.text, /Previous results/);
+    assert.doesNotMatch(second.text, /Next results/);
+  });
+
   test("assets are content-hashed, cached for a year, gzip-encoded on request, and each page's script is under 60 KB compressed", async () => {
     const u = await signedIn();
     const { text } = await get("/console/chat", u.cookie);

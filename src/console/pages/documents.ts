@@ -32,6 +32,8 @@ export function snippetText(snippet: string): string {
 
 export const documentAnchor = (id: string, c: { page: number | null; paragraph: number }) => `${docUrl(id)}#${anchor(c)}`;
 
+/** Search results per page; the API pages with limit and offset. */
+const PAGE = 20;
 const anchor = (c: { page: number | null; paragraph: number }) => `p${c.page ?? 0}-${c.paragraph}`;
 const docUrl = (id: string) => `/console/documents/${encodeURIComponent(id)}`;
 
@@ -126,8 +128,15 @@ export const documentsPage: ConsolePage = (r) => {
     const q = one((ctx.req.query as Record<string, string>)["q"]).trim();
     let list: Html = html``;
     if (q) {
-      const res = ctx.api.ok(await ctx.api.get<{ data: Hit[]; total: number }>(`/v1/workloads/documents/search?q=${encodeURIComponent(q)}&limit=20`));
-      list = results(ctx, res.json.data, res.json.total);
+      const raw = one((ctx.req.query as Record<string, string>)["offset"]);
+      const offset = /^\d{1,6}$/.test(raw) ? Number(raw) : 0;
+      const res = ctx.api.ok(await ctx.api.get<{ data: Hit[]; total: number }>(`/v1/workloads/documents/search?q=${encodeURIComponent(q)}&limit=${PAGE}&offset=${offset}`));
+      const at = (o: number) => `/console/documents?q=${encodeURIComponent(q)}&offset=${o}`;
+      const links = [
+        ...(offset > 0 ? [html`<a href="${at(Math.max(0, offset - PAGE))}">${ctx.tr.t("documents.previous")}</a>`] : []),
+        ...(offset + PAGE < res.json.total ? [html`<a href="${at(offset + PAGE)}">${ctx.tr.t("documents.next")}</a>`] : []),
+      ];
+      list = html`${results(ctx, res.json.data, res.json.total)}${links.length ? html`<nav aria-label="${ctx.tr.t("documents.pages")}" class="row">${links}</nav>` : ""}`;
     }
     return { title: ctx.tr.t("documents.title"), body: html`${uploadForm(ctx)}${searchForm(ctx, q)}${list}` };
   });
