@@ -70,7 +70,7 @@ export class Matcher implements HitSink {
   /** field -> whole lower-case value -> packed (rule, clause) that need the field to be exactly that value. */
   private readonly exact = new Map<string, Map<string, number[]>>();
   private readonly plans = new Map<string, Plan>();
-  /** Readers share one frozen log source object per kind of event, so most events find their plan by identity. */
+  /** The Windows reader shares one frozen log source object per kind of event, so most events find their plan by identity. */
   private readonly planOf = new WeakMap<EventLogsource, Plan>();
   /** Per rule: the mask of all its clauses (0 for rules the index cannot judge). */
   private readonly need: Uint32Array;
@@ -210,7 +210,8 @@ export class Matcher implements HitSink {
   }
 
   private planFor(ls: EventLogsource | null): Plan {
-    if (ls !== null) {
+    // Only a frozen log source can be known by identity: a caller's own object might change between events.
+    if (ls !== null && Object.isFrozen(ls)) {
       let plan = this.planOf.get(ls);
       if (plan === undefined) this.planOf.set(ls, (plan = this.planForKey(ls)));
       return plan;
