@@ -12,6 +12,7 @@ import { auditPage } from "./pages/audit.ts";
 import { chatPage } from "./pages/chat.ts";
 import { commsPage } from "./pages/comms.ts";
 import { logisticsPage } from "./pages/logistics.ts";
+import { operationsPage } from "./pages/operations.ts";
 import { documentsPage } from "./pages/documents.ts";
 import { governancePage } from "./pages/governance.ts";
 import { homePage } from "./pages/home.ts";
@@ -57,7 +58,7 @@ export function consoleDeps(cfg: LoadedConfig, demoKeys: ReadonlyMap<string, Dem
 }
 
 /** The pages, in navigation order; a new page is one file under pages/ and one line here. */
-const PAGES: readonly ConsolePage[] = [homePage, chatPage, documentsPage, logisticsPage, commsPage, reviewsPage, governancePage, auditPage];
+const PAGES: readonly ConsolePage[] = [homePage, chatPage, documentsPage, logisticsPage, commsPage, reviewsPage, governancePage, auditPage, operationsPage];
 
 export function consolePlugin(app: FastifyInstance, cfg: LoadedConfig, demoKeys: ReadonlyMap<string, DemoKey>, opts: ConsoleOptions = {}): FastifyPluginAsync {
   const idleMs = opts.idleMs ?? 15 * 60_000;

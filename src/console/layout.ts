@@ -11,6 +11,7 @@ export const NAV: ReadonlyArray<{ key: MessageKey; path: string; roles: readonly
   { key: "nav.reviews", path: "/console/reviews", roles: ["reviewer", "nation-admin", "alliance-admin", "auditor", "alliance-auditor"] },
   { key: "nav.governance", path: "/console/governance", roles: ["nation-admin", "alliance-admin", "auditor", "alliance-auditor"] },
   { key: "nav.audit", path: "/console/audit", roles: ["auditor", "alliance-auditor"] },
+  { key: "nav.operations", path: "/console/operations", roles: ["nation-admin", "alliance-admin"] },
 ];
 
 const LANGUAGE_NAMES: Record<string, string> = { en: "English", fr: "Français" };

@@ -324,6 +324,19 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test("a nation admin sees the endpoints with their jurisdiction and health, and their nation's requests and refusals", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, gw.url, "DEU", "nation-admin", "ada");
+    await page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Operations" }).click();
+    const endpoints = page.locator("table", { hasText: "Model endpoints" });
+    assert.deepEqual(await endpoints.locator("tbody td").allInnerTexts().then((t) => t.slice(0, 3)), ["deu-vllm", "DEU", "healthy"]);
+    const usage = page.locator("table", { hasText: "Use by nation" }).locator("tbody tr");
+    assert.equal(await usage.count(), 1);
+    assert.equal(await usage.locator("td").first().innerText(), "DEU");
+    await clean(page, "operations");
+    await context.close();
+  });
+
   test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
     const { context, page } = await newPage(browser, "fr-FR");
     await page.goto(`${gw.url}/console/sign-in`);
