@@ -53,6 +53,7 @@ const pages: Array<[string, string, string]> = [
   ["governance", "/console/governance", cookies["nation-admin"]!],
   ["audit", "/console/audit", cookies["auditor"]!],
   ["audit entry", "/console/audit/1", cookies["auditor"]!],
+  ["operations", "/console/operations", cookies["nation-admin"]!],
 ];
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
