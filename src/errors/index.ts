@@ -70,6 +70,10 @@ export class ProhibitedUse extends ConcordError {
 export class NotFound extends ConcordError {
   constructor(message: string, opts?: Opts) { super("not_found", 404, "not_found_error", message, opts); }
 }
+/** A change a record's state does not allow (e.g. acknowledging a closed alert); the state is unchanged. */
+export class InvalidTransition extends ConcordError {
+  constructor(message: string, opts?: Opts) { super("invalid_transition", 409, "invalid_request_error", message, opts); }
+}
 export class PayloadTooLarge extends ConcordError {
   constructor(message: string, opts?: Opts) { super("payload_too_large", 413, "invalid_request_error", message, opts); }
 }
