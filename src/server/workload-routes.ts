@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InvalidRequest } from "../errors/index.ts";
 import { compileRules, detectEvents, readRuleSources, type RuleSet } from "../workloads/cyber/index.ts";
 import { solvePlan } from "../workloads/logistics/index.ts";
+import { persistDetections } from "./alert-routes.ts";
 import type { Gateway } from "./gateway.ts";
 import { classifyInput } from "./guard.ts";
 import { handle } from "./pipeline.ts";
@@ -40,6 +41,8 @@ export function registerWorkloadRoutes(app: FastifyInstance, gw: Gateway): void 
       const ls = body.logsource;
       const logsource = ls ? { ...(ls.product ? { product: ls.product } : {}), categories: ls.category ? [ls.category] : [], services: ls.service ? [ls.service] : [] } : undefined;
       const alerts = detectEvents(ruleSet, body.events, { source: "request", ...(logsource ? { logsource } : {}) });
+      // Each detection is kept as an open alert of the caller's nation (alerts/), in the same order.
+      const alertIds = await persistDetections(gw, ctx, alerts, ruleSet.parsed);
       ctx.auditExtra = { ...ctx.auditExtra, events: body.events.length, alerts: alerts.length };
       return {
         kind: "json",
@@ -47,6 +50,7 @@ export function registerWorkloadRoutes(app: FastifyInstance, gw: Gateway): void 
         body: {
           object: "detection",
           alerts,
+          alert_ids: alertIds,
           unsupported_rules: ruleSet.unsupported.map((u) => ({ id: u.id, ...(u.file ? { file: u.file } : {}), reason: u.reason })),
         },
       };
