@@ -60,7 +60,7 @@ function send(url: string, req: { method: string; path: string; headers: Record<
   });
 }
 
-describe("property: the HTTP app never answers 5xx, never hangs, never crashes", () => {
+describe("property: the HTTP app never answers 5xx, never hangs, never crashes", { timeout: 180_000 }, () => {
   let gw: RunningServer & { dataDir: string }, stub: StubUpstream;
   const tokens: Record<string, string> = {};
   before(async () => {

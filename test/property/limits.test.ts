@@ -65,7 +65,7 @@ async function docxBomb(expanded: number, declared = expanded): Promise<Buffer> 
   ]);
 }
 
-describe("size limits: decompression", () => {
+describe("size limits: decompression", { timeout: 180_000 }, () => {
   test("a DOCX zip bomb is refused with payload_too_large at the expansion bound, counting real bytes", async (t) => {
     const bound = 8 << 20;
     const bomb = await docxBomb(64 << 20);
@@ -93,7 +93,7 @@ describe("size limits: decompression", () => {
   });
 });
 
-describe("size limits: request bodies, uploads, upstream answers", () => {
+describe("size limits: request bodies, uploads, upstream answers", { timeout: 180_000 }, () => {
   let gw: RunningServer & { dataDir: string }, upstream: http.Server, token: string;
   let mode: "big-json" | "big-event" = "big-json";
   before(async () => {

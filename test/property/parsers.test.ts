@@ -36,7 +36,7 @@ const chatLike = fc.oneof(
   mutatedText(JSON.stringify(VALID_CHAT)).map((s) => { try { return JSON.parse(s) as unknown; } catch { return s; } }),
 );
 
-describe("property: OpenAI request bodies (src/server/openai-schema.ts)", () => {
+describe("property: OpenAI request bodies (src/server/openai-schema.ts)", { timeout: 180_000 }, () => {
   test("any JSON value is either a valid chat request (whose text helpers work) or invalid_request from the parse stage", async (t) => {
     await fc.assert(
       fc.asyncProperty(chatLike, async (body) => {
@@ -83,7 +83,7 @@ describe("property: OpenAI request bodies (src/server/openai-schema.ts)", () => 
   });
 });
 
-describe("property: JWTs (src/identity)", () => {
+describe("property: JWTs (src/identity)", { timeout: 180_000 }, () => {
   let dir: string, key: DemoKey, verifier: JwtVerifier, auth: Authenticator, valid: string, keys: ApiKeys;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "concord-prop-jwt-"));
@@ -155,7 +155,7 @@ describe("property: JWTs (src/identity)", () => {
   });
 });
 
-describe("property: the YAML configuration (src/config loader)", () => {
+describe("property: the YAML configuration (src/config loader)", { timeout: 180_000 }, () => {
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), "concord-prop-config-")); });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -201,7 +201,7 @@ function expected(e: SseEvent): string {
   return [...extra, ...e.data.map((d) => (e.space ? d : d.startsWith(" ") ? d.slice(1) : d))].join("\n");
 }
 
-describe("property: SSE framing (src/backends/sse.ts)", () => {
+describe("property: SSE framing (src/backends/sse.ts)", { timeout: 180_000 }, () => {
   test("any chunking of the same byte stream yields the same events, and they are the ones framed", async (t) => {
     const input = fc.array(sseEvent, { minLength: 1, maxLength: 8 }).chain((events) => {
       const bytes = new TextEncoder().encode(events.map(frame).join(""));
@@ -251,7 +251,7 @@ describe("property: SSE framing (src/backends/sse.ts)", () => {
   });
 });
 
-describe("property: SSE framing through the upstream client (src/backends/upstream.ts)", () => {
+describe("property: SSE framing through the upstream client (src/backends/upstream.ts)", { timeout: 180_000 }, () => {
   let server: http.Server, backend: UpstreamBackend, dir: string;
   let plan: { bytes: Uint8Array; cuts: number[] } = { bytes: new Uint8Array(), cuts: [] };
   before(async () => {

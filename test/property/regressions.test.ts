@@ -27,7 +27,7 @@ function rawExchange(url: string, bytes: string): Promise<string> {
  * Every counterexample the property tier found, kept as a named case so it can never come back silently.
  * Each names the property that found it (test/property/*.test.ts, seed 20261125) and what was wrong.
  */
-describe("regressions found by the property tier", () => {
+describe("regressions found by the property tier", { timeout: 180_000 }, () => {
   test("sse-bare-data-lines: an upstream sending bare `data` lines and never a blank line hits the event bound", () => {
     // Found by "arbitrary bytes in any chunking ... never grow past the event bound": empty values added 0 bytes
     // to the count, so the list of values (and the joined event) grew without end.

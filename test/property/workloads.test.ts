@@ -38,7 +38,7 @@ const LOG_LINES = [
   "#separator \\x09\n#fields\tts\tuid\tid.orig_h\n1700000000.0\tC1\t10.0.0.1",
 ].join("\n");
 
-describe("property: Sigma rules and log events (src/workloads/cyber)", () => {
+describe("property: Sigma rules and log events (src/workloads/cyber)", { timeout: 180_000 }, () => {
   let rules: RuleSet;
   before(() => { rules = compileRules([{ path: "test.yml", text: RULE }]); });
 
@@ -91,7 +91,7 @@ describe("property: Sigma rules and log events (src/workloads/cyber)", () => {
 const CHAIRS_LP = "Maximize\n profit: 30 chairs + 50 tables\nSubject To\n carpentry: chairs + 2 tables <= 40\n finishing: 2 chairs + tables <= 50\nGenerals\n chairs tables\nEnd\n";
 const SMALL_MPS = "NAME          SMALL\nROWS\n N  COST\n G  LIM1\nCOLUMNS\n    X         COST         1.0   LIM1         1.0\n    Y         COST         2.0   LIM1         1.0\nRHS\n    RHS       LIM1         3.0\nBOUNDS\n UP BND       X            2.0\nENDATA\n";
 
-describe("property: LP/MPS files and scenarios (src/workloads/logistics)", () => {
+describe("property: LP/MPS files and scenarios (src/workloads/logistics)", { timeout: 180_000 }, () => {
   test("any mutated LP or MPS model (plain or gzip) solves to a status or is refused with invalid_request", async (t) => {
     const model = fc.oneof(
       fc.tuple(mutatedText(CHAIRS_LP), fc.constantFrom(undefined, "lp" as const, "mps" as const)),
@@ -120,7 +120,7 @@ describe("property: LP/MPS files and scenarios (src/workloads/logistics)", () =>
   });
 });
 
-describe("property: documents (src/workloads/documents ingest, every format)", () => {
+describe("property: documents (src/workloads/documents ingest, every format)", { timeout: 180_000 }, () => {
   const samples: Array<{ name: string; bytes: Uint8Array; runs: number }> = [
     { name: "report.pdf", bytes: buildPdf([[{ text: "Logistics report", size: 18 }, { text: "Fuel stocks are adequate for the exercise." }], [{ text: "Second page." }]], { title: "Report" }), runs: 60 },
     { name: "report.docx", bytes: buildDocx([{ text: "Logistics report", style: "Title" }, { text: "Fuel stocks are adequate." }], { header: "UNCLASSIFIED" }), runs: 80 },
@@ -145,7 +145,7 @@ describe("property: documents (src/workloads/documents ingest, every format)", (
   }
 });
 
-describe("property: comms inputs (src/workloads/comms)", () => {
+describe("property: comms inputs (src/workloads/comms)", { timeout: 180_000 }, () => {
   const pseudonymize = createPseudonymizer({ key: new Uint8Array(32).fill(7), salt: new Uint8Array(16) });
   const message = fc.oneof(
     fc.record({ id: fc.string(), text: fc.string(), time: fc.string(), channel: fc.string(), author: fc.string() }, { requiredKeys: [] }),

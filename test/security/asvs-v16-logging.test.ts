@@ -13,7 +13,7 @@ import { auditSince, securityGateway, type SecurityGateway } from "./helpers.ts"
 
 const SECRET_TEXT = "The convoy leaves grid 31U at 0400";
 
-describe("ASVS V16 security logging and error handling", () => {
+describe("ASVS V16 security logging and error handling", { timeout: 180_000 }, () => {
   let s: SecurityGateway, token: string;
   before(async () => {
     s = await securityGateway();

@@ -41,7 +41,7 @@ function exchange(url: string, path: string, opts: { method?: string; token?: st
   });
 }
 
-describe("ASVS V4 API and web service", () => {
+describe("ASVS V4 API and web service", { timeout: 180_000 }, () => {
   let s: SecurityGateway, token: string;
   const chat = JSON.stringify({ model: "m", messages: [{ role: "user", content: "Status of the northern depot?" }] });
   before(async () => {

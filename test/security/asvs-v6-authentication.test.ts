@@ -39,7 +39,7 @@ function fullPaths(tree: string): string[] {
   return out;
 }
 
-describe("ASVS V6 authentication", () => {
+describe("ASVS V6 authentication", { timeout: 180_000 }, () => {
   let s: SecurityGateway;
   before(async () => { s = await securityGateway(); });
   after(() => s.close());

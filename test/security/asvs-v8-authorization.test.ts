@@ -12,7 +12,7 @@ import { securityGateway, type SecurityGateway } from "./helpers.ts";
 const REPORT = "Fuel resupply report. The northern depot holds enough diesel for the exercise. Convoys leave at dawn.";
 const upload = (releasable: string[] | "all") => ({ filename: "report.txt", content_base64: Buffer.from(REPORT).toString("base64"), releasable_to: releasable });
 
-describe("ASVS V8 authorization", () => {
+describe("ASVS V8 authorization", { timeout: 180_000 }, () => {
   let s: SecurityGateway;
   let deuDoc: string;
   before(async () => {

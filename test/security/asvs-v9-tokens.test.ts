@@ -15,7 +15,7 @@ import { DEMO_AUDIENCE, demoIssuer, JwtVerifier, loadOrCreateDemoKey, mintDemoTo
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
-describe("ASVS V9 self-contained tokens", () => {
+describe("ASVS V9 self-contained tokens", { timeout: 180_000 }, () => {
   let dir: string, deu: DemoKey, fra: DemoKey, verifier: JwtVerifier;
   const claims = () => ({ iss: demoIssuer("DEU"), aud: DEMO_AUDIENCE, sub: "analyst@deu", roles: ["analyst"], iat: now(), nbf: now() - 5, exp: now() + 600 });
   const sign = async (c: Record<string, unknown>, key: DemoKey = deu, header: Record<string, unknown> = {}) =>
