@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ALERT_STATUSES, addNote, assign, CLOSE_REASONS, newAlert, NOTE_MAX_CHARS, transition, type AlertFilter, type AlertRecord, type Detection } from "../alerts/index.ts";
+import { ALERT_STATUSES, addNote, assign, CLOSE_REASONS, newAlert, NOTE_MAX_CHARS, openAlertStore, transition, type AlertFilter, type AlertRecord, type AlertStore, type Detection } from "../alerts/index.ts";
 import { InvalidRequest, NotFound } from "../errors/index.ts";
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
@@ -39,6 +39,21 @@ const NoteBody = z.object({ text: z.string().min(1).max(NOTE_MAX_CHARS) }).stric
 const by = (ctx: RequestContext) => `${ctx.principal!.nation}/${ctx.principal!.subject}`;
 const newId = () => `alr_${randomBytes(12).toString("hex")}`;
 
+/**
+ * The alert store of a gateway, opened on first use (a gateway that never detects opens nothing) and closed
+ * with the app. Kept here rather than on Gateway so the alerts feature stays in its own files.
+ */
+const stores = new WeakMap<Gateway, Promise<AlertStore>>();
+export function alertStore(gw: Gateway): Promise<AlertStore> {
+  let s = stores.get(gw);
+  if (!s) {
+    s = openAlertStore(gw.cfg.store.url);
+    stores.set(gw, s);
+    s.catch(() => stores.delete(gw));
+  }
+  return s;
+}
+
 /** A list row: the alert without its event, notes and history (GET /v1/alerts/{id} has them). */
 function summary(a: AlertRecord) {
   const { event: _e, notes, history: _h, ...rest } = a;
@@ -63,12 +78,17 @@ export async function persistDetections(gw: Gateway, ctx: RequestContext, detect
     const description = desc.get(d.rule.id);
     return newAlert(d, { id: newId(), nation: ctx.principal!.nation, by: by(ctx), at, ...(description ? { description } : {}) });
   });
-  await gw.alerts.insert(records);
+  await (await alertStore(gw)).insert(records);
   return records.map((r) => r.id);
 }
 
 export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
   const own = (ctx: RequestContext) => ({ kind: "alert", nation: ctx.principal!.nation });
+  app.addHook("onClose", async () => {
+    const s = stores.get(gw);
+    stores.delete(gw);
+    if (s) await (await s.catch(() => null))?.close();
+  });
 
   app.get("/v1/alerts", (req, reply) =>
     handle(gw, req, reply, "alerts.read", async (ctx) => {
@@ -85,7 +105,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
       };
       const limit = q.limit ?? 50;
       const offset = q.offset ?? 0;
-      const page = await gw.alerts.list(ctx.principal!.nation, filter, { limit, offset });
+      const page = await (await alertStore(gw)).list(ctx.principal!.nation, filter, { limit, offset });
       ctx.auditExtra = { ...ctx.auditExtra, alerts: page.data.length };
       return { kind: "json", status: 200, body: { object: "list", data: page.data.map(summary), total: page.total, limit, offset } };
     }),
@@ -95,7 +115,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
     handle(gw, req, reply, "alerts.read", async (ctx) => {
       await authenticate(ctx, gw);
       authorize(ctx, gw, own(ctx));
-      const a = await gw.alerts.get(req.params.id, ctx.principal!.nation);
+      const a = await (await alertStore(gw)).get(req.params.id, ctx.principal!.nation);
       if (!a) throw new NotFound(`no alert ${req.params.id}`);
       ctx.auditExtra = { ...ctx.auditExtra, alert: a.id };
       return { kind: "json", status: 200, body: { object: "alert", ...a } };
@@ -109,7 +129,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
         await authenticate(ctx, gw);
         authorize(ctx, gw, own(ctx));
         ctx.auditExtra = { ...ctx.auditExtra, alert: req.params.id };
-        const a = await gw.alerts.update(req.params.id, ctx.principal!.nation, (cur) => apply(ctx, cur, new Date()));
+        const a = await (await alertStore(gw)).update(req.params.id, ctx.principal!.nation, (cur) => apply(ctx, cur, new Date()));
         if (!a) throw new NotFound(`no alert ${req.params.id}`);
         ctx.auditExtra = { ...ctx.auditExtra, status: a.status };
         return { kind: "json", status: 200, body: { object: "alert", ...a } };
