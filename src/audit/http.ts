@@ -3,7 +3,7 @@
  * out, ConcordError thrown for bad input. The server mounts them; docs/audit.md gives each route's exact shape.
  */
 import { z } from "zod";
-import { InvalidRequest } from "../errors/index.ts";
+import { Forbidden, InvalidRequest } from "../errors/index.ts";
 import { cosignCheckpoint } from "./checkpoint.ts";
 import type { AuditLog, ConsistencyProof, InclusionProof } from "./log.ts";
 import type { AuditEntry } from "./entry.ts";
@@ -82,6 +82,76 @@ export async function getEntries(log: AuditLog, query: Query, scope: AuditScope)
   const rows = await log.entries({ from, to });
   const data = rows.map((r) => (scope === "all" || r.entry.nation === scope.nation ? r : { index: r.index, leaf_hash: r.leaf_hash }));
   return { from, to, tree_size: size, data };
+}
+
+export interface SearchBody {
+  readonly tree_size: number;
+  /** Matching entries in index order, every one in full (a search reads only entries the scope allows). */
+  readonly data: { index: number; leaf_hash: string; entry: AuditEntry }[];
+  /** Pass as `after` for the next page; null when no match follows. */
+  readonly next: number | null;
+  /** Pass as `before` for the previous page; null when no match precedes. */
+  readonly previous: number | null;
+}
+
+const Time = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const Hash = z
+  .string()
+  .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "a SHA-256 hash, 64 hex digits or base64")
+  .transform((h) => (h.length === 64 ? h.toLowerCase() : Buffer.from(h, "base64").toString("hex")));
+
+/**
+ * GET /admin/audit/search?[nation][&decision][&since][&until][&hash][&index][&after|&before][&limit] — entries that
+ * match every field given, by the store's indexes, a page of `limit` (default 50, at most 1000) at a time with
+ * keyset paging by index. Without `after` or `before` the page is the newest matches. A nation's auditor searches
+ * its own nation's entries only (a search over others' would disclose their decisions and times); asking for
+ * another nation is refused.
+ */
+export async function searchEntries(log: AuditLog, query: Query, scope: AuditScope): Promise<SearchBody> {
+  const q = read(
+    {
+      nation: z.string().regex(/^[A-Z]{3}$/, "an ISO 3166-1 alpha-3 code").optional(),
+      decision: z.enum(["allow", "deny", "review"]).optional(),
+      since: Time.optional(),
+      until: Time.optional(),
+      hash: Hash.optional(),
+      index: Index.optional(),
+      after: Index.optional(),
+      before: Index.optional(),
+      limit: Index.refine((n) => n >= 1 && n <= 1000, "between 1 and 1000").optional(),
+    },
+    query,
+  );
+  if (q.after !== undefined && q.before !== undefined) throw new InvalidRequest("give after or before, not both", { param: "before" });
+  if (scope !== "all" && q.nation !== undefined && q.nation !== scope.nation) {
+    throw new Forbidden(`a ${scope.nation} auditor searches ${scope.nation}'s entries only`);
+  }
+  const filters = {
+    ...(scope !== "all" ? { nation: scope.nation } : q.nation !== undefined ? { nation: q.nation } : {}),
+    ...(q.decision !== undefined ? { decision: q.decision } : {}),
+    ...(q.since !== undefined ? { fromMs: q.since } : {}),
+    ...(q.until !== undefined ? { toMs: q.until } : {}),
+    ...(q.hash !== undefined ? { hash: q.hash } : {}),
+  };
+  const size = await log.size();
+  if (q.index !== undefined) {
+    const hit = (await log.search({ ...filters, after: q.index - 1, limit: 1 })).filter((r) => r.index === q.index);
+    return { tree_size: size, data: hit, next: null, previous: null };
+  }
+  const limit = q.limit ?? 50;
+  const cursor = q.after !== undefined ? { after: q.after } : q.before !== undefined ? { before: q.before } : {};
+  // One row beyond the page tells whether another page follows in the direction read; one row the other way
+  // whether one precedes.
+  const rows = await log.search({ ...filters, ...cursor, limit: limit + 1 });
+  const forward = q.after !== undefined;
+  const page = forward ? rows.slice(0, limit) : rows.slice(Math.max(0, rows.length - limit));
+  const moreAhead = rows.length > limit;
+  const first = page[0]?.index;
+  const last = page[page.length - 1]?.index;
+  const other = async (c: { after: number } | { before: number }) => (await log.search({ ...filters, ...c, limit: 1 })).length > 0;
+  const next = last === undefined ? null : forward ? (moreAhead ? last : null) : (await other({ after: last })) ? last : null;
+  const previous = first === undefined ? null : !forward ? (moreAhead ? first : null) : (await other({ before: first })) ? first : null;
+  return { tree_size: size, data: page, next, previous };
 }
 
 /**

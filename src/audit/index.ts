@@ -39,6 +39,7 @@ export {
 } from "./checkpoint.ts";
 export { AuditEntry, canonicalJson, encodeEntry } from "./entry.ts";
 export { AuditLog, openLogStore, type AuditLogOptions, type InclusionProof, type ConsistencyProof, type LogEntry } from "./log.ts";
+export type { SearchQuery } from "./store/types.ts";
 export { verifyLogStore, type VerifyReport } from "./verify.ts";
 export { loadOrCreateLogKey, readLogVerifier, keyNameFor, SIGNER_FILE, VERIFIER_FILE } from "./keys.ts";
 export {
@@ -47,10 +48,12 @@ export {
   getInclusionProof,
   getConsistencyProof,
   getEntries,
+  searchEntries,
   witnessCosign,
   postCosignature,
   type AuditScope,
   type CheckpointBody,
   type EntriesBody,
+  type SearchBody,
 } from "./http.ts";
 export { auditLogOptions, defaultOrigin, type AuditConfigView } from "./options.ts";

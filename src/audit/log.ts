@@ -13,7 +13,7 @@ import { addSignatureLine, parseNote, parseVerifierKey, type NoteSigner, type No
 import { openPostgresLogStore } from "./store/postgres.ts";
 import { openSqliteLogStore } from "./store/sqlite.ts";
 import { openThreadedSqliteLogStore } from "./store/sqlite-threaded.ts";
-import { TABLE_PREFIX, type LogStore } from "./store/types.ts";
+import { TABLE_PREFIX, type LogStore, type SearchQuery } from "./store/types.ts";
 import { BUCKET_SIZE, leafOf, SubtreeCache, type BucketView, type NewRow } from "./tree.ts";
 import { verifyLogStore, type VerifyReport } from "./verify.ts";
 
@@ -252,6 +252,12 @@ export class AuditLog {
     const limit = Math.min(to - q.from, MAX_PAGE);
     const rows = await this.store.rows(q.from, limit, q.nation);
     return rows.filter((r) => r.index < to).map((r) => ({ index: r.index, leaf_hash: b64(r.leaf), entry: decodeEntry(r.entry) }));
+  }
+
+  /** Entries matching every field of `q` (see SearchQuery), in index order, at most 10,000. */
+  async search(q: SearchQuery): Promise<LogEntry[]> {
+    const rows = await this.store.search({ ...q, limit: Math.min(Math.max(1, q.limit), MAX_PAGE) });
+    return rows.map((r) => ({ index: r.index, leaf_hash: b64(r.leaf), entry: decodeEntry(r.entry) }));
   }
 
   /** Brings the subtree cache up to `size` and loads the buckets the given leaf indexes fall in. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { getCheckpoint, getConsistencyProof, getEntries, getInclusionProof, getPublicKey, postCosignature } from "../audit/index.ts";
+import { getCheckpoint, getConsistencyProof, getEntries, getInclusionProof, getPublicKey, postCosignature, searchEntries } from "../audit/index.ts";
 import { hasRole } from "../identity/index.ts";
 import type { Gateway } from "./gateway.ts";
 import { handle } from "./pipeline.ts";
@@ -46,6 +46,17 @@ export function registerAuditRoutes(app: FastifyInstance, gw: Gateway): void {
       const p = ctx.principal!;
       const scope = hasRole(p, "alliance-auditor", "alliance-admin") ? "all" : { nation: p.nation };
       return { kind: "json", status: 200, body: await getEntries(gw.audit, req.query as Query, scope) };
+    }),
+  );
+
+  // The same principals as /admin/audit/entries, narrower still: a nation's auditor searches its own entries only.
+  app.get("/admin/audit/search", (req, reply) =>
+    handle(gw, req, reply, "admin.audit.search", async (ctx) => {
+      await authenticate(ctx, gw);
+      authorize(ctx, gw);
+      const p = ctx.principal!;
+      const scope = hasRole(p, "alliance-auditor", "alliance-admin") ? "all" : { nation: p.nation };
+      return { kind: "json", status: 200, body: await searchEntries(gw.audit, req.query as Query, scope) };
     }),
   );
 

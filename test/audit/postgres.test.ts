@@ -36,6 +36,7 @@ test("two processes appending to one PostgreSQL log produce one consistent log",
   t.after(async () => {
     const sql = postgres(PG_URL, { onnotice: () => {} });
     for (const name of ["entries", "buckets", "checkpoints"]) await sql`DROP TABLE IF EXISTS ${sql(`${prefix}_${name}`)}`;
+    for (const f of ["entry_field(bytea, text)", "entry_ms(bytea)"]) await sql.unsafe(`DROP FUNCTION IF EXISTS ${prefix}_${f}`);
     await sql.end();
   });
   const keyDir = join(dir, "keys");

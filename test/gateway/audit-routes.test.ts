@@ -48,6 +48,27 @@ describe("audit routes", () => {
     assert.equal(r.status, 403);
   });
 
+  test("a nation's auditor searches its own nation's entries only, and is refused another nation's", async () => {
+    const own = await call(gw.url, "/admin/audit/search?decision=allow", { token: t.deuAuditor });
+    assert.equal(own.status, 200, own.text);
+    assert.ok(own.json.data.length >= 1);
+    assert.ok(own.json.data.every((d: { entry: { nation: string } }) => d.entry.nation === "DEU"));
+    const other = await call(gw.url, "/admin/audit/search?nation=FRA", { token: t.deuAuditor });
+    assert.equal(other.status, 403);
+    assert.equal(other.json.error.code, "forbidden");
+  });
+
+  test("the alliance auditor searches any nation's entries; an analyst may not search", async () => {
+    const fra = await call(gw.url, "/admin/audit/search?nation=FRA", { token: t.alliance });
+    assert.equal(fra.status, 200, fra.text);
+    assert.ok(fra.json.data.length >= 1);
+    assert.ok(fra.json.data.every((d: { entry: { nation: string } }) => d.entry.nation === "FRA"));
+    assert.equal((await call(gw.url, "/admin/audit/search", { token: t.deu })).status, 403);
+    const bad = await call(gw.url, "/admin/audit/search?since=yesterday", { token: t.alliance });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.param, "since");
+  });
+
   test("bad proof parameters are 400 invalid_request", async () => {
     const r = await call(gw.url, "/admin/audit/proof/inclusion?index=-1", { token: t.deu });
     assert.equal(r.status, 400);

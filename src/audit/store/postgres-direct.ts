@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { BUCKET_SIZE, sequence, type NewRow } from "../tree.ts";
-import type { LogStore, StoredCheckpoint, StoredRow } from "./types.ts";
+import type { LogStore, SearchQuery, StoredCheckpoint, StoredRow } from "./types.ts";
 
 const SCAN_PAGE = 10_000;
 const INSERT_CHUNK = 5000; // 4 parameters a row stays well under PostgreSQL's 65535 bind parameters
@@ -72,6 +72,19 @@ export async function openDirectPostgresLogStore(url: string, prefix: string, op
       await tx`CREATE INDEX IF NOT EXISTS ${tx(`${t.entries}_nation`)} ON ${tx(t.entries)} (nation, idx)`;
       await tx`CREATE TABLE IF NOT EXISTS ${tx(t.buckets)} (k bigint PRIMARY KEY, hash bytea NOT NULL, nodes bytea NOT NULL)`;
       await tx`CREATE TABLE IF NOT EXISTS ${tx(t.checkpoints)} (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`;
+      // Search columns generated from the entry bytes (which never change): an existing log gains them here. The
+      // two functions are immutable in fact (UTF-8 decoding, and an ISO time with its Z offset), as PostgreSQL
+      // requires of a generated column, though the built-ins they call are only declared stable.
+      const fn = { field: `${prefix}_entry_field`, ms: `${prefix}_entry_ms` };
+      await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.field}(bytea, text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT convert_from($1, 'UTF8')::jsonb ->> $2 $$`);
+      await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.ms}(bytea) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(extract(epoch FROM (convert_from($1, 'UTF8')::jsonb ->> 'time')::timestamptz) * 1000)::bigint $$`);
+      await tx.unsafe(`ALTER TABLE ${t.entries}
+        ADD COLUMN IF NOT EXISTS decision text GENERATED ALWAYS AS (${fn.field}(entry, 'decision')) STORED,
+        ADD COLUMN IF NOT EXISTS time_ms bigint GENERATED ALWAYS AS (${fn.ms}(entry)) STORED,
+        ADD COLUMN IF NOT EXISTS request_sha256 text GENERATED ALWAYS AS (${fn.field}(entry, 'request_sha256')) STORED`);
+      for (const [name, cols] of [["decision", "decision, idx"], ["nation_decision", "nation, decision, idx"], ["time", "time_ms, idx"], ["leaf", "leaf_hash"], ["request", "request_sha256"]]) {
+        await tx.unsafe(`CREATE INDEX IF NOT EXISTS ${t.entries}_${name} ON ${t.entries} (${cols})`);
+      }
     }));
   } catch (err) {
     await sql.end({ timeout: 1 });
@@ -117,6 +130,26 @@ export async function openDirectPostgresLogStore(url: string, prefix: string, op
         ? sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE idx >= ${from} ORDER BY idx LIMIT ${limit}`
         : sql`SELECT idx, entry, leaf_hash FROM ${sql(t.entries)} WHERE nation = ${nation} AND idx >= ${from} ORDER BY idx LIMIT ${limit}`
       )).map(toRow),
+    search: async (q: SearchQuery) => {
+      const where: string[] = [];
+      const args: (string | number | Buffer)[] = [];
+      const add = (cond: (n: () => string) => string, ...v: (string | number | Buffer)[]) => {
+        where.push(cond(() => `$${args.push(v.shift() as string | number | Buffer)}`));
+      };
+      if (q.nation !== undefined) add((p) => `nation = ${p()}`, q.nation);
+      if (q.decision !== undefined) add((p) => `decision = ${p()}`, q.decision);
+      if (q.fromMs !== undefined) add((p) => `time_ms >= ${p()}`, q.fromMs);
+      if (q.toMs !== undefined) add((p) => `time_ms < ${p()}`, q.toMs);
+      if (q.hash !== undefined) add((p) => `idx IN (SELECT idx FROM ${t.entries} WHERE leaf_hash = ${p()} UNION ALL SELECT idx FROM ${t.entries} WHERE request_sha256 = ${p()})`, Buffer.from(q.hash, "hex"), q.hash);
+      const up = q.after !== undefined;
+      if (up) add((p) => `idx > ${p()}`, q.after as number);
+      else if (q.before !== undefined) add((p) => `idx < ${p()}`, q.before);
+      // The page's indexes first (index-only where the visibility map allows), then only those rows read.
+      const order = `ORDER BY idx ${up ? "ASC" : "DESC"}`;
+      const text = `SELECT idx, entry, leaf_hash FROM ${t.entries} WHERE idx IN (SELECT idx FROM ${t.entries}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ${order} LIMIT ${Math.trunc(q.limit)}) ${order}`;
+      const rows = (await timed((sql) => sql.unsafe(text, args))).map(toRow);
+      return up ? rows : rows.reverse();
+    },
     scan: async function* (from) {
       // Keyset pages rather than a cursor: no transaction stays open however long the reader takes.
       for (let next = from; ; ) {

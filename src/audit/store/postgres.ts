@@ -96,6 +96,7 @@ export async function openPostgresLogStore(url: string, prefix: string, opts: Po
     bucketHashes: (from, to) => buffers("bucketHashes", [from, to]),
     bucketTrees: (from, to) => buffers("bucketTrees", [from, to]),
     rows,
+    search: async (q) => (await call<Array<{ index: number; entry: Uint8Array; leaf: Uint8Array }>>("search", [q])).map(toRow),
     scan: async function* (from) {
       for (let next = from; ; ) {
         const page = await rows(next, SCAN_PAGE);
