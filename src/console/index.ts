@@ -8,6 +8,7 @@ import { html } from "./html.ts";
 import { isLocale, negotiate, translator } from "./i18n/index.ts";
 import { errorBox, layout } from "./layout.ts";
 import { createRouter, one, type ConsoleDeps, type ConsolePage } from "./page.ts";
+import { alertsPage } from "./pages/alerts.ts";
 import { auditPage } from "./pages/audit.ts";
 import { chatPage } from "./pages/chat.ts";
 import { commsPage } from "./pages/comms.ts";
@@ -58,7 +59,7 @@ export function consoleDeps(cfg: LoadedConfig, demoKeys: ReadonlyMap<string, Dem
 }
 
 /** The pages, in navigation order; a new page is one file under pages/ and one line here. */
-const PAGES: readonly ConsolePage[] = [homePage, chatPage, documentsPage, logisticsPage, commsPage, reviewsPage, governancePage, auditPage, operationsPage];
+const PAGES: readonly ConsolePage[] = [homePage, chatPage, documentsPage, alertsPage, logisticsPage, commsPage, reviewsPage, governancePage, auditPage, operationsPage];
 
 export function consolePlugin(app: FastifyInstance, cfg: LoadedConfig, demoKeys: ReadonlyMap<string, DemoKey>, opts: ConsoleOptions = {}): FastifyPluginAsync {
   const idleMs = opts.idleMs ?? 15 * 60_000;

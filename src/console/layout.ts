@@ -6,6 +6,7 @@ import type { PageContext } from "./page.ts";
 export const NAV: ReadonlyArray<{ key: MessageKey; path: string; roles: readonly string[] }> = [
   { key: "nav.chat", path: "/console/chat", roles: ["analyst"] },
   { key: "nav.documents", path: "/console/documents", roles: ["analyst"] },
+  { key: "nav.alerts", path: "/console/alerts", roles: ["analyst"] },
   { key: "nav.logistics", path: "/console/logistics", roles: ["analyst"] },
   { key: "nav.comms", path: "/console/comms", roles: ["analyst"] },
   { key: "nav.reviews", path: "/console/reviews", roles: ["reviewer", "nation-admin", "alliance-admin", "auditor", "alliance-auditor"] },
