@@ -41,6 +41,13 @@ await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: await au
 const policy = (await (await fetch(`${gw.url}/admin/policy`, { headers: await auth("nation-admin") })).json()) as { bundle: { oversight: { approvals_required: number } } };
 policy.bundle.oversight.approvals_required = 3;
 await fetch(`${gw.url}/admin/proposals`, { method: "POST", headers: await auth("nation-admin"), body: JSON.stringify({ bundle: policy.bundle }) });
+// Alerts: the example events repeated with varied hosts, 10,000 events giving 5,000 alerts to page through.
+const { readFileSync } = await import("node:fs");
+const exampleEvents = readFileSync(new URL("../examples/cyber/process-events.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const detected = (await (await fetch(`${gw.url}/v1/workloads/detect`, { method: "POST", headers: await auth("analyst"), body: JSON.stringify({
+  rules: [readFileSync(new URL("../examples/cyber/encoded-powershell.yml", import.meta.url), "utf8")],
+  events: Array.from({ length: 10_000 }, (_, i) => ({ ...exampleEvents[i % exampleEvents.length], Computer: `ws-${i % 97}` })),
+}) })).json()) as { alert_ids: string[] };
 
 const cookies: Record<string, string> = { analyst: await session("analyst"), reviewer: await session("reviewer"), "nation-admin": await session("nation-admin"), auditor: await session("auditor") };
 const pages: Array<[string, string, string]> = [
@@ -54,6 +61,10 @@ const pages: Array<[string, string, string]> = [
   ["audit", "/console/audit", cookies["auditor"]!],
   ["audit entry", "/console/audit/1", cookies["auditor"]!],
   ["operations", "/console/operations", cookies["nation-admin"]!],
+  ["alerts", "/console/alerts", cookies["analyst"]!],
+  ["alerts (filter, page 3)", "/console/alerts?host=ws-5&level=high&offset=50", cookies["analyst"]!],
+  ["alerts (search)", "/console/alerts?q=encodedcommand", cookies["analyst"]!],
+  ["alert", `/console/alerts/${detected.alert_ids[0]}`, cookies["analyst"]!],
 ];
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
