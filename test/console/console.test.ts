@@ -204,6 +204,21 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await page.goto(`${gw.url}/console/audit?nation=DEU&decision=allow`);
     await clean(page, "audit");
     assert.ok(await page.locator("tbody tr td a").count() > 0, "DEU's allowed entries are listed");
+
+    // The search form (a plain GET form: no script needed) finds one entry by its leaf hash, server-side.
+    const mine = (await call(gw.url, "/admin/audit/search?nation=DEU&decision=allow&limit=2", { token })).json.data as { index: number; leaf_hash: string }[];
+    const [older, newest] = mine as [{ index: number; leaf_hash: string }, { index: number; leaf_hash: string }];
+    await page.getByLabel("Decision").selectOption("");
+    await page.getByLabel("Hash (leaf or request SHA-256)").fill(older.leaf_hash);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/hash=/);
+    assert.deepEqual(await page.locator("tbody tr td:first-child").allInnerTexts(), [String(older.index)]);
+    // A page below the newest match links to the next one, the filters kept in the link.
+    await page.goto(`${gw.url}/console/audit?nation=DEU&decision=allow&before=${newest.index}`);
+    const next = new URL(await page.getByRole("link", { name: "Next entries" }).getAttribute("href") ?? "", gw.url);
+    assert.deepEqual(Object.fromEntries(next.searchParams), { nation: "DEU", decision: "allow", after: String(older.index) });
+    await page.getByRole("link", { name: "Next entries" }).click();
+    assert.ok((await page.locator("tbody tr td:first-child").allInnerTexts()).includes(String(newest.index)));
     // The newest entry: its proof needs a checkpoint newer than the one kept above.
     const index = ((await call(gw.url, "/admin/audit/entries?from=0&to=1", { token })).json.tree_size as number) - 1;
     assert.ok(index >= size);

@@ -2,28 +2,35 @@ import { html, type Html } from "../html.ts";
 import { one, type ConsolePage, type UserContext } from "../page.ts";
 
 /**
- * Audit: the log by index, a page at a time (GET /admin/audit/entries: a nation's auditor reads its own nation's
- * entries in full, the others as leaf hashes), an entry's detail, and the `audit` island that verifies in the
- * browser, with a key the auditor pins, the checkpoint signature, the entry's inclusion and the consistency of
- * a checkpoint kept earlier with the current one.
+ * Audit: a search of the whole log by index, time, nation, decision and hash (GET /admin/audit/search, the
+ * gateway's indexes, keyset pages by index; a nation's auditor searches its own nation's entries), an entry's
+ * detail, and the `audit` island that verifies in the browser, with a key the auditor pins, the checkpoint
+ * signature, the entry's inclusion and the consistency of a checkpoint kept earlier with the current one.
  */
 
 interface Entry { time: string; nation: string | null; subject: string | null; action: string; decision: string; reason: string; policy_version: string; endpoint: string | null; jurisdiction: string | null; request_sha256: string; response_sha256: string | null; [k: string]: unknown }
 interface Row { index: number; leaf_hash: string; entry?: Entry }
 interface Entries { from: number; to: number; tree_size: number; data: Row[] }
+interface Found { tree_size: number; data: Required<Row>[]; next: number | null; previous: number | null }
 
 const PAGE = 50;
 const DECISIONS = ["allow", "deny", "review"];
 const q = (ctx: UserContext, k: string) => one((ctx.req.query as Record<string, string>)[k]).trim();
 const int = (s: string) => (/^\d{1,15}$/.test(s) ? Number(s) : undefined);
+/** A `datetime-local` value (the form's fields are UTC) as the API's ISO 8601 time; anything else as typed, for the API to refuse. */
+const utc = (s: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/.test(s) ? `${s.length === 16 ? `${s}:00` : s}Z` : s);
 
-function filters(ctx: UserContext, v: { from: number; nation: string; decision: string; hash: string }): Html {
+interface Filters { index: string; nation: string; decision: string; since: string; until: string; hash: string }
+
+function form(ctx: UserContext, v: Filters): Html {
   const { tr } = ctx;
   return html`<form method="get" action="/console/audit" class="row" role="search">
-  <div class="field"><label for="from">${tr.t("audit.from")}</label><input id="from" name="from" inputmode="numeric" pattern="[0-9]*" value="${String(v.from)}" size="8"></div>
-  <div class="field"><label for="f-nation">${tr.t("audit.nation")}</label><input id="f-nation" name="nation" value="${v.nation}" size="4" maxlength="3" pattern="[A-Z]{3}"></div>
+  <div class="field"><label for="f-index">${tr.t("audit.index")}</label><input id="f-index" name="index" inputmode="numeric" pattern="[0-9]*" value="${v.index}" size="8"></div>
+  <div class="field"><label for="f-since">${tr.t("audit.since")}</label><input id="f-since" name="since" type="datetime-local" step="1" value="${v.since}"></div>
+  <div class="field"><label for="f-until">${tr.t("audit.until")}</label><input id="f-until" name="until" type="datetime-local" step="1" value="${v.until}"></div>
+  <div class="field"><label for="f-nation">${tr.t("audit.nation")}</label><input id="f-nation" name="nation" value="${v.nation}" size="4" maxlength="3" pattern="[A-Za-z]{3}"></div>
   <div class="field"><label for="f-decision">${tr.t("audit.decision")}</label><select id="f-decision" name="decision"><option value="">${tr.t("audit.any")}</option>${DECISIONS.map((d) => html`<option value="${d}"${d === v.decision ? " selected" : ""}>${d}</option>`)}</select></div>
-  <div class="field"><label for="f-hash">${tr.t("audit.hash")}</label><input id="f-hash" name="hash" value="${v.hash}" size="16" maxlength="64"></div>
+  <div class="field"><label for="f-hash">${tr.t("audit.hash")}</label><input id="f-hash" name="hash" value="${v.hash}" size="24" maxlength="64" spellcheck="false"></div>
   <button type="submit">${tr.t("audit.show")}</button>
 </form><p class="hint">${tr.t("audit.filterNote", { count: PAGE })}</p>`;
 }
@@ -31,27 +38,33 @@ function filters(ctx: UserContext, v: { from: number; nation: string; decision: 
 export const auditPage: ConsolePage = (r) => {
   r.get("/audit", async (ctx) => {
     const { tr } = ctx;
-    const nation = q(ctx, "nation").toUpperCase();
-    const decision = DECISIONS.includes(q(ctx, "decision")) ? q(ctx, "decision") : "";
-    const hash = q(ctx, "hash").toLowerCase();
-    const size = ctx.api.ok(await ctx.api.get<{ tree_size: number }>("/admin/audit/checkpoint")).json.tree_size;
-    const from = Math.min(int(q(ctx, "from")) ?? Math.max(0, size - PAGE), Math.max(0, size - 1));
-    const page = ctx.api.ok(await ctx.api.get<Entries>(`/admin/audit/entries?from=${from}&to=${Math.min(from + PAGE, size)}`)).json;
-    const rows = page.data.filter((x) =>
-      (!nation || x.entry?.nation === nation) && (!decision || x.entry?.decision === decision) &&
-      (!hash || x.leaf_hash.toLowerCase().includes(hash) || x.entry?.request_sha256.startsWith(hash) || x.entry?.response_sha256?.startsWith(hash)));
-    const keep = (f: number) => `/console/audit?from=${f}${nation ? `&nation=${nation}` : ""}${decision ? `&decision=${decision}` : ""}${hash ? `&hash=${encodeURIComponent(hash)}` : ""}`;
+    const v: Filters = {
+      index: q(ctx, "index"),
+      nation: q(ctx, "nation").toUpperCase(),
+      decision: DECISIONS.includes(q(ctx, "decision")) ? q(ctx, "decision") : "",
+      since: q(ctx, "since"),
+      until: q(ctx, "until"),
+      hash: q(ctx, "hash"),
+    };
+    // The filters as the console's own query string (paging links keep them) and as the API's.
+    const own = new URLSearchParams(Object.entries(v).filter(([, x]) => x !== ""));
+    const api = new URLSearchParams({ limit: String(PAGE) });
+    for (const [k, x] of own) api.set(k, k === "since" || k === "until" ? utc(x) : x);
+    const cursor = int(q(ctx, "after")) ?? int(q(ctx, "before"));
+    if (cursor !== undefined) api.set(int(q(ctx, "after")) !== undefined ? "after" : "before", String(cursor));
+    const found = ctx.api.ok(await ctx.api.get<Found>(`/admin/audit/search?${api}`)).json;
+    const link = (k: "after" | "before", at: number) => `/console/audit?${new URLSearchParams([...own, [k, String(at)]])}`;
+    const first = found.data[0]?.index;
+    const last = found.data.at(-1)?.index;
     return {
       title: tr.t("audit.title"),
-      body: html`<p>${tr.t("audit.size", { size: tr.number(page.tree_size) })}</p>
-${filters(ctx, { from, nation, decision, hash })}
-<table><caption>${tr.t("audit.caption", { from: page.from, to: Math.max(page.from, page.to - 1) })}</caption>
+      body: html`<p>${tr.t("audit.size", { size: tr.number(found.tree_size) })}</p>
+${form(ctx, v)}
+${first === undefined || last === undefined ? html`<p role="status">${tr.t("audit.none")}</p>` : html`<table><caption>${tr.t("audit.caption", { from: first, to: last })}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">${tr.t("audit.time")}</th><th scope="col">${tr.t("audit.nation")}</th><th scope="col">${tr.t("audit.action")}</th><th scope="col">${tr.t("audit.decision")}</th><th scope="col">${tr.t("audit.reason")}</th></tr></thead>
-<tbody>${rows.map((x) => html`<tr><td><a href="/console/audit/${x.index}">${x.index}</a></td>${x.entry
-      ? html`<td>${tr.date(x.entry.time)}</td><td>${x.entry.nation ?? "-"}</td><td>${x.entry.action}</td><td>${x.entry.decision}</td><td>${x.entry.reason}</td>`
-      : html`<td colspan="5"><code>${x.leaf_hash}</code> ${tr.t("audit.otherNation")}</td>`}</tr>`)}</tbody></table>
-<nav aria-label="${tr.t("audit.pages")}" class="row">${from > 0 ? html`<a href="${keep(Math.max(0, from - PAGE))}">${tr.t("audit.previous")}</a>` : ""}
-${page.to < page.tree_size ? html`<a href="${keep(page.to)}">${tr.t("audit.next")}</a>` : ""}</nav>`,
+<tbody>${found.data.map((x) => html`<tr><td><a href="/console/audit/${x.index}">${x.index}</a></td><td>${tr.date(x.entry.time)}</td><td>${x.entry.nation ?? "-"}</td><td>${x.entry.action}</td><td>${x.entry.decision}</td><td>${x.entry.reason}</td></tr>`)}</tbody></table>`}
+<nav aria-label="${tr.t("audit.pages")}" class="row">${found.previous !== null ? html`<a href="${link("before", found.previous)}">${tr.t("audit.previous")}</a>` : ""}
+${found.next !== null ? html`<a href="${link("after", found.next)}">${tr.t("audit.next")}</a>` : ""}</nav>`,
     };
   });
 
