@@ -16,7 +16,8 @@ const N = values.quick ? 30 : 200;
 const upstream = await startStubUpstream();
 const gw = await startGateway({
   network: { name: "bench", jurisdiction: "BEL" },
-  nations: { DEU: { residency: ["DEU"], identity: "demo" }, FRA: { residency: ["DEU"], identity: "demo" } },
+  // DEU's request budget is raised so that 200 requests to each of its pages fit in a minute.
+  nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { requests_per_minute: 1_000_000, tokens_per_day: 2_000_000 } }, FRA: { residency: ["DEU"], identity: "demo" } },
   endpoints: [{ id: "deu", url: upstream.url, jurisdiction: "DEU", models: ["m"] }],
   oversight: { review: ["chat.intelligence_summary"], approvals_required: 2 },
 });

@@ -7,7 +7,7 @@ import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { classifyInput } from "./guard.ts";
 import { handle } from "./pipeline.ts";
-import { authenticate, authorize, parse } from "./stages.ts";
+import { authenticate, authorize, meter, parse } from "./stages.ts";
 
 /**
  * Alerts over HTTP: list and search, read one with its history, and triage (acknowledge, close with a reason,
@@ -94,6 +94,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
     handle(gw, req, reply, "alerts.read", async (ctx) => {
       await authenticate(ctx, gw);
       authorize(ctx, gw, own(ctx));
+      await meter(ctx, gw);
       const r = ListQuery.safeParse(req.query);
       if (!r.success) throw new InvalidRequest(`query: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`, { param: r.error.issues[0]?.path.join(".") ?? null });
       const q = r.data;
@@ -115,6 +116,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
     handle(gw, req, reply, "alerts.read", async (ctx) => {
       await authenticate(ctx, gw);
       authorize(ctx, gw, own(ctx));
+      await meter(ctx, gw);
       const a = await (await alertStore(gw)).get(req.params.id, ctx.principal!.nation);
       if (!a) throw new NotFound(`no alert ${req.params.id}`);
       ctx.auditExtra = { ...ctx.auditExtra, alert: a.id };
@@ -128,6 +130,7 @@ export function registerAlertRoutes(app: FastifyInstance, gw: Gateway): void {
       handle(gw, req, reply, "alerts.triage", async (ctx) => {
         await authenticate(ctx, gw);
         authorize(ctx, gw, own(ctx));
+        await meter(ctx, gw);
         ctx.auditExtra = { ...ctx.auditExtra, alert: req.params.id };
         const a = await (await alertStore(gw)).update(req.params.id, ctx.principal!.nation, (cur) => apply(ctx, cur, new Date()));
         if (!a) throw new NotFound(`no alert ${req.params.id}`);
