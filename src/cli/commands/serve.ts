@@ -15,6 +15,9 @@ export function register(program: Command): void {
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new InvalidRequest(`--port ${opts.port} is not a port number`);
       const log = jsonLogger();
+      // Last resort (ASVS V16.5.4): a library promise nobody awaits (pdf.js rejects one on some damaged PDFs,
+      // after the upload was already refused) would otherwise end the process and every request in flight.
+      process.on("unhandledRejection", (err) => log.error({ event: "unhandled_rejection", err: String((err as Error)?.stack ?? err) }, "a promise was rejected with no handler; serving on"));
       const server = await startServer(cfg, log, { ...(port === undefined ? {} : { port }), ...(opts.host ? { host: opts.host } : {}) });
       const demo = Object.entries(cfg.nations).find(([, n]) => n.identity === "demo")?.[0];
       process.stdout.write(`Concord serving ${cfg.network.name} at ${server.url} (config: ${cfg.source}, data: ${cfg.data_dir})\n`);
