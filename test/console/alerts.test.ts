@@ -54,6 +54,10 @@ describe("console alerts in chromium", { skip: skipBrowser }, () => {
 
     await page.getByRole("link", { name: "Filter for Status Closed" }).first().click();
     assert.equal(await page.locator("table tbody tr").count(), 1);
+    await page.locator("table tbody tr").first().getByRole("link", { name: "Encoded PowerShell command line" }).click();
+    await page.getByRole("link", { name: /^Filter for CommandLine powershell\.exe -EncodedCommand/ }).click();
+    assert.match(page.url(), /[?&]field=CommandLine&value=powershell/);
+    assert.equal(await page.locator("table tbody tr").count(), 1, "one alert has that command line");
     await context.close();
 
     const fra = await newPage(browser);

@@ -59,8 +59,8 @@ const statusName = (ctx: UserContext, s: string) => (STATUSES as readonly string
 const reasonName = (ctx: UserContext, s: string) => (REASONS as readonly string[]).includes(s) ? ctx.tr.t(`alerts.reason.${s}` as MessageKey) : s;
 
 /** A value shown as a link that adds `name=value` to the list's query; the name says what it filters. */
-function filterLink(ctx: UserContext, q: Query, name: Filter, value: string, shown = value, extra: Query = {}): Html {
-  return html`<a class="filter" href="${withFilter(q, { [name]: value, ...extra })}" aria-label="${ctx.tr.t("alerts.filterFor", { field: ctx.tr.t(`alerts.f.${name}` as MessageKey), value: shown })}">${shown}</a>`;
+function filterLink(ctx: UserContext, q: Query, name: Filter, value: string, shown = value, extra: Query = {}, fieldName = ctx.tr.t(`alerts.f.${name}` as MessageKey)): Html {
+  return html`<a class="filter" href="${withFilter(q, { [name]: value, ...extra })}" aria-label="${ctx.tr.t("alerts.filterFor", { field: fieldName, value: shown })}">${shown}</a>`;
 }
 
 function detectForm(ctx: UserContext): Html {
@@ -207,7 +207,7 @@ ${a.status !== "closed" ? html`<form method="post" action="${action("assign")}" 
 </section>
 <section aria-labelledby="match-h"><h2 id="match-h">${tr.t("alerts.matched")}</h2>
 <table><caption>${tr.t("alerts.matched")}</caption><thead><tr><th scope="col">${tr.t("alerts.field")}</th><th scope="col">${tr.t("alerts.value")}</th></tr></thead>
-<tbody>${matched.map(([k, v]) => html`<tr><td><code>${k}</code></td><td><code>${filterLink(ctx, q, "field", k, v, { value: v })}</code></td></tr>`)}</tbody></table>
+<tbody>${matched.map(([k, v]) => html`<tr><td><code>${k}</code></td><td><code>${filterLink(ctx, q, "field", k, v, { value: v }, k)}</code></td></tr>`)}</tbody></table>
 <h3>${tr.t(a.event_truncated ? "alerts.eventTruncated" : "alerts.event")}</h3>
 <pre class="event" tabindex="0">${typeof a.event === "string" ? a.event : JSON.stringify(a.event, null, 2)}</pre></section>
 <section aria-labelledby="notes-h"><h2 id="notes-h">${tr.t("alerts.notes")}</h2>
