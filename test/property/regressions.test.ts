@@ -6,6 +6,7 @@ import { SseParser } from "../../src/backends/sse.ts";
 import { compileRules } from "../../src/workloads/cyber/index.ts";
 import { detectText } from "../../src/workloads/cyber/index.ts";
 import { extract } from "../../src/workloads/documents/index.ts";
+import { solveLpFile } from "../../src/workloads/logistics/index.ts";
 import { buildPdf } from "../documents/fixtures.ts";
 import { mintDemoToken } from "../../src/identity/index.ts";
 import type { RunningServer } from "../../src/server/index.ts";
@@ -56,6 +57,15 @@ describe("regressions found by the property tier", { timeout: 180_000 }, () => {
     const second = pdf.indexOf("/MediaBox [0 0 595 842]", pdf.indexOf("/MediaBox") + 1);
     const damaged = Buffer.from(pdf.slice(0, second) + "/MediaBox [0 " + pdf.slice(second + "/MediaBox [0 0 595 842]".length), "latin1");
     await assert.rejects(extract("report.pdf", damaged, { maxBytes: 1 << 20, maxPages: 50 }), (e: Error & { code?: string }) => e.code === "invalid_request" && /page or its content is damaged/.test(e.message));
+  });
+
+  test("lp-unnamed-columns: an MPS file whose damage leaves a column unnamed solves, naming it c<i>, instead of solver_error", async () => {
+    // Found by "any mutated LP or MPS model ... solves to a status or is refused with invalid_request", seed 101:
+    // the solve succeeded, then HiGHS refused getColName for the unnamed column and the worker reported a 500.
+    const damaged = "\uFFFDNAME          SMALL\nROWS\n N  COST\n G  LIM1\nCOLUMNS\n    X    NAME          SMALL\nROWS\n N  COST\n G  LIM1\nCOLUMNS\n    X         COST         1.0   LIM1         1.0\n    Y         COST         2.0   LIM1         1.0\nRHS\n    RHS       LIM1         3.0\nBOUNDS\n UP BND       X            2.0\nENDATA\n";
+    const r = await solveLpFile(gzipSync(damaged), "mps", { timeLimitSeconds: 2 });
+    assert.equal(r.status, "optimal");
+    assert.ok(Object.keys(r.variables).every((k) => /^(X|Y|c\d+)$/.test(k)), JSON.stringify(r.variables));
   });
 
   describe("through the HTTP app (found by test/property/http.test.ts)", () => {

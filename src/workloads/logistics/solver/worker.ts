@@ -82,7 +82,10 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
         dualsFrom = "lp_relaxation";
       }
     }
-    const names = (n: number, get: (i: number) => string) => (req.names ? Array.from({ length: n }, (_, i) => get(i)) : null);
+    // A model file may leave columns or rows unnamed (a damaged MPS can): HiGHS then refuses the getter, and the
+    // name HiGHS itself writes for them (c0, r0, ...) stands in rather than failing a solve that succeeded.
+    const names = (n: number, get: (i: number) => string, prefix: string) =>
+      req.names ? Array.from({ length: n }, (_, i) => { try { return get(i); } catch { return `${prefix}${i}`; } }) : null;
     return {
       status,
       solverStatus: statusName(run.modelStatus, highs.constants.modelStatus),
@@ -97,8 +100,8 @@ async function solve(req: SolveRequest): Promise<SolveResult> {
       numRows: dims.numRows,
       numIntegers,
       seconds: (performance.now() - started) / 1000,
-      colNames: names(dims.numCols, (i) => model.getColName(i)),
-      rowNames: names(dims.numRows, (i) => model.getRowName(i)),
+      colNames: names(dims.numCols, (i) => model.getColName(i), "c"),
+      rowNames: names(dims.numRows, (i) => model.getRowName(i), "r"),
       solverVersion: `HiGHS ${highs.version.string} (WebAssembly)`,
     };
   } finally {
