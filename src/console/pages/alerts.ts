@@ -217,8 +217,14 @@ ${a.notes.length ? html`<ol class="notes">${a.notes.map((n) => html`<li><p>${n.t
   <button type="submit">${tr.t("alerts.addNote")}</button></form></section>
 <section aria-labelledby="hist-h"><h2 id="hist-h">${tr.t("alerts.history")}</h2>
 <table><caption>${tr.t("alerts.history")}</caption><thead><tr><th scope="col">${tr.t("alerts.when")}</th><th scope="col">${tr.t("alerts.who")}</th><th scope="col">${tr.t("alerts.what")}</th><th scope="col">${tr.t("alerts.detail")}</th></tr></thead>
-<tbody>${a.history.map((h) => html`<tr><td>${tr.date(h.at)}</td><td>${h.by}</td><td>${tr.t(`alerts.action.${h.action}` as MessageKey)}</td><td>${[h.from !== undefined || h.to !== undefined ? `${h.from ?? "—"} → ${h.to ?? "—"}` : "", h.detail ?? ""].filter(Boolean).join("; ")}</td></tr>`)}</tbody></table></section>
+<tbody>${a.history.map((h) => html`<tr><td>${tr.date(h.at)}</td><td>${h.by}</td><td>${tr.t(`alerts.action.${h.action}` as MessageKey)}</td><td>${historyDetail(ctx, h)}</td></tr>`)}</tbody></table></section>
 <p><a href="/console/alerts">${tr.t("alerts.back")}</a></p>`;
+}
+
+/** "Open → Acknowledged; <detail>": statuses in the page's language, assignees as they are. */
+function historyDetail(ctx: UserContext, h: AlertDetail["history"][number]): string {
+  const name = (v: string | null | undefined) => (v == null ? "—" : h.action === "assign" ? v : statusName(ctx, v));
+  return [h.from !== undefined || h.to !== undefined ? `${name(h.from)} → ${name(h.to)}` : "", h.detail ?? ""].filter(Boolean).join("; ");
 }
 
 async function detail(ctx: UserContext, id: string) {
