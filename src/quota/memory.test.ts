@@ -36,3 +36,15 @@ test("a replica counting alone enforces its share of each budget, never less tha
   assert.deepEqual(replicaShare({ requestsPerMinute: 2, tokensPerDay: 2 }, 4), { requestsPerMinute: 1, tokensPerDay: 1 });
   assert.deepEqual(replicaShare(budget, 1), budget);
 });
+
+test("usage reads the current minute's requests and the day's tokens without counting anything", async () => {
+  const q = new MemoryQuotaStore();
+  const t = 86_400_000 * 3 + 60_000 * 5;
+  await q.take("DEU", budget, t);
+  await q.charge("DEU", 40, t);
+  assert.deepEqual(await q.usage("DEU", t + 1_000), { requestsThisMinute: 1, tokensToday: 40 });
+  assert.deepEqual(await q.usage("DEU", t + 1_000), { requestsThisMinute: 1, tokensToday: 40 }, "reading did not count");
+  assert.deepEqual(await q.usage("DEU", t + 60_000), { requestsThisMinute: 0, tokensToday: 40 }, "a new minute, the same day");
+  assert.deepEqual(await q.usage("DEU", t + 86_400_000), { requestsThisMinute: 0, tokensToday: 0 }, "a new day");
+  assert.deepEqual(await q.usage("FRA", t), { requestsThisMinute: 0, tokensToday: 0 });
+});

@@ -1,4 +1,4 @@
-import { dayWindow, minuteWindow, secondsToNextDay, secondsToNextMinute, type Budget, type QuotaDecision, type QuotaStore } from "./types.ts";
+import { dayWindow, minuteWindow, secondsToNextDay, secondsToNextMinute, type Budget, type QuotaDecision, type QuotaStore, type QuotaUsage } from "./types.ts";
 
 interface Counters { minute: number; requests: number; day: number; tokens: number }
 
@@ -31,6 +31,18 @@ export class MemoryQuotaStore implements QuotaStore {
 
   async charge(nation: string, tokens: number, now: number): Promise<void> {
     this.at(nation, now).tokens += tokens;
+  }
+
+  async usage(nation: string, now: number): Promise<QuotaUsage> {
+    return this.usageSync(nation, now);
+  }
+
+  usageSync(nation: string, now: number): QuotaUsage {
+    const c = this.counters.get(nation);
+    return {
+      requestsThisMinute: c && c.minute === minuteWindow(now) ? c.requests : 0,
+      tokensToday: c && c.day === dayWindow(now) ? c.tokens : 0,
+    };
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { MemoryQuotaStore } from "./memory.ts";
-import { dayWindow, minuteWindow, replicaShare, secondsToNextDay, secondsToNextMinute, type Budget, type QuotaDecision, type QuotaStore } from "./types.ts";
+import { dayWindow, minuteWindow, replicaShare, secondsToNextDay, secondsToNextMinute, type Budget, type QuotaDecision, type QuotaStore, type QuotaUsage } from "./types.ts";
 
 // One round trip: refuse on the day's tokens, else count the request in the minute window and refuse above it.
 const TAKE = `
@@ -130,6 +130,20 @@ export class RedisQuotaStore implements QuotaStore {
     }
     this.unsynced.set(dk, (this.unsynced.get(dk) ?? 0) + tokens);
     await this.local.charge(nation, tokens, now);
+  }
+
+  /** The shared counts; while counting alone, this replica's own (it cannot see the others'). */
+  async usage(nation: string, now: number): Promise<QuotaUsage> {
+    if (!this.fallback) {
+      await this.connected;
+      try {
+        const [rpm, tpd] = await this.redis.mget(`${this.prefix}rpm:${nation}:${minuteWindow(now)}`, `${this.prefix}tpd:${nation}:${dayWindow(now)}`);
+        return { requestsThisMinute: Number(rpm ?? 0), tokensToday: Number(tpd ?? 0) };
+      } catch (err) {
+        this.enterFallback((err as Error).message);
+      }
+    }
+    return this.local.usageSync(nation, now);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,11 @@ export interface Budget {
   readonly tokensPerDay: number;
 }
 
+export interface QuotaUsage {
+  readonly requestsThisMinute: number;
+  readonly tokensToday: number;
+}
+
 export type QuotaDecision = { readonly ok: true } | { readonly ok: false; readonly limit: "requests_per_minute" | "tokens_per_day"; readonly retryAfterSeconds: number };
 
 /**
@@ -14,6 +19,8 @@ export interface QuotaStore {
   take(nation: string, budget: Budget, now: number): Promise<QuotaDecision>;
   /** Charges tokens used by a finished request to the nation's day. */
   charge(nation: string, tokens: number, now: number): Promise<void>;
+  /** What the nation used so far in the current windows: requests this minute, tokens today (read only). */
+  usage(nation: string, now: number): Promise<QuotaUsage>;
   close(): Promise<void>;
 }
 

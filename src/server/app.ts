@@ -10,6 +10,7 @@ import { registerDocumentRoutes } from "./document-routes.ts";
 import { registerWorkloadRoutes } from "./workload-routes.ts";
 import { registerCommsRoutes } from "./comms-routes.ts";
 import { registerAlertRoutes } from "./alert-routes.ts";
+import { registerOperationsRoutes } from "./operations-routes.ts";
 import { jsonDepthExceeds } from "./json-depth.ts";
 
 /** Deeper than any OpenAI request or workload body needs (tool schemas nest a few levels); see json-depth.ts. */
@@ -99,6 +100,7 @@ export function buildApp(gw: Gateway): FastifyInstance {
   registerWorkloadRoutes(app, gw);
   registerCommsRoutes(app, gw);
   registerAlertRoutes(app, gw);
+  registerOperationsRoutes(app, gw);
   // The web console: its own scope (parsers, headers, HTML errors), calling the routes above like any client.
   void app.register(consolePlugin(app, gw.cfg, gw.demoKeys, { log: gw.log }), { prefix: "/console" });
   return app;

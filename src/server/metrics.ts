@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { MinuteRates } from "./rates.ts";
 
 /** Prometheus metrics of one gateway process; a registry per instance so tests can run several. */
 export class Metrics {
@@ -45,6 +46,9 @@ export class Metrics {
     help: "1 while shared quotas are unreachable and this process counts alone",
     registers: [this.registry],
   });
+
+  /** Requests and refusals per nation per minute, the last hour (the operations API's rates). */
+  readonly minutes = new MinuteRates();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "concord_process_" });

@@ -12,7 +12,10 @@ export function finish(ctx: RequestContext, gw: Gateway, status: number, code: s
   const nation = ctx.principal?.nation ?? "unknown";
   const endpoint = ctx.endpoint?.id ?? "none";
   gw.metrics.requests.inc({ route: ctx.route, nation, endpoint, code });
-  gw.metrics.latency.observe({ route: ctx.route, nation }, (Date.now() - ctx.startedAt) / 1000);
+  const now = Date.now();
+  gw.metrics.latency.observe({ route: ctx.route, nation }, (now - ctx.startedAt) / 1000);
+  // A client that went away was not refused.
+  gw.metrics.minutes.add(nation, code !== "ok" && code !== "client_closed", now);
   for (const d of ctx.decisions) if (d.decision === "deny") gw.metrics.decisions.inc({ stage: d.stage, decision: d.decision, reason: d.reason, nation });
   if (status >= 500) gw.log.warn({ req: ctx.id, route: ctx.route, nation, endpoint, status, code }, "request failed");
 }
