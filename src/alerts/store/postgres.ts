@@ -25,6 +25,14 @@ export async function openPostgresAlertStore(url: string, schema = "public"): Pr
     CREATE TABLE IF NOT EXISTS alert_tags (seq BIGINT NOT NULL REFERENCES alerts (seq), tag TEXT NOT NULL, PRIMARY KEY (tag, seq));
     CREATE TABLE IF NOT EXISTS alert_fields (seq BIGINT NOT NULL REFERENCES alerts (seq), field TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (field, value, seq));
   `);
+  // Text search: a trigram GIN index lets LIKE '%word%' use an index. pg_trgm ships with PostgreSQL but creating
+  // an extension needs the privilege; without it searches still work, as scans.
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`;
+    await sql`CREATE INDEX IF NOT EXISTS alerts_search ON alerts USING gin (search public.gin_trgm_ops)`;
+  } catch {
+    /* no pg_trgm: LIKE scans */
+  }
   const parse = (rows: Array<{ doc: string }>) => rows.map((r) => JSON.parse(r.doc) as AlertRecord);
 
   return {

@@ -62,8 +62,17 @@ export function searchText(a: AlertRecord): string {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * How a store matches one search word of three characters or more against its text index: the SQL for a
+ * placeholder, and the parameter the word becomes. Without one (or for shorter words) it is a LIKE scan.
+ */
+export interface TextIndex {
+  readonly sql: (placeholder: string) => string;
+  readonly param: (word: string) => string;
+}
+
 /** The WHERE clause for one nation and a filter; `ph(i)` writes the i-th (1-based) placeholder. */
-export function whereClause(nation: string, f: AlertFilter, ph: (i: number) => string): { sql: string; params: string[] } {
+export function whereClause(nation: string, f: AlertFilter, ph: (i: number) => string, text?: TextIndex): { sql: string; params: string[] } {
   const params: string[] = [nation];
   const conds = [`a.nation = ${ph(1)}`];
   const add = (sql: (p: string) => string, v: string) => { params.push(v); conds.push(sql(ph(params.length))); };
@@ -77,6 +86,9 @@ export function whereClause(nation: string, f: AlertFilter, ph: (i: number) => s
     params.push(f.field.name, f.field.value.slice(0, FIELD_VALUE_CHARS));
     conds.push(`EXISTS (SELECT 1 FROM alert_fields x WHERE x.field = ${ph(params.length - 1)} AND x.value = ${ph(params.length)} AND x.seq = a.seq)`);
   }
-  for (const word of (f.q ?? "").toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) add((p) => `a.search LIKE ${p} ESCAPE '\\'`, `%${likeEscape(word)}%`);
+  for (const word of (f.q ?? "").toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    if (text && [...word].length >= 3) add(text.sql, text.param(word));
+    else add((p) => `a.search LIKE ${p} ESCAPE '\\'`, `%${likeEscape(word)}%`);
+  }
   return { sql: conds.join(" AND "), params };
 }

@@ -52,3 +52,18 @@ test("updates change status, assignee and searchable notes; a throwing change wr
   assert.equal((await s.get("a1", "DEU"))?.history.length, 4);
   assert.equal(await s.update("a1", "FRA", (a) => a), null, "another nation cannot update it");
 });
+
+test("text search through the index follows updates, and words under three characters still match", async () => {
+  const { s } = store();
+  await s.insert([mk("a1", "DEU", "high", "cmd.exe"), mk("a2", "DEU", "low", "ps.exe")]);
+  const by = { by: "DEU/ana", at: new Date() };
+  const ids = async (q: string) => (await s.list("DEU", { q }, { limit: 50, offset: 0 })).data.map((a) => a.id).sort();
+  await s.update("a1", "DEU", (a) => assign(a, "DEU/bobby", by));
+  assert.deepEqual(await ids("bobby"), ["a1"]);
+  await s.update("a1", "DEU", (a) => assign(a, "DEU/carol", by));
+  assert.deepEqual(await ids("bobby"), [], "the old assignee is gone from the index");
+  assert.deepEqual(await ids("carol"), ["a1"]);
+  assert.deepEqual(await ids("ps"), ["a2"], "a two-character word is matched by LIKE");
+  assert.deepEqual(await ids(':"cmd.exe"'), ["a1"], "quotes in a word are searched for (the event excerpt holds them), not parsed");
+  assert.deepEqual(await ids('"zzz'), []);
+});

@@ -1,6 +1,6 @@
 import { migrateSqlite, openSqlite, type Migration, type SqliteDatabase } from "../../store/index.ts";
 import type { AlertRecord } from "../model.ts";
-import { fieldPairs, searchText, whereClause, type AlertStore } from "./query.ts";
+import { fieldPairs, searchText, whereClause, type AlertStore, type TextIndex } from "./query.ts";
 
 /**
  * Every list filter has an index that starts with the nation (the one condition every query has), then the
@@ -24,7 +24,29 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE alert_fields (seq INTEGER NOT NULL REFERENCES alerts (seq), field TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (field, value, seq));
     `,
   },
+  {
+    // Text search: an FTS5 trigram index over the search text, so a word of three characters or more is a
+    // case-insensitive substring match found through the index rather than by scanning (same results as LIKE).
+    id: "alerts/002-search-index",
+    sql: `
+      CREATE VIRTUAL TABLE alerts_fts USING fts5(search, content='alerts', content_rowid='seq', tokenize='trigram');
+      INSERT INTO alerts_fts (rowid, search) SELECT seq, search FROM alerts;
+      CREATE TRIGGER alerts_fts_insert AFTER INSERT ON alerts BEGIN
+        INSERT INTO alerts_fts (rowid, search) VALUES (new.seq, new.search);
+      END;
+      CREATE TRIGGER alerts_fts_update AFTER UPDATE OF search ON alerts BEGIN
+        INSERT INTO alerts_fts (alerts_fts, rowid, search) VALUES ('delete', old.seq, old.search);
+        INSERT INTO alerts_fts (rowid, search) VALUES (new.seq, new.search);
+      END;
+    `,
+  },
 ];
+
+/** A word as one FTS5 string (double quotes doubled), which the trigram tokenizer matches as a substring. */
+const SQLITE_TEXT: TextIndex = {
+  sql: (p) => `a.seq IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ${p})`,
+  param: (word) => `"${word.replaceAll('"', '""')}"`,
+};
 
 export function openSqliteAlertStore(path: string): AlertStore {
   const db: SqliteDatabase = openSqlite(path);
@@ -62,7 +84,7 @@ export function sqliteAlertStore(db: SqliteDatabase, onClose: () => void = () =>
     async get(id, nation) { return doc(getOne.get(id, nation)); },
     async update(id, nation, change) { return updateOne(id, nation, change); },
     async list(nation, filter, page) {
-      const w = whereClause(nation, filter, () => "?");
+      const w = whereClause(nation, filter, () => "?", SQLITE_TEXT);
       const total = (db.prepare(`SELECT count(*) AS n FROM alerts a WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
       const rows = db.prepare(`SELECT a.doc FROM alerts a WHERE ${w.sql} ORDER BY a.seq DESC LIMIT ? OFFSET ?`).all(...w.params, page.limit, page.offset);
       return { data: rows.map((r) => doc(r) as AlertRecord), total };
