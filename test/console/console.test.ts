@@ -339,17 +339,35 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await context.close();
   });
 
-  test("a nation admin sees the endpoints with their jurisdiction and health, and their nation's requests and refusals", async () => {
+  test("a nation admin sees the endpoints with their jurisdiction and health, their nation's quota use and the last hour's rates as a chart with its data", async () => {
     const { context, page } = await newPage(browser);
     await signIn(page, gw.url, "DEU", "nation-admin", "ada");
     await page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Operations" }).click();
     const endpoints = page.locator("table", { hasText: "Model endpoints" });
     assert.deepEqual(await endpoints.locator("tbody td").allInnerTexts().then((t) => t.slice(0, 3)), ["deu-vllm", "DEU", "healthy"]);
-    const usage = page.locator("table", { hasText: "Use by nation" }).locator("tbody tr");
+    const usage = page.locator("table", { hasText: "Quota use by nation" }).locator("tbody tr");
     assert.equal(await usage.count(), 1);
-    assert.equal(await usage.locator("td").first().innerText(), "DEU");
+    assert.equal(await usage.locator("th").first().innerText(), "DEU");
+    assert.match(await usage.locator("td").first().innerText(), /^\d+ of 600 \(/, "requests this minute against DEU's budget");
+    // Earlier tests had DEU chat: the chart says so in words, and its table holds the same minutes.
+    const chart = page.getByRole("img", { name: /^DEU, last hour: \d+ requests/ });
+    await chart.waitFor();
+    assert.ok(await chart.locator("rect.req").count() >= 1, "at least one minute has a bar");
+    await page.getByText("DEU: the chart's data, a minute a row").first().click();
+    const rows = page.locator("table", { hasText: "Minute (UTC)" }).locator("tbody tr");
+    assert.equal(await rows.count(), 60);
+    const [, total] = /last hour: (\d+) requests/.exec(await page.locator("#rates-DEU").innerText()) ?? [];
+    const sum = (await rows.locator("td:nth-of-type(1)").allInnerTexts()).reduce((s, x) => s + Number(x.replace(/\D/g, "")), 0);
+    assert.equal(sum, Number(total), "the table's minutes add up to the chart's summary");
     await clean(page, "operations");
     await context.close();
+
+    const alliance = await newPage(browser);
+    await signIn(alliance.page, gw.url, "FRA", "alliance-admin", "alix");
+    await alliance.page.goto(`${gw.url}/console/operations`);
+    const nations = await alliance.page.locator("table", { hasText: "Quota use by nation" }).locator("tbody th").allInnerTexts();
+    assert.deepEqual(nations, Object.keys(DEMO_ALLIANCE.nations).sort(), "the alliance admin sees every nation");
+    await alliance.context.close();
   });
 
   test("the interface follows Accept-Language (French) and the language chosen in the footer", async () => {
