@@ -31,6 +31,8 @@ const VALID: Record<string, unknown> = {
   "/admin/audit/checkpoint/cosignature": { note: "x" },
   "/admin/reviews/rev_x/approve": {}, "/admin/reviews/rev_x/reject": { comment: "no" },
   "/admin/proposals/p_x/approve": {}, "/admin/proposals/p_x/object": { comment: "no" },
+  "/v1/alerts/al_x/acknowledge": {}, "/v1/alerts/al_x/assign": { assignee: "x" }, "/v1/alerts/al_x/close": { reason: "x" },
+  "/v1/alerts/al_x/reopen": {}, "/v1/alerts/al_x/notes": { text: "x" },
   // The web console's forms (its own scope: sessions, CSRF, HTML errors).
   "/console/chat": { message: "hi" }, "/console/documents": {}, "/console/documents/doc_x/summary": {},
   "/console/reviews/rev_x/decide": { decision: "approve" }, "/console/governance/p_x/decide": { decision: "approve" },
@@ -40,6 +42,7 @@ const GETS = [
   "/v1/workloads/documents/search?q=fuel", "/v1/reviews/rev_x", "/admin/reviews?status=pending", "/admin/proposals", "/admin/proposals/p_x",
   "/admin/policy", "/admin/audit/checkpoint", "/admin/audit/entries?from=0&limit=5", "/admin/audit/proof/inclusion?index=0",
   "/admin/audit/proof/consistency?from=1&to=2", "/.well-known/concord/audit-key",
+  "/admin/audit/search?q=chat", "/v1/operations/summary", "/v1/alerts", "/v1/alerts?status=open", "/v1/alerts/al_x", "/console/alerts", "/console/alerts/al_x",
   "/console", "/console/", "/console/chat", "/console/documents", "/console/documents/doc_x", "/console/reviews", "/console/governance",
   "/console/chat/reviews/rev_x", "/console/assets/app.js", "/console/assets/..%2f..%2fpackage.json", "/console/sign-in",
 ];
@@ -188,9 +191,9 @@ describe("property: the HTTP app never answers 5xx, never hangs, never crashes",
     const chatPage = await page("/console/chat", cookie);
     assert.equal(chatPage.status, 200, "signed in");
     const csrf = /name="csrf" value="([^"]+)"/.exec(chatPage.body)![1]!;
-    const targets = ["/console/chat", "/console/chat/stream", "/console/documents", "/console/documents/doc_0/summary", "/console/documents/doc_" + "0".repeat(32) + "/summary", "/console/reviews/rev_x/decide", "/console/governance/p_x/decide", "/console/locale"];
-    const pages = ["/console/", "/console/chat", "/console/documents", "/console/documents/doc_x", "/console/reviews", "/console/governance", "/console/audit", "/console/audit/0", "/console/audit/-1", "/console/audit-consistency", "/console/chat/reviews/rev_x"];
-    const field = fc.constantFrom("message", "model", "q", "decision", "comment", "locale", "releasable_to", "mode", "from", "to", "stream", "purpose", "x");
+    const targets = ["/console/chat", "/console/chat/stream", "/console/documents", "/console/documents/doc_0/summary", "/console/documents/doc_" + "0".repeat(32) + "/summary", "/console/reviews/rev_x/decide", "/console/governance/p_x/decide", "/console/locale", "/console/alerts/detect", "/console/alerts/al_x/acknowledge", "/console/alerts/al_x/notes", "/console/alerts/al_x/close"];
+    const pages = ["/console/", "/console/chat", "/console/documents", "/console/documents/doc_x", "/console/reviews", "/console/governance", "/console/audit", "/console/audit/0", "/console/audit/-1", "/console/audit-consistency", "/console/chat/reviews/rev_x", "/console/alerts", "/console/alerts/al_x"];
+    const field = fc.constantFrom("message", "model", "q", "decision", "comment", "locale", "releasable_to", "mode", "from", "to", "stream", "purpose", "events", "rules", "text", "assignee", "x");
     const form = fc.dictionary(field, fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom("m", "approve", "reject", "fr", "en", "DEU", "abstractive", "TOP SECRET", "-1", "99999999999")), { maxKeys: 5 });
     const input = fc.oneof(
       fc.record({ post: fc.constant(true), path: fc.constantFrom(...targets), form, query: fc.constant("") }),

@@ -21,6 +21,8 @@ const CLOSED: Array<[string, string]> = [
   ["GET", "/admin/proposals"], ["POST", "/admin/proposals"], ["GET", "/admin/proposals/p_x"], ["POST", "/admin/proposals/p_x/approve"],
   ["POST", "/admin/proposals/p_x/object"], ["GET", "/admin/policy"], ["GET", "/admin/audit/checkpoint"], ["GET", "/admin/audit/entries"],
   ["GET", "/admin/audit/proof/inclusion?index=0"], ["GET", "/admin/audit/proof/consistency?from=1&to=1"], ["POST", "/admin/audit/checkpoint/cosignature"],
+  ["GET", "/admin/audit/search?q=x"], ["GET", "/v1/operations/summary"], ["GET", "/v1/alerts"], ["GET", "/v1/alerts/al_x"],
+  ["POST", "/v1/alerts/al_x/acknowledge"], ["POST", "/v1/alerts/al_x/assign"], ["POST", "/v1/alerts/al_x/close"], ["POST", "/v1/alerts/al_x/reopen"], ["POST", "/v1/alerts/al_x/notes"],
 ];
 
 /** Full paths from Fastify's route tree (each nesting level is four characters of tree drawing). */
@@ -53,7 +55,7 @@ describe("ASVS V6 authentication", { timeout: 180_000 }, () => {
     }
     for (const path of OPEN) assert.equal((await call(s.gw.url, path)).status, 200, path);
     // The lists above are the whole API: a new route must be added to one of them (and so to docs/security.md).
-    const listed = new Set([...OPEN, ...CLOSED.map(([, p]) => p)].map((p) => p.split("?")[0]!.replace(/rev_x|p_x/, ":id").replace("/DEU/", "/:nation/")));
+    const listed = new Set([...OPEN, ...CLOSED.map(([, p]) => p)].map((p) => p.split("?")[0]!.replace(/rev_x|p_x|al_x/, ":id").replace("/DEU/", "/:nation/")));
     assert.ok(fullPaths(routes).length > CLOSED.length, "the route tree was read");
     const registered = fullPaths(routes).filter((p) => !p.startsWith("/console"));
     for (const p of registered) assert.ok(listed.has(p), `route ${p} is in neither the open nor the closed list`);
