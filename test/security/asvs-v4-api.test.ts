@@ -83,13 +83,15 @@ describe("ASVS V4 API and web service", { timeout: 180_000 }, () => {
   });
 
   test("ASVS V4.1.3: headers an intermediary would set cannot be forged: X-Forwarded-For and X-User-ID change neither identity nor budget", async () => {
-    const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { requests_per_minute: 2 } }, FRA: { residency: ["FRA"], identity: "demo" } } });
+    // A token budget (per UTC day) rather than a per-minute one, so the burst cannot straddle two windows.
+    const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { tokens_per_day: 25 } }, FRA: { residency: ["FRA"], identity: "demo" } } });
     try {
+      t.upstream.usage = 20;
       const deu = await t.token("DEU");
       const from = await t.gw.gateway.audit.size();
       const statuses: number[] = [];
       for (const ip of ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) {
-        const r = await call(t.gw.url, "/v1/workloads/documents/search?q=x", { token: deu, headers: { "x-forwarded-for": ip, "x-real-ip": ip, "x-user-id": "FRA", "x-forwarded-user": "alliance-admin" } });
+        const r = await call(t.gw.url, "/v1/chat/completions", { token: deu, body: { model: "m", messages: [{ role: "user", content: "Status?" }] }, headers: { "x-forwarded-for": ip, "x-real-ip": ip, "x-user-id": "FRA", "x-forwarded-user": "alliance-admin" } });
         statuses.push(r.status);
       }
       assert.deepEqual(statuses, [200, 200, 429], "a new forwarded address is not a new budget");

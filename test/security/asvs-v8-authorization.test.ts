@@ -92,14 +92,17 @@ describe("ASVS V8 authorization", { timeout: 180_000 }, () => {
     assert.ok(s.upstream.seen.length > before, `the control: DEU's step reaches it (${deu.status})`);
   });
 
-  test("ASVS V8.4.1: one tenant cannot affect another: DEU exhausting its request budget leaves FRA's untouched", async () => {
-    const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { requests_per_minute: 2 } }, FRA: { residency: ["FRA"], identity: "demo", quota: { requests_per_minute: 2 } } } });
+  test("ASVS V8.4.1: one tenant cannot affect another: DEU exhausting its token budget leaves FRA's untouched", async () => {
+    // Token budgets count per UTC day, so a burst cannot straddle two windows as a per-minute one could.
+    const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { tokens_per_day: 25 } }, FRA: { residency: ["DEU"], identity: "demo", quota: { tokens_per_day: 25 } } } });
     try {
+      t.upstream.usage = 20;
       const [deu, fra] = [await t.token("DEU"), await t.token("FRA")];
+      const body = { model: "m", messages: [{ role: "user", content: "Status?" }] };
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await call(t.gw.url, "/v1/workloads/documents/search?q=x", { token: deu })).status);
+      for (let i = 0; i < 3; i++) statuses.push((await call(t.gw.url, "/v1/chat/completions", { token: deu, body })).status);
       assert.deepEqual(statuses, [200, 200, 429]);
-      assert.equal((await call(t.gw.url, "/v1/workloads/documents/search?q=x", { token: fra })).status, 200);
+      assert.equal((await call(t.gw.url, "/v1/chat/completions", { token: fra, body })).status, 200);
     } finally {
       await t.close();
     }

@@ -126,7 +126,7 @@ describe("OWASP Top 10 for LLM applications 2025", { timeout: 180_000 }, () => {
     s.upstream.answer = "All quiet.";
   });
 
-  test("LLM10:2025 unbounded consumption: requests per minute and tokens per day are budgets per nation, refused with 429 and Retry-After", async () => {
+  test("LLM10:2025 unbounded consumption: a nation's token budget is charged from each answer's usage and refused with 429 and Retry-After once spent", async () => {
     const t = await securityGateway({ nations: { DEU: { residency: ["DEU"], identity: "demo", quota: { requests_per_minute: 100, tokens_per_day: 25 } }, FRA: { residency: ["FRA"], identity: "demo" } } });
     try {
       const tk = await t.token("DEU");
