@@ -59,6 +59,29 @@ describe("regressions found by the property tier", { timeout: 180_000 }, () => {
     await assert.rejects(extract("report.pdf", damaged, { maxBytes: 1 << 20, maxPages: 50 }), (e: Error & { code?: string }) => e.code === "invalid_request" && /page or its content is damaged/.test(e.message));
   });
 
+  test("pdf-stray-rejection: the seed-202 PDF is invalid_request in-process and leaves no rejected promise behind", async () => {
+    // Found by "mutated PDF bytes give text or a clean invalid_request" (PROPERTY_SEED=202): two bytes changed (the
+    // first page's dictionary ends `>\xf3`, the second MediaBox ends `842Y`). pdf.js refused it but also rejected a
+    // promise nobody awaited, which ends a Node process; it now runs in a worker thread that is retired after a
+    // refusal (src/workloads/documents/extract/pdf-pool.ts). regression-pdf-process.test.ts checks `concord serve`.
+    const good = buildPdf([[{ text: "Logistics report", size: 18 }, { text: "Fuel stocks are adequate for the exercise." }], [{ text: "Second page." }]], { title: "Report" });
+    const text = good.toString("latin1");
+    const bad = Buffer.from(good);
+    bad[text.indexOf("/Contents 4 0 R >>") + "/Contents 4 0 R >".length] = 0xf3;
+    bad[text.lastIndexOf("842]") + 3] = "Y".charCodeAt(0);
+    const stray: unknown[] = [];
+    const onStray = (reason: unknown) => { stray.push(reason); };
+    process.on("unhandledRejection", onStray);
+    try {
+      await assert.rejects(extract("report.pdf", bad, { maxBytes: 1 << 20, maxPages: 50 }), (e: Error & { code?: string }) => e.code === "invalid_request");
+      // In-process, the stray rejection surfaced before a following document was read; read one to give it the chance.
+      assert.equal((await extract("report.pdf", good, { maxBytes: 1 << 20, maxPages: 50 })).pages, 2);
+      assert.deepEqual(stray, []);
+    } finally {
+      process.off("unhandledRejection", onStray);
+    }
+  });
+
   test("lp-unnamed-columns: an MPS file whose damage leaves a column unnamed solves, naming it c<i>, instead of solver_error", async () => {
     // Found by "any mutated LP or MPS model ... solves to a status or is refused with invalid_request", seed 101:
     // the solve succeeded, then HiGHS refused getColName for the unnamed column and the worker reported a 500.

@@ -8,6 +8,7 @@ export { openDocumentStore, type DocumentStore, type SearchFilters, type Passage
 export { openSqliteDocumentStore, sqliteDocumentStore, SQLITE_MIGRATIONS } from "./store/sqlite.ts";
 export { openPostgresDocumentStore } from "./store/postgres.ts";
 export { extract, detectFormat, DEFAULT_LIMITS, type ExtractLimits } from "./extract/index.ts";
+export { PdfPool, PDF_POOL_DEFAULTS, type PdfPoolOptions } from "./extract/pdf-pool.ts";
 export { detectLanguage, normalizeLanguage } from "./language.ts";
 export { toPassages, titleOf } from "./passages.ts";
 export type { Block, Citation, DocumentLabel, DocumentSummary, ExtractedDocument, Format, Passage, Releasability, StoredDocument } from "./model.ts";

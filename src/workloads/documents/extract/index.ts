@@ -4,7 +4,7 @@ import type { ExtractedDocument, Format } from "../model.ts";
 import { DOCX_LIMITS, extractDocx } from "./docx.ts";
 import { htmlBlocks } from "./html.ts";
 import { extractMarkdown } from "./markdown.ts";
-import { extractPdf } from "./pdf.ts";
+import { extractPdf } from "./pdf-pool.ts";
 import { extractText } from "./text.ts";
 
 export interface ExtractLimits {

@@ -7,11 +7,12 @@ interface Line { text: string; size: number; y: number; page: number }
 /**
  * Text of a PDF with its layout turned back into structure: items become lines by baseline, lines become
  * paragraphs where the vertical gap widens or the font size changes, and lines set larger than the body text
- * become headings. Page numbers are kept on every block.
+ * become headings. Page numbers are kept on every block. Runs inside a PDF worker thread (pdf-worker.ts), never
+ * on the gateway's event loop: callers go through `extractPdf` in pdf-pool.ts.
  */
-export async function extractPdf(bytes: Uint8Array, limits: { maxPages: number }): Promise<ExtractedDocument> {
+export async function readPdf(bytes: Uint8Array, limits: { maxPages: number }): Promise<ExtractedDocument> {
   // pdfjs detaches the buffer it is given; hand it a copy so the caller's bytes (hashed, stored) stay intact.
-  // pdf.js takes seconds to import: load it with the first PDF, not with the gateway.
+  // pdf.js takes seconds to import: load it with the worker's first PDF, not with the worker.
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
   let doc;
