@@ -5,6 +5,7 @@ import { buildPdf } from "./fixtures.ts";
 
 const NEVER_ANSWERS = new URL("./workers/never-answers.ts", import.meta.url);
 const NEVER_STOPS_ALLOCATING = new URL("./workers/never-stops-allocating.ts", import.meta.url);
+const FAILS_TO_START = new URL("./workers/fails-to-start.ts", import.meta.url);
 const LIMITS = { maxPages: 50 };
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 
@@ -41,6 +42,12 @@ describe("PDF worker pool", { timeout: 120_000 }, () => {
     const [a, b] = await Promise.allSettled([first, second]);
     assert.deepEqual([a, b].map((r) => r.status === "rejected" && codeOf(r.reason)), ["payload_too_large", "payload_too_large"]);
     assert.deepEqual(p.load, { workers: 0, busy: 0, queued: 0 });
+  });
+
+  test("a worker that cannot start is the gateway's internal_error, not a refusal of the user's file", async () => {
+    const p = pool({ module: FAILS_TO_START });
+    await assert.rejects(p.extract(buildPdf([[{ text: "hello" }]]), LIMITS), (e) => codeOf(e) === "internal_error");
+    assert.equal(p.load.workers, 0);
   });
 
   test("pdf.js in a worker gives the page texts; a good document keeps its worker warm, a refused one retires it", async () => {

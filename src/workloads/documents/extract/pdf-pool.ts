@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { InvalidRequest, PayloadTooLarge, QuotaExceeded } from "../../../errors/index.ts";
+import { asConcordError, InvalidRequest, PayloadTooLarge, QuotaExceeded } from "../../../errors/index.ts";
 import type { ExtractedDocument } from "../model.ts";
 import type { PdfReply, PdfRequest } from "./pdf-protocol.ts";
 
@@ -119,12 +119,15 @@ export class PdfPool {
       if (slot.job !== null) this.#clock(slot);
     });
     worker.on("error", (err: Error & { code?: string }) => {
-      const outOfMemory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
-      void this.#retire(slot, outOfMemory
-        ? new PayloadTooLarge(`the PDF needs more than ${this.#opts.maxMemoryMb} MB to read; split it or simplify it`)
-        : new InvalidRequest("the file is not a readable PDF (the reader failed on it)"));
+      if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        return void this.#retire(slot, new PayloadTooLarge(`the PDF needs more than ${this.#opts.maxMemoryMb} MB to read; split it or simplify it`));
+      }
+      // Before `ready` the worker's own start failed (the gateway's fault); after it, the file broke the reader.
+      void this.#retire(slot, slot.ready ? new InvalidRequest("the file is not a readable PDF (the reader failed on it)", { cause: err }) : asConcordError(err));
     });
-    worker.on("exit", () => void this.#retire(slot, new InvalidRequest("the file is not a readable PDF (the reader stopped on it)")));
+    worker.on("exit", (code) => {
+      void this.#retire(slot, slot.ready ? new InvalidRequest("the file is not a readable PDF (the reader stopped on it)") : asConcordError(new Error(`PDF worker exited with code ${code} before it was ready`)));
+    });
     return slot;
   }
 
