@@ -211,7 +211,45 @@ export async function policyRecord(gw: Gateway): Promise<PolicyRecord & { signat
   return { version: g.version(), bundle: g.bundle(), signatures: head?.note ? signedBy(head.note, gw.oversight.keys.verifiers) : [], history };
 }
 
-/** A streamed model answer is labelled by header only (its provenance would need the end of the stream). */
+/**
+ * The provenance of a streamed chat answer, signed once the stream ended and its final audit entry is appended:
+ * `observe` collects each choice's delta text as the payloads go out; `sign` returns the last SSE payload, a chunk
+ * with an empty delta carrying `concord_provenance` (OpenAI clients ignore fields they do not know). The
+ * signed output is what the non-streamed answer's would be: the choices' text joined by a blank line. Null when
+ * the stream was no chat completion (nothing to sign).
+ */
+export function streamProvenance(gw: Gateway, ctx: RequestContext): { observe(payload: string): void; sign(auditIndex: number): Promise<string | null> } | null {
+  const endpoint = ctx.endpoint;
+  if (!endpoint) return null;
+  const texts: string[] = [];
+  let last: { id?: unknown; created?: unknown; model?: unknown } = {};
+  let chat = false;
+  return {
+    observe(payload) {
+      let chunk: { id?: unknown; created?: unknown; model?: unknown; object?: unknown; choices?: Array<{ index?: unknown; delta?: { content?: unknown } }> };
+      try { chunk = JSON.parse(payload) as typeof chunk; } catch { return; }
+      if (chunk?.object !== "chat.completion.chunk" || !Array.isArray(chunk.choices)) return;
+      chat = true;
+      last = chunk;
+      for (const c of chunk.choices) {
+        const i = typeof c?.index === "number" && Number.isInteger(c.index) && c.index >= 0 && c.index < 128 ? c.index : 0;
+        if (typeof c?.delta?.content === "string") texts[i] = (texts[i] ?? "") + c.delta.content;
+      }
+    },
+    async sign(auditIndex) {
+      if (!chat) return null;
+      const model = String(last.model ?? (ctx.body as { model?: unknown } | null)?.model ?? endpoint.id);
+      const jws = await signProvenance(gw.oversight.provenance, {
+        output_sha256: sha256Hex(Array.from(texts, (t) => t ?? "").join("\n\n")), model, endpoint: endpoint.id, jurisdiction: endpoint.jurisdiction,
+        policy_version: gw.policyVersion(), audit_index: auditIndex, time: new Date().toISOString(),
+      });
+      // An empty delta, as in the chunk that carries finish_reason: clients reading choices[0].delta take it as is.
+      return JSON.stringify({ id: last.id ?? null, object: "chat.completion.chunk", created: last.created ?? null, model, choices: [{ index: 0, delta: {}, finish_reason: null }], concord_provenance: jws });
+    },
+  };
+}
+
+/** A streamed model answer is labelled by header; its provenance follows as the last chunk (streamProvenance). */
 export function streamLabel(ctx: RequestContext): Record<string, string> {
   if (!ctx.endpoint) return {};
   const model = String((ctx.body as { model?: unknown } | null)?.model ?? ctx.endpoint.id);

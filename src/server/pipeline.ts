@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { AuditUnavailable, InvalidRequest } from "../errors/index.ts";
 import { newContext, sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
-import { labelAndHold, streamLabel, type AfterAudit } from "./oversight-routes.ts";
+import { labelAndHold, streamLabel, streamProvenance, type AfterAudit } from "./oversight-routes.ts";
 import { finish, refusal, writeFrame } from "./respond.ts";
 
 /**
@@ -127,10 +127,12 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
   const raw = reply.raw;
   raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no", ...streamLabel(ctx) });
   const hash = createHash("sha256");
+  const provenance = streamProvenance(gw, ctx);
   let code = "ok";
   try {
     for (let r = first; !r.done; r = await iterator.next()) {
       hash.update(r.value);
+      provenance?.observe(r.value);
       if (!(await writeFrame(raw, `data: ${r.value}\n\n`))) { code = "client_closed"; await iterator.return?.(); break; }
     }
   } catch (err) {
@@ -142,6 +144,9 @@ export async function handle(gw: Gateway, req: FastifyRequest, reply: FastifyRep
   outcome.done(code === "ok" || code === "client_closed");
   try {
     await record(ctx, gw, code === "ok" ? "allow" : "deny", code === "ok" ? "ok" : code);
+    // The signature names the audit index of the entry just appended, so it can only come after it.
+    const signed = code === "ok" && ctx.auditIndex !== undefined ? await provenance?.sign(ctx.auditIndex) : null;
+    if (signed) await writeFrame(raw, `data: ${signed}\n\n`);
     if (code === "ok") await writeFrame(raw, "data: [DONE]\n\n");
   } catch (err) {
     code = "audit_unavailable";

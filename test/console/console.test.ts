@@ -49,7 +49,9 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await page.getByLabel("Message").fill("How long does the depot's fuel last?");
     await page.getByRole("button", { name: "Send" }).click();
     await page.locator("#live", { hasText: "Answer complete" }).waitFor();
-    assert.equal((await page.locator("#answer").innerHTML()).trim(), "<p>The depot holds <strong>fuel</strong> for nine days.</p>");
+    assert.equal((await page.locator("#answer > p").innerHTML()).trim(), "The depot holds <strong>fuel</strong> for nine days.");
+    // The stream's last chunk carried the signed provenance; the answer shows it folded, as a JSON answer's.
+    assert.match(await page.locator("#answer details.provenance pre").textContent() ?? "", /^[\w-]+\.[\w-]+\.[\w-]+$/, "a compact JWS");
     assert.match(await page.locator("#ai-label").innerText(), /AI-generated: mode=ai-originated; model="gpt-oss-120b"; provider="deu-vllm"/);
     assert.equal(upstream.hits.at(-1)?.body["stream"], true, "the console streamed from the gateway's own API");
     await clean(page, "chat");
@@ -321,7 +323,7 @@ describe("console in chromium", { skip: skipBrowser }, () => {
     await tabTo("send");
     await page.keyboard.press("Enter");
     await page.locator("#live", { hasText: "Answer complete" }).waitFor();
-    assert.equal(await page.locator("#answer").innerText(), "Keyboard answer.");
+    assert.equal(await page.locator("#answer > p").innerText(), "Keyboard answer.");
     await context.close();
   });
 

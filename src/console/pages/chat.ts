@@ -88,7 +88,12 @@ function completionView(ctx: UserContext, res: ApiResult<Completion>, sources: r
   const label = ctx.tr.t("chat.aiLabel", { model: c.concord?.model ?? "?", endpoint: c.concord?.endpoint ?? "?", jurisdiction: c.concord?.jurisdiction ?? "?" });
   const provenance = res.headers["concord-provenance"];
   return html`${answerSection(ctx, answerHtml(ctx.tr, text, sources), label)}
-${typeof provenance === "string" ? html`<details class="provenance"><summary>${ctx.tr.t("chat.provenance")}</summary><pre>${provenance}</pre></details>` : ""}`;
+${typeof provenance === "string" ? provenanceDetails(ctx.tr, provenance) : ""}`;
+}
+
+/** The signed provenance (a compact JWS), folded: from the JSON answer's header or the stream's last chunk. */
+function provenanceDetails(tr: UserContext["tr"], jws: string): Html {
+  return html`<details class="provenance"><summary>${tr.t("chat.provenance")}</summary><pre>${jws}</pre></details>`;
 }
 
 export const chatPage: ConsolePage = (r) => {
@@ -141,6 +146,7 @@ async function relay(ctx: UserContext, f: Form): Promise<void> {
   raw.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
   const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   let text = "";
+  let provenance: string | null = null;
   try {
     const sources = await sourcesFor(ctx, f);
     const res = await streamChat(ctx.app, ctx.user.token, requestBody(f, true, sources), ac.signal);
@@ -166,14 +172,15 @@ async function relay(ctx: UserContext, f: Form): Promise<void> {
         const data = frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
         if (!data || data === "[DONE]") continue;
         try {
-          const j = JSON.parse(data) as { choices?: Array<{ delta?: { content?: unknown } }>; error?: { code?: string; message?: string } };
+          const j = JSON.parse(data) as { choices?: Array<{ delta?: { content?: unknown } }>; error?: { code?: string; message?: string }; concord_provenance?: unknown };
           if (j.error) send("failure", { code: j.error.code, message: j.error.message });
+          if (typeof j.concord_provenance === "string") provenance = j.concord_provenance;
           const delta = j.choices?.[0]?.delta?.content;
           if (typeof delta === "string") text += delta;
         } catch { /* a frame that is not JSON is passed on untouched */ }
       }
     }
-    send("rendered", { html: answerHtml(ctx.tr, text, sources).text });
+    send("rendered", { html: answerHtml(ctx.tr, text, sources).text + (provenance ? provenanceDetails(ctx.tr, provenance).text : "") });
   } catch (err) {
     if (!ac.signal.aborted) send("failure", { code: "console_error", message: (err as Error).message });
   }
