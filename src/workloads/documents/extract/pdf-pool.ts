@@ -32,6 +32,8 @@ export const PDF_POOL_DEFAULTS = {
 } as const;
 
 const IDLE_RETIRE_MS = 60_000;
+// Starting a worker (tsx, then the module) takes well under a second on an idle machine; this is for a hung start.
+const START_LIMIT_MS = 60_000;
 // A busy pool frees a worker within seconds for ordinary documents; the time limit bounds the worst case.
 const RETRY_AFTER_SECONDS = 5;
 const TSX_API = import.meta.resolve("tsx/esm/api");
@@ -136,6 +138,10 @@ export class PdfPool {
     clearTimeout(slot.timer);
     slot.worker.ref();
     if (slot.ready) this.#clock(slot);
+    else {
+      // A cold start is not charged to the document, but one that never finishes must not hold it forever.
+      slot.timer = setTimeout(() => void this.#retire(slot, asConcordError(new Error("PDF worker did not start in time"))), START_LIMIT_MS);
+    }
     const req: PdfRequest = { bytes: job.bytes, maxPages: job.maxPages };
     slot.worker.postMessage(req, [job.bytes.buffer as ArrayBuffer]);
   }
@@ -143,6 +149,7 @@ export class PdfPool {
   /** Starts the document's time limit; when it passes, the worker is terminated mid-parse. */
   #clock(slot: Slot): void {
     const seconds = this.#opts.timeLimitMs / 1000;
+    clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       void this.#retire(slot, new PayloadTooLarge(`the PDF took longer than ${seconds} s to read and was stopped; split it or simplify it`));
     }, this.#opts.timeLimitMs);
