@@ -14,7 +14,7 @@ import { startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.t
 import { jsonLogger, type RunningServer } from "../../src/server/index.ts";
 import { mintDemoToken } from "../../src/identity/index.ts";
 import type { RedisQuotaStore } from "../../src/quota/index.ts";
-import { leafHash } from "../../src/audit/index.ts";
+import { encodeEntry, leafHash } from "../../src/audit/index.ts";
 import { openPostgresLogStore } from "../../src/audit/store/postgres.ts";
 import { connect as natsConnect } from "nats";
 import { compileRules, startNatsDetector, type Alert, type NatsDetector } from "../../src/workloads/cyber/index.ts";
@@ -35,6 +35,11 @@ async function avoidMinuteBoundary(): Promise<void> {
   if (ms > 45_000) await new Promise((r) => setTimeout(r, 60_000 - ms + 100));
 }
 
+/** A well-formed audit entry (the store indexes fields of the entry's JSON). */
+const auditEntry = (subject: string) => ({
+  time: new Date().toISOString(), nation: "DEU", subject, action: "chat", decision: "allow", reason: "ok", policy_version: "0".repeat(64),
+  endpoint: null, jurisdiction: null, request_sha256: "0".repeat(64), response_sha256: null,
+});
 const chatBody = (text: string, stream = false) => JSON.stringify({ model: "m", messages: [{ role: "user", content: text }], ...(stream ? { stream: true } : {}) });
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -123,7 +128,7 @@ describe("audit store (PostgreSQL) unavailable", { skip: pgSkip, timeout: 60_000
     const reasons = new Map<string, number>();
     const writer = async () => {
       for (let n = 0; !stop; n++) {
-        const entry = Buffer.from(`churn ${n}`);
+        const { bytes: entry } = encodeEntry(auditEntry(`churn-${n}`));
         try {
           await store.append([{ entry, leaf: leafHash(entry), nation: "DEU" }]);
           acked++;
@@ -144,7 +149,7 @@ describe("audit store (PostgreSQL) unavailable", { skip: pgSkip, timeout: 60_000
     await Promise.all(writers);
     t.diagnostic(`appends acknowledged ${acked}; failed because the store's thread died ${reasons.get("thread") ?? 0}, otherwise ${reasons.get("other") ?? 0}`);
     // Still here, and the store works: the next append commits and the size covers every acknowledged one.
-    const entry = Buffer.from("after the churn");
+    const { bytes: entry } = encodeEntry(auditEntry("after-the-churn"));
     let first: number | null = null;
     while (first === null) first = await store.append([{ entry, leaf: leafHash(entry), nation: "DEU" }]).catch(() => null);
     assert.ok(first >= acked, `index ${first} is below the ${acked} appends acknowledged`);
