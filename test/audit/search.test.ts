@@ -145,4 +145,22 @@ test("PostgreSQL search answers as SQLite's does", { skip: pgSkip }, async (t) =
   } finally {
     await log.close();
   }
+
+  // The log as it was before search: no generated columns, functions or search indexes. Opening it adds them.
+  const sql = postgres(PG_URL, { onnotice: () => {} });
+  const rows = () => sql.unsafe(`SELECT idx, entry, leaf_hash FROM ${prefix}_entries ORDER BY idx`);
+  const before = await rows();
+  for (const ix of ["decision", "nation_decision", "time", "leaf", "request"]) await sql.unsafe(`DROP INDEX ${prefix}_entries_${ix}`);
+  await sql.unsafe(`ALTER TABLE ${prefix}_entries DROP COLUMN decision, DROP COLUMN time_ms, DROP COLUMN request_sha256`);
+  for (const f of ["entry_field(bytea, text)", "entry_ms(bytea)"]) await sql.unsafe(`DROP FUNCTION ${prefix}_${f}`);
+  const reopened = await AuditLog.open({ store: PG_URL, tablePrefix: prefix, keyDir: join(dir, "keys"), origin: "test/search", checkpointIntervalMs: 0 });
+  try {
+    assert.deepEqual(await rows(), before, "no stored byte changed");
+    assert.equal((await reopened.verify()).ok, true, "the log still verifies");
+    const denied = await searchEntries(reopened, { decision: "deny", limit: "1000" }, "all");
+    assert.deepEqual(denied.data.map((d) => d.index), expected({ decision: "deny" }, "all"));
+  } finally {
+    await reopened.close();
+    await sql.end();
+  }
 });

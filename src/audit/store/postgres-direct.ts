@@ -72,20 +72,9 @@ export async function openDirectPostgresLogStore(url: string, prefix: string, op
       await tx`CREATE INDEX IF NOT EXISTS ${tx(`${t.entries}_nation`)} ON ${tx(t.entries)} (nation, idx)`;
       await tx`CREATE TABLE IF NOT EXISTS ${tx(t.buckets)} (k bigint PRIMARY KEY, hash bytea NOT NULL, nodes bytea NOT NULL)`;
       await tx`CREATE TABLE IF NOT EXISTS ${tx(t.checkpoints)} (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`;
-      // Search columns generated from the entry bytes (which never change): an existing log gains them here. The
-      // two functions are immutable in fact (UTF-8 decoding, and an ISO time with its Z offset), as PostgreSQL
-      // requires of a generated column, though the built-ins they call are only declared stable.
-      const fn = { field: `${prefix}_entry_field`, ms: `${prefix}_entry_ms` };
-      await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.field}(bytea, text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT convert_from($1, 'UTF8')::jsonb ->> $2 $$`);
-      await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.ms}(bytea) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(extract(epoch FROM (convert_from($1, 'UTF8')::jsonb ->> 'time')::timestamptz) * 1000)::bigint $$`);
-      await tx.unsafe(`ALTER TABLE ${t.entries}
-        ADD COLUMN IF NOT EXISTS decision text GENERATED ALWAYS AS (${fn.field}(entry, 'decision')) STORED,
-        ADD COLUMN IF NOT EXISTS time_ms bigint GENERATED ALWAYS AS (${fn.ms}(entry)) STORED,
-        ADD COLUMN IF NOT EXISTS request_sha256 text GENERATED ALWAYS AS (${fn.field}(entry, 'request_sha256')) STORED`);
-      for (const [name, cols] of [["decision", "decision, idx"], ["nation_decision", "nation, decision, idx"], ["time", "time_ms, idx"], ["leaf", "leaf_hash"], ["request", "request_sha256"]]) {
-        await tx.unsafe(`CREATE INDEX IF NOT EXISTS ${t.entries}_${name} ON ${t.entries} (${cols})`);
-      }
     }));
+    const [has] = await timed((sql) => sql`SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${t.entries} AND column_name = 'request_sha256'`);
+    if (!has) await addSearchColumns(sql, prefix, t.entries, lock);
   } catch (err) {
     await sql.end({ timeout: 1 });
     throw err;
@@ -176,4 +165,28 @@ export async function openDirectPostgresLogStore(url: string, prefix: string, op
     },
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Search columns generated from the entry bytes (which never change), and their indexes: once per log, in one
+ * transaction under the sequencer's lock. Adding a stored column rewrites the table and the indexes read every
+ * row, so this runs without the store's deadline (a log of a million entries takes far longer than one
+ * operation may). The two functions are immutable in fact (UTF-8 decoding, an ISO time with its Z offset), as
+ * PostgreSQL requires of a generated column, though the built-ins they call are only declared stable.
+ */
+async function addSearchColumns(sql: postgres.Sql, prefix: string, entries: string, lock: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SET LOCAL statement_timeout = 0`;
+    await lock(tx);
+    const fn = { field: `${prefix}_entry_field`, ms: `${prefix}_entry_ms` };
+    await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.field}(bytea, text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT convert_from($1, 'UTF8')::jsonb ->> $2 $$`);
+    await tx.unsafe(`CREATE OR REPLACE FUNCTION ${fn.ms}(bytea) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(extract(epoch FROM (convert_from($1, 'UTF8')::jsonb ->> 'time')::timestamptz) * 1000)::bigint $$`);
+    await tx.unsafe(`ALTER TABLE ${entries}
+      ADD COLUMN IF NOT EXISTS decision text GENERATED ALWAYS AS (${fn.field}(entry, 'decision')) STORED,
+      ADD COLUMN IF NOT EXISTS time_ms bigint GENERATED ALWAYS AS (${fn.ms}(entry)) STORED,
+      ADD COLUMN IF NOT EXISTS request_sha256 text GENERATED ALWAYS AS (${fn.field}(entry, 'request_sha256')) STORED`);
+    for (const [name, cols] of [["decision", "decision, idx"], ["nation_decision", "nation, decision, idx"], ["time", "time_ms, idx"], ["leaf", "leaf_hash"], ["request", "request_sha256"]]) {
+      await tx.unsafe(`CREATE INDEX IF NOT EXISTS ${entries}_${name} ON ${entries} (${cols})`);
+    }
+  });
 }
