@@ -9,13 +9,15 @@
  *   node --expose-gc --import tsx bench/soak.ts [--duration 30m] [--rate 150] [--connections 16] [--out DIR]
  *
  * Needs PostgreSQL on 127.0.0.1:5432 (trust, database `test`; CONCORD_TEST_POSTGRES overrides) and Redis on 6379.
- * The log goes to a database of its own, dropped at the end unless --keep.
+ * The log goes to a database of its own and quotas to a Redis prefix of their own, both removed at the end unless
+ * --keep.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { Redis } from "ioredis";
 import postgres from "postgres";
 import { parseDuration, parseConfig } from "../src/config/index.ts";
 import { mintDemoToken } from "../src/identity/index.ts";
@@ -267,7 +269,13 @@ console.log(`log verification: ${report.ok ? `ok, ${report.size} entries, ${repo
 await server.close();
 upstream.proc.kill("SIGTERM");
 await Promise.all([pgProxy.close(), redisProxy.close()]);
-if (!keep) await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+if (!keep) {
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  const redis = new Redis(6379, "127.0.0.1");
+  const keys = await redis.keys(`concord:soak:${dbName}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
 await admin.end();
 await new Promise<void>((r) => logFile.end(r));
 process.exit(unaudited === 0 && ackedMissing === 0 && refusedUnlogged === 0 && report.ok && quotaRecovered ? 0 : 1);

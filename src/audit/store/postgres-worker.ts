@@ -31,8 +31,9 @@ port.on("message", (msg: Call) => {
       else if (msg.method === "close") {
         await s.close();
         port.postMessage({ id: msg.id, value: null });
-        port.close();
-        return;
+        // Ends this thread only. Connections the driver abandoned after a timeout may still hold handles; the
+        // store is closed, so nothing here is worth waiting for.
+        process.exit(0);
       } else value = await (s[msg.method] as (...a: unknown[]) => Promise<unknown>)(...msg.args);
       port.postMessage({ id: msg.id, value });
     } catch (err) {
