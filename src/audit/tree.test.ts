@@ -43,3 +43,18 @@ test("proofs from the subtree cache and stored buckets equal proofs from the who
     }
   }
 });
+
+test("the subtree cache keeps every perfect subtree exact after its levels grow past their first allocation", () => {
+  const many = Array.from({ length: 200 * BUCKET_SIZE }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
+  const cache = new SubtreeCache();
+  for (let b = 0; b < 200; b++) cache.add(rootOf(many.slice(b * BUCKET_SIZE, (b + 1) * BUCKET_SIZE)));
+  assert.equal(cache.buckets, 200);
+  const hasher = cache.hasher(new Map());
+  for (let width = BUCKET_SIZE; width <= 128 * BUCKET_SIZE; width *= 2) {
+    for (const start of new Set([0, width, (Math.floor(many.length / width) - 1) * width])) {
+      if (start + width > many.length) continue;
+      assert.deepEqual(hasher.subtree(start, start + width), rootOf(many.slice(start, start + width)), `[${start}, ${start + width})`);
+    }
+  }
+  assert.throws(() => hasher.subtree(256 * BUCKET_SIZE, 512 * BUCKET_SIZE), /no node/);
+});
