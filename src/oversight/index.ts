@@ -24,7 +24,7 @@ export { decideQuorum, deadlineOf, type QuorumState, type Votes } from "./quorum
 export { proposalText, parseProposalText, signLine, verifyApprovalLine, signedBy, NOTE_HEADER, type ProposalStatement } from "./proposal-note.ts";
 export { loadGovernanceKeys, nationVerifier, loadOrCreateDemoGovernanceKey, readDemoGovernanceVerifier, governanceKeyName, type GovernanceKeys } from "./governance-keys.ts";
 export { Governance, type GovernanceEvent, type Active } from "./governance.ts";
-export { ReviewQueue, viewOf, type ReviewView, type HoldRequest } from "./reviews.ts";
+export { ReviewQueue, viewOf, boundRequest, REQUEST_LIMIT_BYTES, type ReviewView, type HoldRequest } from "./reviews.ts";
 export { checkReviewer, mayPoll, queueView } from "./four-eyes.ts";
 export {
   generatedOutput, signProvenance, verifyProvenance, loadOrCreateProvenanceKey, publicKeyFromBase64, disclosureHeader, labelBody, sha256Hex,
@@ -33,7 +33,7 @@ export {
 export { verifyPolicyRecord, type PolicyRecord, type PolicyVerification } from "./verify-policy.ts";
 export { annexIv, type AnnexIvInput } from "./annex-iv.ts";
 export { openOversightStore } from "./store/index.ts";
-export type { ReviewRecord, ReviewStatus, ProposalRecord, ProposalStatus, Adoption, Act, HeldResult, OversightStore } from "./records.ts";
+export type { ReviewRecord, ReviewStatus, ProposalRecord, ProposalStatus, Adoption, Act, HeldResult, HeldRequestBody, OversightStore } from "./records.ts";
 
 /** The oversight services one gateway process uses. */
 export interface Oversight {

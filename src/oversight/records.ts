@@ -18,6 +18,14 @@ export interface HeldResult {
   readonly headers: Record<string, string>;
 }
 
+/** The request a held result answers, kept so a reviewer can judge the result against what was asked. */
+export interface HeldRequestBody {
+  /** The request body as received (after the guard let it through), JSON text, cut at the size bound. */
+  readonly body: string;
+  /** True when the body was cut: it is then no longer valid JSON. */
+  readonly truncated: boolean;
+}
+
 export interface ReviewRecord {
   readonly id: string;
   readonly status: ReviewStatus;
@@ -35,6 +43,11 @@ export interface ReviewRecord {
   readonly rejection: Act | null;
   /** Null once rejected or expired: the content is deleted. */
   readonly result: HeldResult | null;
+  /**
+   * The request, deleted together with the result (rejection, expiry, retention). Absent on reviews held before
+   * requests were kept.
+   */
+  readonly request?: HeldRequestBody | null;
   readonly request_sha256: string;
   readonly response_sha256: string | null;
   readonly audit_index: number | null;

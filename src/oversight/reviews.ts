@@ -8,7 +8,7 @@ import { Forbidden, NotFound } from "../errors/index.ts";
 import { parseDuration } from "../config/index.ts";
 import { checkPending, checkReviewer, mayPoll, queueView } from "./four-eyes.ts";
 import type { OversightSettings } from "./bundle.ts";
-import type { HeldResult, OversightStore, ReviewRecord, ReviewStatus } from "./records.ts";
+import type { HeldRequestBody, HeldResult, OversightStore, ReviewRecord, ReviewStatus } from "./records.ts";
 import { coversCapability } from "./bundle.ts";
 
 /** The 202 body (and the poll answer): never the held content unless approved. */
@@ -29,6 +29,8 @@ export interface HoldRequest {
   readonly capability: string;
   readonly principal: Principal;
   readonly result: HeldResult;
+  /** The parsed request body the result answers (what a reviewer reads beside it). */
+  readonly request?: unknown;
   readonly requestSha256: string;
   readonly responseSha256: string | null;
   readonly policyVersion: string;
@@ -63,6 +65,7 @@ export class ReviewQueue {
       approvals: [],
       rejection: null,
       result: req.result,
+      request: req.request === undefined ? null : boundRequest(req.request),
       request_sha256: req.requestSha256,
       response_sha256: req.responseSha256,
       audit_index: null,
@@ -82,7 +85,7 @@ export class ReviewQueue {
     let n = 0;
     for (const r of await this.store.listReviews("pending")) {
       if (r.expires_at > now) continue;
-      const done = await this.store.updateReview(r.id, (cur) => (cur.status === "pending" && cur.expires_at <= now ? { ...cur, status: "expired", result: null } : null));
+      const done = await this.store.updateReview(r.id, (cur) => (cur.status === "pending" && cur.expires_at <= now ? { ...cur, status: "expired", result: null, request: null } : null));
       if (done?.status === "expired") n++;
     }
     return n;
@@ -97,8 +100,8 @@ export class ReviewQueue {
     let n = 0;
     for (const r of await this.store.listReviews()) {
       const keep = retentionMs(r.nation);
-      if (keep === undefined || r.result === null || r.created_at + keep > now) continue;
-      const done = await this.store.updateReview(r.id, (cur) => (cur.result === null ? null : { ...cur, result: null, erased_at: now }));
+      if (keep === undefined || (r.result === null && !r.request) || r.created_at + keep > now) continue;
+      const done = await this.store.updateReview(r.id, (cur) => (cur.result === null && !cur.request ? null : { ...cur, result: null, request: null, erased_at: now }));
       if (done?.erased_at === now) n++;
     }
     return n;
@@ -107,7 +110,7 @@ export class ReviewQueue {
   private async current(id: string): Promise<ReviewRecord | null> {
     const r = await this.store.getReview(id);
     if (r && r.status === "pending" && r.expires_at <= this.now()) {
-      return this.store.updateReview(id, (cur) => (cur.status === "pending" ? { ...cur, status: "expired", result: null } : null));
+      return this.store.updateReview(id, (cur) => (cur.status === "pending" ? { ...cur, status: "expired", result: null, request: null } : null));
     }
     return r;
   }
@@ -119,7 +122,7 @@ export class ReviewQueue {
     return { view: viewOf(r, true), record: r };
   }
 
-  async list(p: Principal, status?: ReviewStatus): Promise<Array<ReviewView & { requester: { nation: string; subject: string }; held?: unknown; may_decide: boolean }>> {
+  async list(p: Principal, status?: ReviewStatus): Promise<Array<ReviewView & { requester: { nation: string; subject: string }; held?: unknown; request?: unknown; request_truncated?: boolean; may_decide: boolean }>> {
     await this.expire();
     const out = [];
     for (const r of await this.store.listReviews(status)) {
@@ -130,6 +133,8 @@ export class ReviewQueue {
         requester: { nation: r.nation, subject: r.subject },
         may_decide: v === "content" && r.status === "pending",
         ...(v === "content" && r.result ? { held: parseBody(r.result.body) } : {}),
+        // The request under the same rule as the result: only a reviewer who may decide reads it.
+        ...(v === "content" && r.request ? { request: parseBody(r.request.body), request_truncated: r.request.truncated } : {}),
       });
     }
     return out;
@@ -145,7 +150,7 @@ export class ReviewQueue {
 
   /** One eligible reviewer's rejection ends the review; the content is deleted, the reason kept. */
   async reject(id: string, reviewer: Principal, comment: string): Promise<ReviewRecord> {
-    return this.decide(id, reviewer, (r) => ({ ...r, status: "rejected", rejection: { nation: reviewer.nation, subject: reviewer.subject, comment, at: this.now() }, result: null }));
+    return this.decide(id, reviewer, (r) => ({ ...r, status: "rejected", rejection: { nation: reviewer.nation, subject: reviewer.subject, comment, at: this.now() }, result: null, request: null }));
   }
 
   private async decide(id: string, reviewer: Principal, apply: (r: ReviewRecord) => ReviewRecord): Promise<ReviewRecord> {
@@ -162,6 +167,18 @@ export class ReviewQueue {
     if (!next) throw new NotFound(`no review ${id}`);
     return next;
   }
+}
+
+/** Bytes of request JSON a review keeps; a longer request is cut there and marked truncated. */
+export const REQUEST_LIMIT_BYTES = 64 * 1024;
+
+/** The request as JSON text within the bound, cut on a character boundary when longer. Pure. */
+export function boundRequest(body: unknown, limit = REQUEST_LIMIT_BYTES): HeldRequestBody {
+  const text = typeof body === "string" ? body : JSON.stringify(body ?? null);
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= limit) return { body: text, truncated: false };
+  // A cut inside a multi-byte character decodes to U+FFFD; drop it rather than show a broken character.
+  return { body: bytes.subarray(0, limit).toString("utf8").replace(/\uFFFD+$/, ""), truncated: true };
 }
 
 function parseBody(text: string): unknown {

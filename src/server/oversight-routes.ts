@@ -49,7 +49,8 @@ export async function labelAndHold(gw: Gateway, ctx: RequestContext, outcome: Ou
   const text = typeof labelled.body === "string" ? labelled.body : JSON.stringify(labelled.body);
   const review = await gw.oversight.reviews.hold({
     capability: ctx.capability, principal: ctx.principal, result: { status: 200, body: text, headers: labelled.headers ?? {} },
-    requestSha256: ctx.requestHash, responseSha256: sha256Hex(text), policyVersion: gw.policyVersion(),
+    // The body as received and let through by the guard, kept like the result (unredacted) for the reviewer to read.
+    request: ctx.body, requestSha256: ctx.requestHash, responseSha256: sha256Hex(text), policyVersion: gw.policyVersion(),
   });
   ctx.auditExtra = { ...ctx.auditExtra, review_id: review.id, held_sha256: sha256Hex(text) };
   return {

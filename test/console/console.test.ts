@@ -143,6 +143,8 @@ describe("console in chromium", { skip: skipBrowser }, () => {
       await r.page.goto(`${gw.url}/console/reviews`);
       const card = r.page.locator("article.review").first();
       await card.getByText("Summary: convoy routes are clear.").waitFor();
+      // The request the result answers sits beside it: the analyst's message with its role.
+      await card.getByRole("list", { name: "Messages of the request" }).getByText("Summarise the convoy reports.").waitFor();
       if (nation === "FRA") {
         await card.getByText("Four-eyes: 0 of 2 approvals").waitFor();
         await clean(r.page, "reviews");

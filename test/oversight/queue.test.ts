@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Principal } from "../../src/identity/index.ts";
-import { ReviewQueue, type OversightSettings } from "../../src/oversight/index.ts";
+import { ReviewQueue, boundRequest, type OversightSettings } from "../../src/oversight/index.ts";
 import { openSqliteOversightStore } from "../../src/oversight/store/sqlite.ts";
 
 const who = (nation: string, subject: string, role: Principal["roles"][number] = "reviewer"): Principal => ({ nation, subject, roles: [role], via: "jwt" });
@@ -14,7 +14,7 @@ function queue(settings: Partial<OversightSettings> = {}) {
   const clock = { t: Date.parse("2026-11-25T12:00:00Z") };
   const s: OversightSettings = { review: ["comms.analyze"], approvals_required: 2, reviewers: "any", expiry: "1h", ...settings };
   const q = new ReviewQueue(store, () => s, () => clock.t);
-  const hold = (requester: Principal) => q.hold({ capability: "comms.analyze", principal: requester, result: { status: 200, body: '{"secret":"held text"}', headers: {} }, requestSha256: "0".repeat(64), responseSha256: null, policyVersion: "v" });
+  const hold = (requester: Principal) => q.hold({ capability: "comms.analyze", principal: requester, result: { status: 200, body: '{"secret":"held text"}', headers: {} }, request: { messages: [{ id: "m1", text: "asked text" }] }, requestSha256: "0".repeat(64), responseSha256: null, policyVersion: "v" });
   return { q, clock, hold, store };
 }
 
@@ -79,6 +79,44 @@ describe("review queue rules (frozen clock)", () => {
     assert.equal(polled.view.status, "approved");
     assert.equal(polled.view.result, undefined);
     assert.match(polled.view.reason ?? "", /retention/);
+    assert.equal((await store.getReview(deu.id))?.request, null, "the request is erased with the result");
     assert.ok((await store.getReview(fra.id))?.result);
+    assert.match((await store.getReview(fra.id))?.request?.body ?? "", /asked text/);
+  });
+
+  test("a held result's expiry deletes the request too", async () => {
+    const { q, clock, hold, store } = queue();
+    const r = await hold(who("DEU", "anna", "analyst"));
+    assert.match((await store.getReview(r.id))?.request?.body ?? "", /asked text/);
+    clock.t += 3_600_000;
+    assert.equal(await q.expire(), 1);
+    assert.equal((await store.getReview(r.id))?.request, null);
+  });
+
+  test("a store written before requests were kept opens, lists its reviews without a request and erases them", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "concord-rq-")), "o.db");
+    const old = openSqliteOversightStore(path);
+    const clock = { t: Date.parse("2026-11-25T12:00:00Z") };
+    const s: OversightSettings = { review: ["comms.analyze"], approvals_required: 1, reviewers: "any", expiry: "1h" };
+    const r = await new ReviewQueue(old, () => s, () => clock.t).hold({ capability: "comms.analyze", principal: who("DEU", "anna", "analyst"), result: { status: 200, body: '{"a":1}', headers: {} }, requestSha256: "0".repeat(64), responseSha256: null, policyVersion: "v" });
+    // The document exactly as the earlier code wrote it: no request field at all.
+    const { request: _, ...legacy } = r;
+    await old.updateReview(r.id, () => legacy as typeof r);
+    await old.close();
+    const store = openSqliteOversightStore(path);
+    const q = new ReviewQueue(store, () => s, () => clock.t);
+    const [item] = await q.list(who("FRA", "fred"), "pending");
+    assert.equal(item?.id, r.id);
+    assert.deepEqual(item?.held, { a: 1 });
+    assert.equal(item?.request, undefined);
+    clock.t += 1000;
+    assert.equal(await q.erase(() => 1000), 1);
+    assert.equal((await store.getReview(r.id))?.result, null);
+  });
+
+  test("a request beyond the bound is cut on a character boundary and marked truncated", () => {
+    assert.deepEqual(boundRequest({ a: "é" }, 64), { body: '{"a":"é"}', truncated: false });
+    const cut = boundRequest("ééé", 3);
+    assert.deepEqual(cut, { body: "é", truncated: true });
   });
 });

@@ -108,6 +108,24 @@ describe("review queue over HTTP (four-eyes, other_nation)", () => {
     assert.equal((await call(gw.url, "/admin/reviews", { token: await token("FRA", "analyst", "fred") })).status, 403);
   });
 
+  test("the reviewer queue returns the request to a reviewer of another nation only, and a rejection deletes it", async () => {
+    const { id } = await held();
+    const fra = (await call(gw.url, "/admin/reviews?status=pending", { token: await token("FRA", "reviewer", "francoise") })).json.data.find((x: { id: string }) => x.id === id);
+    assert.deepEqual(fra.request.messages, [{ role: "user", content: "summarise the depot reports" }]);
+    assert.equal(fra.request.metadata.purpose, "intelligence_summary");
+    assert.equal(fra.request_truncated, false);
+    for (const [n, role, s] of [["DEU", "reviewer", "rolf"], ["DEU", "nation-admin", "ada"], ["POL", "alliance-admin", "pa"]] as const) {
+      const r = await call(gw.url, "/admin/reviews?status=pending", { token: await token(n, role, s) });
+      assert.equal(r.status, 200, r.text);
+      assert.ok(!r.text.includes("summarise the depot reports"), `${n} ${role} must not read the request`);
+    }
+    assert.equal((await call(gw.url, "/admin/reviews?status=pending", { token: await token("FRA", "analyst", "fred") })).status, 403);
+    await call(gw.url, `/admin/reviews/${id}/reject`, { token: await token("POL", "reviewer", "piotr"), body: { comment: "no" } });
+    const stored = (await gw.gateway.oversight.reviews.list({ nation: "FRA", subject: "x", roles: ["reviewer"], via: "jwt" }, "rejected")).find((x) => x.id === id);
+    assert.equal(stored?.status, "rejected");
+    assert.equal(stored?.request, undefined);
+  });
+
   test("a rejection gives the requester the reason, never the result, and deletes the content", async () => {
     const { id } = await held();
     const r = await call(gw.url, `/admin/reviews/${id}/reject`, { token: await token("POL", "reviewer", "piotr"), body: { comment: "the sources do not support it" } });

@@ -5,12 +5,38 @@ import { one, type ConsolePage, type UserContext } from "../page.ts";
 
 /**
  * Reviews: the queue as GET /admin/reviews returns it for this principal (content only where the four-eyes
- * rule lets them decide), the held result beside the request's facts, approve or reject with a comment.
+ * rule lets them decide), the held result beside the request (its messages for a chat, its JSON otherwise), approve
+ * or reject with a comment.
  */
 
 interface Review {
   id: string; status: string; capability: string; approvals_required: number; approvals: number; created_at: string; expires_at: string;
-  reason?: string; requester: { nation: string; subject: string }; held?: unknown; may_decide: boolean;
+  reason?: string; requester: { nation: string; subject: string }; held?: unknown; request?: unknown; request_truncated?: boolean; may_decide: boolean;
+}
+
+type ChatRequest = { model?: unknown; metadata?: { purpose?: unknown }; messages: Array<{ role?: unknown; content?: unknown }> };
+
+/** A message's text: a string, or the text parts of a content array (other parts are named by their type). */
+function messageText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return JSON.stringify(content ?? "");
+  return content.map((p: { type?: unknown; text?: unknown }) => (typeof p?.text === "string" ? p.text : `[${String(p?.type ?? "part")}]`)).join("\n");
+}
+
+/** A chat request as its model, purpose and messages (role and text); anything else as its JSON text. */
+function requestView(ctx: UserContext, r: Review): Html {
+  const { tr } = ctx;
+  const req = r.request;
+  const cut = r.request_truncated ? html`<p class="truncated"><strong>${tr.t("reviews.requestTruncated")}</strong></p>` : "";
+  if (req && typeof req === "object" && Array.isArray((req as ChatRequest).messages)) {
+    const c = req as ChatRequest;
+    return html`<dl>
+    ${c.model !== undefined ? html`<dt>${tr.t("reviews.model")}</dt><dd>${String(c.model)}</dd>` : ""}
+    ${c.metadata?.purpose !== undefined ? html`<dt>${tr.t("reviews.purpose")}</dt><dd>${String(c.metadata.purpose)}</dd>` : ""}
+  </dl>
+  <ol class="messages" aria-label="${tr.t("reviews.messages")}">${c.messages.map((m) => html`<li><strong>${String(m?.role ?? "?")}</strong>: <span class="pre-wrap">${messageText(m?.content)}</span></li>`)}</ol>${cut}`;
+  }
+  return html`<pre class="json">${typeof req === "string" ? req : JSON.stringify(req, null, 2)}</pre>${cut}`;
 }
 
 const STATUSES = ["pending", "approved", "rejected", "expired"] as const;
@@ -40,7 +66,8 @@ function card(ctx: UserContext, r: Review): Html {
   </dl>
   <p class="four-eyes"><meter min="0" max="${r.approvals_required}" value="${r.approvals}" aria-labelledby="fe-${r.id}"></meter>
   <span id="fe-${r.id}">${tr.t("reviews.fourEyes", { approvals: r.approvals, required: r.approvals_required })}</span></p>
-  ${r.reason ? html`<p>${r.reason}</p>` : ""}</section>
+  ${r.reason ? html`<p>${r.reason}</p>` : ""}
+  ${r.request === undefined ? (r.held === undefined ? "" : html`<p>${tr.t("reviews.requestAbsent")}</p>`) : requestView(ctx, r)}</section>
   <section aria-label="${tr.t("reviews.held")}"><h3>${tr.t("reviews.held")}</h3>
   ${r.held === undefined ? html`<p>${tr.t("reviews.heldHidden")}</p>` : heldView(r.held)}</section>
 </div>
