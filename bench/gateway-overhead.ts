@@ -9,46 +9,22 @@
  * `--only via64|via1` runs just that measurement (for profiling); `--cpu-prof DIR` writes the gateway process's V8
  * CPU profile into DIR when it exits (open it in Chrome DevTools or speedscope, sort by self time).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { stringify } from "yaml";
 import { loadOrCreateDemoKey, mintDemoToken } from "../src/identity/index.ts";
+import { cpuSeconds, root, startChild as start } from "./lib/bench-gateway.ts";
 
 const quick = process.argv.includes("--quick");
 const dIdx = process.argv.indexOf("--duration");
 const duration = dIdx > 0 ? Number(process.argv[dIdx + 1]) : quick ? 3 : 10;
-const root = resolve(import.meta.dirname, "..");
 const pIdx = process.argv.indexOf("--cpu-prof");
 const oIdx = process.argv.indexOf("--only");
 const only = oIdx > 0 ? process.argv[oIdx + 1] : null;
 const profileDir = pIdx > 0 ? resolve(process.argv[pIdx + 1] as string) : null;
-
-function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  return new Promise((res, rej) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) res({ child, match: m });
-    });
-    child.once("exit", (c) => rej(new Error(`${args.join(" ")} exited ${c}`)));
-  });
-}
-
-/** CPU seconds (user + system, all threads) a child process has used so far, from /proc (Linux). */
-function cpuSeconds(child: ChildProcess): number {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** Runs `f` and adds the gateway's CPU time per request it answered: on a shared machine steadier than req/s. */
 async function withCpu<T extends { total: number }>(f: () => Promise<T>): Promise<T & { cpuUs: number }> {
