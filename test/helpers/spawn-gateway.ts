@@ -10,7 +10,8 @@ export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = 
   let err = "";
   child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`gateway did not start in 90 s: ${err}`)), 90_000);
+    // A gateway that never got ready is killed, so a failed start cannot keep the test process alive.
+    const timer = setTimeout(() => { child.kill("SIGKILL"); rej(new Error(`gateway did not start in 90 s: ${err}`)); }, 90_000);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = / at (http:\/\/\S+) /.exec(out);
