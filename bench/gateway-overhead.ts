@@ -9,14 +9,11 @@
  * `--only via64|via1` runs just that measurement (for profiling); `--cpu-prof DIR` writes the gateway process's V8
  * CPU profile into DIR when it exits (open it in Chrome DevTools or speedscope, sort by self time).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { stringify } from "yaml";
-import { loadOrCreateDemoKey, mintDemoToken } from "../src/identity/index.ts";
-import { cpuSeconds, root, startChild as start } from "./lib/bench-gateway.ts";
+import { cpuSeconds, root, startBenchGateway, startChild as start } from "./lib/bench-gateway.ts";
 
 const quick = process.argv.includes("--quick");
 const dIdx = process.argv.indexOf("--duration");
@@ -60,25 +57,13 @@ const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "S
 const echo = await start([join(root, "bench/lib/upstream.mjs"), "echo"], /(\d+)\n/);
 const upstream = await start([join(root, "bench/lib/upstream.mjs"), "chat"], /(\d+)\n/);
 const bare = await start([join(root, "bench/lib/bare-proxy.mjs"), `http://127.0.0.1:${upstream.match[1]}`], /(\d+)\n/);
-const dir = mkdtempSync(join(tmpdir(), "concord-bench-"));
-const cfgFile = join(dir, "concord.yaml");
-writeFileSync(cfgFile, stringify({
-  network: { name: "bench", jurisdiction: "BEL" },
-  data_dir: dir,
-  jurisdictions: { EU: ["DEU", "FRA"] },
-  nations: { DEU: { residency: ["EU"], identity: "demo", quota: { requests_per_minute: 100_000_000, tokens_per_day: 1_000_000_000_000 } } },
-  endpoints: [
-    { id: "usa", url: "http://127.0.0.1:9/v1", jurisdiction: "USA", models: ["m"] },
-    { id: "deu", url: `http://127.0.0.1:${upstream.match[1]}/v1`, jurisdiction: "DEU", models: ["m"] },
-  ],
-}));
-const gateway = await start([...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), join(root, "bin/concord.js"), "serve", "--config", cfgFile, "--port", "0"], / at (http:\/\/\S+) [\s\S]*ready/);
-const token = await mintDemoToken(await loadOrCreateDemoKey(dir, "DEU"), { nation: "DEU", role: "analyst" });
+const gateway = await startBenchGateway(Number(upstream.match[1]), { nodeArgs: profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [] });
+const token = gateway.token;
 const auth = { authorization: `Bearer ${token}` };
 
 const echoUrl = `http://127.0.0.1:${echo.match[1]}/`;
 const directUrl = `http://127.0.0.1:${upstream.match[1]}/v1/chat/completions`;
-const viaUrl = `${gateway.match[1]}/v1/chat/completions`;
+const viaUrl = `${gateway.url}/v1/chat/completions`;
 const bareUrl = `http://127.0.0.1:${bare.match[1]}/v1/chat/completions`;
 
 try {

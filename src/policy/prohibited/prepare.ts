@@ -93,6 +93,20 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   let hitEnds = new Int32Array(256);
   let hitStates = new Int32Array(256);
   let hitCount = 0;
+  // Called only when the keyword automaton accepts, never per character, so the call costs nothing measurable.
+  const recordHit = (end: number, at: number): void => {
+    if (hitCount === hitEnds.length) {
+      const e = new Int32Array(hitCount * 2);
+      e.set(hitEnds);
+      hitEnds = e;
+      const st = new Int32Array(hitCount * 2);
+      st.set(hitStates);
+      hitStates = st;
+    }
+    hitEnds[hitCount] = end;
+    hitStates[hitCount] = at;
+    hitCount++;
+  };
   let state = 0;
   const ranges: number[] = [];
   let from = 0; // where the current sentence started
@@ -126,17 +140,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
           prev = 32;
           state = delta[state * SYMBOLS + SYMBOL_OF[32]!]!;
           if (accepting[state] === 1) {
-            if (hitCount === hitEnds.length) {
-              const e = new Int32Array(hitCount * 2);
-              e.set(hitEnds);
-              hitEnds = e;
-              const st = new Int32Array(hitCount * 2);
-              st.set(hitStates);
-              hitStates = st;
-            }
-            hitEnds[hitCount] = n;
-            hitStates[hitCount] = state;
-            hitCount++;
+            recordHit(n, state);
           }
         }
         if (prev === 46 || prev === 33 || prev === 63) {
@@ -148,17 +152,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         prev = w;
         state = delta[state * SYMBOLS + SYMBOL_OF[w]!]!;
         if (accepting[state] === 1) {
-          if (hitCount === hitEnds.length) {
-            const e = new Int32Array(hitCount * 2);
-            e.set(hitEnds);
-            hitEnds = e;
-            const st = new Int32Array(hitCount * 2);
-            st.set(hitStates);
-            hitStates = st;
-          }
-          hitEnds[hitCount] = n;
-          hitStates[hitCount] = state;
-          hitCount++;
+          recordHit(n, state);
         }
         continue;
       }
@@ -216,17 +210,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         prev = w;
         state = delta[state * SYMBOLS + (w < 128 ? SYMBOL_OF[w]! : SYMBOLS - 1)]!;
         if (accepting[state] === 1) {
-          if (hitCount === hitEnds.length) {
-            const e = new Int32Array(hitCount * 2);
-            e.set(hitEnds);
-            hitEnds = e;
-            const st = new Int32Array(hitCount * 2);
-            st.set(hitStates);
-            hitStates = st;
-          }
-          hitEnds[hitCount] = n;
-          hitStates[hitCount] = state;
-          hitCount++;
+          recordHit(n, state);
         }
       }
     }
