@@ -2,8 +2,13 @@
  * What surrounds a candidate marking in the original text: its line, the characters on either side, the words
  * before it. Line breaks include the escaped "\n" of a raw JSON body.
  */
-import { classOf, IGN, SEP } from "./fold.ts";
-import { readChar } from "./letters.ts";
+import * as fold from "./fold.ts";
+import * as letters from "./letters.ts";
+
+// Imported bindings copied into module constants once: tsx runs these files as CommonJS, where each read of
+// an imported name is a getter call the optimiser does not remove, and the scan's inner loops read them per character.
+const { classOf, IGN, SEP } = fold;
+const { readChar } = letters;
 
 /** Longest line (either side of a candidate) still considered a banner line. */
 export const MAX_BANNER_SIDE = 160;

@@ -4,8 +4,13 @@
  * read as the characters they stand for, so a raw request body scans like its decoded text.
  */
 import type { Automaton } from "./automaton.ts";
-import { classOf, multiLetters, IGN, MULTI, SEP, WORD } from "./fold.ts";
+import * as fold from "./fold.ts";
 import type { Pattern } from "./table.ts";
+import type { Trie } from "./starts.ts";
+
+// Imported bindings copied into module constants once: tsx runs these files as CommonJS, where each read of
+// an imported name is a getter call the optimiser does not remove, and the scan's inner loops read them per character.
+const { classOf, multiLetters, IGN, MULTI, SEP, WORD } = fold;
 
 export interface RawMatch {
   readonly pattern: Pattern;
@@ -124,4 +129,100 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
     i += width;
   }
   return { matches, starts, ends };
+}
+
+/**
+ * The same matches as findRawMatches that can become candidates (a match after a letter never does), found by
+ * walking the trie from each start the starts regex proposes instead of folding every character. Each walk
+ * records its letters in its own stretch of starts/ends, so a match's letters stay contiguous.
+ */
+export function findRawMatchesFrom(text: string, trie: Trie): LetterStream {
+  const n = text.length;
+  const matches: RawMatch[] = [];
+  let count = 0;
+  const walk = (s: number): void => {
+    // A start inside an escape ("\n", "\u0041") is not where the sequential reading puts a character.
+    if (s > 0 && text.charCodeAt(s - 1) === 92 && readChar(text, s - 1).width > 1) return;
+    const c = text.charCodeAt(s);
+    if (c < 128 && c !== 92) {
+      count = walkFrom(text, trie, s, 0, count, matches);
+      return;
+    }
+    const { cls, cp } = readChar(text, s);
+    if (cls === MULTI) {
+      // A spelling may start at any letter of ß, Æ, Ж...: longest first, as the automaton reports them.
+      const k = multiLetters(cp).length;
+      for (let skip = 0; skip < k; skip++) count = walkFrom(text, trie, s, skip, count, matches);
+    } else if (cls >= 65) count = walkFrom(text, trie, s, 0, count, matches);
+  };
+  if (n > 0 && trie.atTextStart.test(text)) walk(0);
+  const re = trie.starts;
+  re.lastIndex = 0;
+  while (re.test(text)) walk(re.lastIndex);
+  return { matches, starts: startsBuffer, ends: endsBuffer };
+}
+
+/** Follows the trie from the letter at s (skipping `skip` letters of a multi-letter character); returns the new count. */
+function walkFrom(text: string, trie: Trie, s: number, skip: number, count: number, matches: RawMatch[]): number {
+  const { child, own } = trie;
+  const n = text.length;
+  // A walk records at most one letter per trie level: make room once, not per letter.
+  if (count + MAX_WALK >= startsBuffer.length) growBuffers(count + MAX_WALK);
+  const starts = startsBuffer;
+  const ends = endsBuffer;
+  let node = 0;
+  for (let i = s; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && c !== 92) {
+      // The hot path: plain ASCII.
+      const cls = ASCII[c]!;
+      if (cls >= 65) {
+        node = child[node * 26 + cls - 65]!;
+        if (node === -1) return count;
+        starts[count] = i;
+        ends[count] = i + 1;
+        const patterns = own[node];
+        if (patterns !== null && !isAsciiWordChar(text.charCodeAt(i + 1))) for (const pattern of patterns!) matches.push({ pattern, last: count });
+        count++;
+      } else if (cls === WORD || i === s) return count;
+      i++;
+      continue;
+    }
+    let cls: number;
+    let cp = c;
+    let width = 1;
+    if (c >= 128 && (c < 0xd800 || c > 0xdfff)) cls = classOf(c);
+    else {
+      const ch = readChar(text, i);
+      cls = ch.cls;
+      cp = ch.cp;
+      width = ch.width;
+    }
+    if (cls >= 65 || cls === MULTI) {
+      const letters = cls === MULTI ? multiLetters(cp) : String.fromCharCode(cls);
+      for (let l = i === s ? skip : 0; l < letters.length; l++) {
+        node = child[node * 26 + letters.charCodeAt(l) - 65]!;
+        if (node === -1) return count;
+        starts[count] = i;
+        ends[count] = i + width;
+        const patterns = own[node];
+        if (patterns !== null && !isAsciiWordChar(text.charCodeAt(i + width))) for (const pattern of patterns!) matches.push({ pattern, last: count });
+        count++;
+      }
+    } else if (cls === WORD || i === s) return count; // a digit ends the spelling; a start must be a letter
+    i += width;
+  }
+  return count;
+}
+
+/** Longest walk: a spelling has at most 64 letters (table.ts), and a walk stops where the trie does. */
+const MAX_WALK = 65;
+
+function growBuffers(atLeast: number): void {
+  const starts = new Int32Array(Math.max(atLeast, startsBuffer.length * 2));
+  const ends = new Int32Array(starts.length);
+  starts.set(startsBuffer);
+  ends.set(endsBuffer);
+  startsBuffer = starts;
+  endsBuffer = ends;
 }

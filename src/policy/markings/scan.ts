@@ -8,11 +8,19 @@
  */
 import { levelName, type Level } from "../levels.ts";
 import { buildAutomaton } from "./automaton.ts";
-import { classAfter, classBefore, gapBetween, lineEnd, lineStart, locate, MAX_BANNER_SIDE } from "./context.ts";
-import { foldWords, IGN, isLetterClass, WORD } from "./fold.ts";
-import { findRawMatches, readChar, type LetterStream, type RawMatch } from "./letters.ts";
+import * as context from "./context.ts";
+import * as fold from "./fold.ts";
+import * as letterStream from "./letters.ts";
+import type { LetterStream, RawMatch } from "./letters.ts";
+import { buildTrie } from "./starts.ts";
 import { findPortionMarks } from "./portion.ts";
 import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, type MarkingKind, type MarkingRow } from "./table.ts";
+
+// Imported bindings copied into module constants once: tsx runs these files as CommonJS, where each read of
+// an imported name is a getter call the optimiser does not remove, and the scan's inner loops read them per character.
+const { classAfter, classBefore, gapBetween, lineEnd, lineStart, locate, MAX_BANNER_SIDE } = context;
+const { foldWords, IGN, isLetterClass, WORD } = fold;
+const { findRawMatches, findRawMatchesFrom, readChar } = letterStream;
 
 export type Evasion = "spacing" | "zero_width" | "confusable" | "fullwidth" | "case" | "line_break";
 
@@ -57,6 +65,7 @@ interface Candidate {
 
 const PATTERNS = patternsOf(MARKINGS);
 const AUTOMATON = buildAutomaton(PATTERNS);
+const TRIE = buildTrie(PATTERNS);
 const PORTIONS = portionsOf(MARKINGS);
 const CONNECTORS = /(?: (?:IS|AS|ALS|IST|EST|ES|E|JEST|COMME|COMO|COME|OLARAK|ER|ZIJN|IS GERUBRICEERD))+$/;
 
@@ -70,6 +79,22 @@ function caseOf(cp: number): number {
 }
 const UPPER = 1;
 const LOWER = 2;
+
+const WORD_UPPER = 1;
+const WORD_LOWER = 2;
+const WORD_TITLE = 4;
+const ALL_UPPER = 1;
+const ALL_LOWER = 2;
+const MIXED = 4;
+
+/** Folds a finished word's case into the phrase's: all upper and all lower hold only if every word is so. */
+function endWord(phrase: number, word: number): number {
+  let out = phrase;
+  if ((word & (WORD_UPPER | WORD_LOWER | WORD_TITLE)) === 0) out |= MIXED;
+  if ((word & WORD_UPPER) === 0) out &= ~ALL_UPPER;
+  if ((word & WORD_LOWER) === 0) out &= ~ALL_LOWER;
+  return out;
+}
 
 /** Turns a raw letter match into a candidate, or null when its letters are not one written phrase. */
 function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candidate | null {
@@ -88,22 +113,11 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
   let slashInside = false;
   let sentenceBreak = false;
   const primary = pattern.rows[0]!;
-  // Case, word by word: all upper, all lower, Title, or mixed (an evasion such as "SeCrEt").
-  let allUpper = true;
-  let allLower = true;
-  let mixed = false;
-  let wordUpper = true;
-  let wordLower = true;
-  let wordTitle = true;
+  // Case, word by word: all upper, all lower, Title, or mixed (an evasion such as "SeCrEt"). Bit sets, not a
+  // closure: this runs for every spelling found, and a closure per call costs more than the rest.
+  let phrase = ALL_UPPER | ALL_LOWER;
+  let word = WORD_UPPER | WORD_LOWER | WORD_TITLE;
   let wordPos = 0;
-  const endWord = (): void => {
-    if (wordPos === 0) return;
-    if (!wordUpper && !wordLower && !wordTitle) mixed = true;
-    allUpper &&= wordUpper;
-    allLower &&= wordLower;
-    wordUpper = wordLower = wordTitle = true;
-    wordPos = 0;
-  };
   for (let j = 0; j < len; j++) {
     const at = first + j;
     const wordBreak = pattern.breaks.has(j);
@@ -119,15 +133,19 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
         evasions |= SPACING;
       }
     }
-    if (wordBreak) endWord();
+    if (wordBreak && wordPos > 0) {
+      phrase = endWord(phrase, word);
+      word = WORD_UPPER | WORD_LOWER | WORD_TITLE;
+      wordPos = 0;
+    }
     if (j > 0 && starts[at] === starts[at - 1]) continue; // second letter of ß, Æ
     const code = text.charCodeAt(starts[at]!);
     const cp = code < 128 ? code : readChar(text, starts[at]!).cp;
     const cs = caseOf(cp);
     if (cs !== 0) {
-      if (cs !== UPPER) wordUpper = false;
-      if (cs !== LOWER) wordLower = false;
-      if ((wordPos === 0) !== (cs === UPPER)) wordTitle = false;
+      if (cs !== UPPER) word &= ~WORD_UPPER;
+      if (cs !== LOWER) word &= ~WORD_LOWER;
+      if ((wordPos === 0) !== (cs === UPPER)) word &= ~WORD_TITLE;
       wordPos++;
     }
     if (cp >= 128) {
@@ -135,8 +153,9 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
       else if ((primary.latin && cp > 0x24f && cp < 0x1e00) || cp > 0xffff) evasions |= CONFUSABLE;
     }
   }
-  endWord();
-  const caseClass: CaseClass = mixed ? "evasive" : allUpper ? "upper" : allLower ? "lower" : "prose";
+  if (wordPos > 0) phrase = endWord(phrase, word);
+  const mixed = (phrase & MIXED) !== 0;
+  const caseClass: CaseClass = mixed ? "evasive" : phrase & ALL_UPPER ? "upper" : phrase & ALL_LOWER ? "lower" : "prose";
   if (mixed) evasions |= CASE;
   // "... of NATO. Secret ballots": a sentence ends between the words unless everything is in capitals.
   if (caseClass !== "upper" && sentenceBreak) return null;
@@ -296,14 +315,21 @@ interface Hit {
   readonly evasions: readonly Evasion[];
 }
 
-/** All markings in the text (any level), longest first where they overlap, in text order. */
-export function markingHits(text: string, openStart = false): Hit[] {
+/**
+ * All markings in the text (any level), longest first where they overlap, in text order. `exhaustive` folds
+ * every character through the automaton instead of walking from the starts regex: the same result, slower;
+ * kept as the reference the fast path is tested against.
+ */
+export function markingHits(text: string, openStart = false, exhaustive = false): Hit[] {
   const candidates: Candidate[] = [];
-  const letters = findRawMatches(text, AUTOMATON);
+  let t0 = performance.now();
+  const letters = exhaustive ? findRawMatches(text, AUTOMATON) : findRawMatchesFrom(text, TRIE);
+  T.raw += performance.now() - t0; t0 = performance.now();
   for (const raw of letters.matches) {
     const c = toCandidate(text, letters, raw);
     if (c !== null) candidates.push(c);
   }
+  T.cand += performance.now() - t0; t0 = performance.now();
   candidates.sort((a, b) => a.start - b.start || b.end - a.end);
   const hits: Hit[] = [];
   for (let i = 0; i < candidates.length; i++) {
@@ -313,6 +339,7 @@ export function markingHits(text: string, openStart = false): Hit[] {
     const kind = c.rows.find((r) => r.kind !== "control")?.kind ?? "control";
     hits.push({ rows: c.rows, start: c.start, end: c.end, kind, evasions: evasionList(c.evasions) });
   }
+  T.accept += performance.now() - t0; t0 = performance.now();
   for (const p of findPortionMarks(text, PORTIONS)) hits.push({ rows: p.rows, start: p.start, end: p.end, kind: "portion", evasions: [] });
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   // Keep the longest of overlapping hits: COSMIC TOP SECRET, not also TOP SECRET and SECRET inside it.
@@ -325,8 +352,10 @@ export function markingHits(text: string, openStart = false): Hit[] {
     }
     kept.push(h);
   }
+  T.rest += performance.now() - t0;
   return kept;
 }
+export const T = { raw: 0, cand: 0, accept: 0, rest: 0 };
 
 function rankOf(rows: readonly MarkingRow[]): number | null {
   let best: number | null = null;
