@@ -64,12 +64,17 @@ title: kill keyword, all of two
 id: r10
 logsource: { product: windows }
 detection: { keywords: { '|all': ['kill', 'cmd'] }, condition: keywords }
+---
+title: a whole value whose lower-case form is longer than the value (U+0130)
+id: r11
+logsource: { product: windows }
+detection: { sel: { User: "\u0130nfo" }, condition: sel }
 `;
 
 const WORDS = [
   "C:\\Windows\\cmd.exe", "C:\\x\\pwsh.exe", "/bin/sh", "powershell -enc AAA hidden", "a12b", "winword.exe", "rundll32 x.dll",
   "mimikatz", "admin", "bob", "", "CMD.EXE", "C:\\X\\CMD.EXE -ENC aaa HIDDEN", "ADMIN", "BOB", "WINWORD.EXE", "RunDLL32 y",
-  "\u212Aill cmd", "\u0130 MIMIKATZ", "r\u00e9sum\u00e9 \\cmd.exe",
+  "\u212Aill cmd", "\u0130 MIMIKATZ", "r\u00e9sum\u00e9 \\cmd.exe", "\u0130NFO", "i\u0307nfo", "info", "\u0130nf",
 ];
 const LOGSOURCES: Array<EventLogsource | null> = [
   { product: "windows", categories: ["process_creation"], services: ["sysmon"] },
@@ -80,7 +85,7 @@ const LOGSOURCES: Array<EventLogsource | null> = [
 
 test("the index finds exactly the rules a full scan of admitted rules finds", () => {
   const rs = compileRules([{ path: "r.yml", text: RULES }]);
-  assert.equal(rs.detections.length, 10);
+  assert.equal(rs.detections.length, 11);
   const matcher = new Matcher(rs.detections);
   const field = fc.constantFrom(...WORDS);
   fc.assert(
@@ -131,4 +136,50 @@ test("the table of non-ASCII characters that lower-case to ASCII is complete", (
     if ([...lower].some((ch) => ch.charCodeAt(0) < 128)) found.set(c, lower);
   }
   assert.deepEqual([...found], [...FOLDS_TO_ASCII]);
+});
+
+/** Every (pattern value) found in `text` by plain lower-casing and searching: what a scan must report at least. */
+function naiveHits(patterns: ReadonlyArray<{ text: string; value: number }>, text: string): number[] {
+  const lower = text.toLowerCase();
+  return [...new Set(patterns.filter((p) => lower.includes(p.text)).map((p) => p.value))].sort((a, b) => a - b);
+}
+
+function scanHits(a: Automaton, text: string): number[] {
+  const hits = new Set<number>();
+  a.scan(text, { hit: (v) => hits.add(v) });
+  return [...hits].sort((x, y) => x - y);
+}
+
+test("the automaton finds what lower-casing and searching finds (its superset only ever differs on non-ASCII text)", () => {
+  const unit = fc.constantFrom("a", "B", "k", "\u212A", "\u0130", "i", "\u0307", "\\", ".", "\u00e9", "\u00c9", "x");
+  const str = (max: number) => fc.array(unit, { minLength: 1, maxLength: max }).map((u) => u.join(""));
+  fc.assert(
+    fc.property(fc.array(str(4), { minLength: 1, maxLength: 8 }), str(16), (texts, text) => {
+      const patterns = texts.map((t, i) => ({ text: t.toLowerCase(), value: i }));
+      const a = Automaton.build(patterns);
+      const found = scanHits(a, text);
+      const expected = naiveHits(patterns, text);
+      for (const v of expected) assert.ok(found.includes(v), `missed ${JSON.stringify(patterns[v]!.text)} in ${JSON.stringify(text)}`);
+      // Extra reports come only from folding non-ASCII characters together.
+      if (!/[^\x00-\x7f]/.test(text + texts.join(""))) assert.deepEqual(found, expected);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test("an automaton with more than 65536 states (32-bit table) finds the same as a naive search", () => {
+  // 9000 pseudo-random 10-letter patterns share few prefixes: well over 65536 trie states.
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const patterns: Array<{ text: string; value: number }> = [];
+  let seed = 0x9e3779b9;
+  const rnd = (): number => {
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    return (seed >>> 0) % 26;
+  };
+  for (let i = 0; i < 9000; i++) patterns.push({ text: Array.from({ length: 10 }, () => letters[rnd()]).join(""), value: i });
+  const a = Automaton.build(patterns);
+  assert.ok(a.states > 65536, `only ${a.states} states`);
+  const texts = [patterns[0]!.text.toUpperCase(), `x ${patterns[8999]!.text} y ${patterns[4500]!.text}`, "no match here at all", patterns[17]!.text.slice(1)];
+  for (const t of texts) assert.deepEqual(scanHits(a, t), naiveHits(patterns, t));
+  assert.equal(scanHits(a, texts[1]!).length >= 2, true);
 });

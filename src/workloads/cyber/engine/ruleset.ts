@@ -54,7 +54,30 @@ interface Plan {
 interface FieldIndex {
   field: string;
   automaton: Automaton | undefined;
-  exact: Map<string, number[]> | undefined;
+  exact: ExactIndex | undefined;
+  /** In plans with keyword rules: this field's needles and the keyword needles in one automaton, so a value is scanned once. */
+  withKeywords: Automaton | undefined;
+}
+
+/** Whole lower-case values of one field -> packed (rule, clause), and their lengths so most values skip lower-casing. */
+interface ExactIndex {
+  values: Map<string, number[]>;
+  /** lengths[n] === 1 when some value is n units long (up to MAX_LENGTH; longer ones set `long`). */
+  lengths: Uint8Array;
+  long: boolean;
+  longest: number;
+}
+
+const MAX_LENGTH = 255;
+
+/**
+ * Whether a value (as written) might lower-case to one of the index's values. Lower-casing keeps a string's length
+ * except for U+0130, which becomes two units; so a value of another length can match only if it holds one.
+ */
+function mayBeExact(index: ExactIndex, raw: string): boolean {
+  const n = raw.length;
+  if (n > MAX_LENGTH ? index.long : index.lengths[n] === 1) return true;
+  return n < index.longest && raw.includes("\u0130");
 }
 
 /** Index values pack a rule and one of its clauses (MAX_CLAUSES <= CLAUSE_BITS bits). */
@@ -68,7 +91,10 @@ const CLAUSE_MASK = (1 << CLAUSE_BITS) - 1;
 export class Matcher implements HitSink {
   private readonly automata = new Map<string, Automaton>();
   /** field -> whole lower-case value -> packed (rule, clause) that need the field to be exactly that value. */
-  private readonly exact = new Map<string, Map<string, number[]>>();
+  private readonly exact = new Map<string, ExactIndex>();
+  /** field (or ANY_FIELD) -> its needles, kept to build the keyword-merged automata plans ask for. */
+  private readonly patterns = new Map<string, Array<{ text: string; value: number }>>();
+  private readonly merged = new Map<string, Automaton>();
   private readonly plans = new Map<string, Plan>();
   /** The Windows reader shares one frozen log source object per kind of event, so most events find their plan by identity. */
   private readonly planOf = new WeakMap<EventLogsource, Plan>();
@@ -85,7 +111,7 @@ export class Matcher implements HitSink {
     this.need = new Uint32Array(rules.length);
     this.mask = new Uint32Array(rules.length);
     this.stamp = new Uint32Array(rules.length);
-    const byField = new Map<string, Array<{ text: string; value: number }>>();
+    const byField = this.patterns;
     rules.forEach((r, i) => {
       const clauses = r.detection.needles;
       this.need[i] = clauses.length === 0 ? 0 : (1 << clauses.length) - 1;
@@ -93,8 +119,12 @@ export class Matcher implements HitSink {
         const value = (i << CLAUSE_BITS) | c;
         for (const n of clause) {
           if (n.exact) {
-            let values = this.exact.get(n.field);
-            if (values === undefined) this.exact.set(n.field, (values = new Map()));
+            let index = this.exact.get(n.field);
+            if (index === undefined) this.exact.set(n.field, (index = { values: new Map(), lengths: new Uint8Array(MAX_LENGTH + 1), long: false, longest: 0 }));
+            const values = index.values;
+            if (n.text.length > MAX_LENGTH) index.long = true;
+            else index.lengths[n.text.length] = 1;
+            index.longest = Math.max(index.longest, n.text.length);
             const list = values.get(n.text);
             if (list === undefined) values.set(n.text, [value]);
             else if (!list.includes(value)) list.push(value);
@@ -144,7 +174,7 @@ export class Matcher implements HitSink {
       if (typeof raw === "string") {
         if (index.automaton !== undefined) index.automaton.scan(raw, this);
         // Lower-cased here and not cached: few events reach a rule test that would reuse it.
-        if (index.exact !== undefined) this.exactHits(index.exact, raw.toLowerCase());
+        if (index.exact !== undefined && mayBeExact(index.exact, raw)) this.exactHits(index.exact.values, raw.toLowerCase());
       } else this.scanField(ev, index);
     }
   }
@@ -158,9 +188,8 @@ export class Matcher implements HitSink {
       const index = byName.get(key);
       if (index === undefined) this.scanValues(raw, keywords);
       else if (typeof raw === "string") {
-        index.automaton?.scan(raw, this);
-        keywords.scan(raw, this);
-        if (index.exact !== undefined) this.exactHits(index.exact, raw.toLowerCase());
+        index.withKeywords!.scan(raw, this);
+        if (index.exact !== undefined && mayBeExact(index.exact, raw)) this.exactHits(index.exact.values, raw.toLowerCase());
       } else {
         this.scanField(ev, index);
         this.scanValues(raw, keywords);
@@ -183,7 +212,7 @@ export class Matcher implements HitSink {
     if (automaton !== undefined) for (let i = 0; i < orig.length; i++) automaton.scan(orig[i]!, this);
     if (exact !== undefined) {
       const lower = ev.strings(field).lower;
-      for (let i = 0; i < lower.length; i++) this.exactHits(exact, lower[i]!);
+      for (let i = 0; i < lower.length; i++) this.exactHits(exact.values, lower[i]!);
     }
   }
 
@@ -207,6 +236,17 @@ export class Matcher implements HitSink {
   private resetStamps(): void {
     this.stamp.fill(0);
     this.generation = 1;
+  }
+
+  /** The field's needles and the keyword needles in one automaton (built once per field, on first need). */
+  private mergedAutomaton(field: string): Automaton {
+    let a = this.merged.get(field);
+    if (a === undefined) {
+      const own = this.patterns.get(field) ?? [];
+      const keywords = this.patterns.get(ANY_FIELD) ?? [];
+      this.merged.set(field, (a = own.length === 0 ? this.automata.get(ANY_FIELD)! : Automaton.build([...own, ...keywords])));
+    }
+    return a;
   }
 
   private planFor(ls: EventLogsource | null): Plan {
@@ -240,6 +280,7 @@ export class Matcher implements HitSink {
         field,
         automaton: this.automata.get(field),
         exact: this.exact.get(field),
+        withKeywords: keywords === undefined || field.includes(".") ? undefined : this.mergedAutomaton(field),
       }));
       const plain = indexes.filter((i) => !i.field.includes("."));
       plan = {

@@ -27,6 +27,8 @@ export interface CompiledItem {
 interface ValueTest {
   test(value: string, lower: string, ev: SigmaEvent): boolean;
   needle: ValueNeedle | null;
+  /** False when `test` never reads `lower`: then no lower-case form is made for it. */
+  lower: boolean;
 }
 
 export function compileItem(key: string | null, value: unknown, opts: CompileOptions = {}): CompiledItem {
@@ -43,6 +45,8 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
   if (tests.length === 0 && !acceptsNull) throw new UnsupportedRule(`field '${spec.field ?? "keywords"}' has no values`);
 
   const field = spec.field;
+  // Regular expressions, numbers and networks read values as written: lower-casing them would be wasted work.
+  const needsLower = tests.some((t) => t.lower);
   const anyStringMatches = (t: ValueTest, ev: SigmaEvent, orig: readonly string[], lower: readonly string[]): boolean => {
     for (let i = 0; i < orig.length; i++) if (t.test(orig[i]!, lower[i]!, ev)) return true;
     return false;
@@ -50,7 +54,8 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
   const positive = (ev: SigmaEvent): boolean => {
     const s = field === null ? ev.keywordStrings() : ev.strings(field);
     if (s.absent) return acceptsNull;
-    const { orig, lower } = s;
+    const orig = s.orig;
+    const lower = needsLower ? s.lower : orig;
     if (spec.all) {
       for (const t of tests) if (!anyStringMatches(t, ev, orig, lower)) return false;
       return tests.length > 0;
@@ -107,7 +112,7 @@ function valueTests(spec: ModifierSpec, value: unknown): ValueTest[] {
   if (spec.time !== undefined) return [timeEqualsTest(spec.time, value)];
   return stringAlternatives(spec, String(value)).map(({ pieces, cased }) => {
     const t: StringTest = compilePieces(pieces, cased);
-    return { test: t.test, needle: t.needle };
+    return { test: t.test, needle: t.needle, lower: !cased };
   });
 }
 
@@ -213,7 +218,7 @@ function regexTest(spec: ModifierSpec, value: unknown): ValueTest {
   }
   // Even one certain character narrows the events worth the expression: the index counts it as one clause of the rule.
   const literal = regexNeedle(source, 1);
-  return { test: (v) => re.test(v), needle: literal === null ? null : { text: literal, exact: false } };
+  return { test: (v) => re.test(v), needle: literal === null ? null : { text: literal, exact: false }, lower: false };
 }
 
 function cidrTest(value: unknown): ValueTest {
@@ -229,6 +234,7 @@ function cidrTest(value: unknown): ValueTest {
       return f !== 0 && list.check(v, f === 4 ? "ipv4" : "ipv6");
     },
     needle: null,
+    lower: false,
   };
 }
 
@@ -244,13 +250,13 @@ function compareTest(spec: ModifierSpec, value: unknown): ValueTest {
     gte: (x: number) => x >= bound,
   }[spec.compare!];
   const extract = spec.time === undefined ? toNumber : (s: string) => timePart(s, spec.time!);
-  return { test: (v) => { const x = extract(v); return !Number.isNaN(x) && ok(x); }, needle: null };
+  return { test: (v) => { const x = extract(v); return !Number.isNaN(x) && ok(x); }, needle: null, lower: false };
 }
 
 function timeEqualsTest(part: TimePart, value: unknown): ValueTest {
   const wanted = typeof value === "number" ? value : toNumber(String(value));
   if (Number.isNaN(wanted)) throw new UnsupportedRule(`time modifier '${part}' needs a number`);
-  return { test: (v) => timePart(v, part) === wanted, needle: null };
+  return { test: (v) => timePart(v, part) === wanted, needle: null, lower: false };
 }
 
 /** A calendar part of a timestamp, read in UTC (the spec leaves zones to the log source; events carry UTC). */
@@ -305,5 +311,6 @@ function fieldrefTest(spec: ModifierSpec, value: unknown): ValueTest {
       return false;
     },
     needle: null,
+    lower: !cased,
   };
 }
