@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts";
 import { mulberry32 } from "../../../test/helpers/prng.ts";
-import { EMAIL_PATTERN, GIVEN_NAMES, NAME_PATTERN, NOT_SURNAMES } from "./detect.ts";
+import fc from "fast-check";
+import { params } from "../../../test/property/fc.ts";
+import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, GIVEN_NAMES, NAME_PATTERN, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
 
@@ -88,4 +90,50 @@ test("names and emails found from their candidates are exactly those a scan of t
     if (findPersonalData(text).some((m) => m.kind !== "NAME" && m.kind !== "EMAIL")) continue;
     assert.deepEqual(found(text), byScan(text), JSON.stringify(text));
   }
+});
+
+// findNames tries only where its regex proposes a name may start; findNamesEverywhere visits every character.
+const nameBits = [
+  "Anna", "Kowalska", "Dr.", "Mr", "M.", "M", "Sig.ra", "Rossi", "van der", "Jan", "Mayen", "Street", "Łukasz", "Ölçer", "Émilie",
+  "Général", "Dupont", "Maria", "Anne-Marie", "Said", "MARIA", "McAnna", " ", "  ", "\n", ",", ".", "-", "_", "'", "é", "ß", "Ж", "α",
+  "x", "a1", "\uD835\uDC00", "\uD83D\uDE00", "\uD800", "\uDC00", "\u0301", "\u200b", "anna.kowalska@example.pl", "7",
+];
+const namesOf = (find: (text: string, out: PersonalDataMatch[]) => void, text: string) => {
+  const out: PersonalDataMatch[] = [];
+  find(text, out);
+  return out;
+};
+
+test("names next to non-ASCII text and surrogates are found as visiting every character finds them", () => {
+  for (const text of ["Zażółć Anna Kowalska gęślą", "éAnna Kowalska", "\uD800Anna Kowalska", "\uD800aAnna Kowalska", "\uD800\uD800Anna Kowalska", "\uD835\uDC00Anna Kowalska", "Ж Dr. Weber Ж", "Μαρία Anna Kowalska"]) {
+    assert.deepEqual(namesOf(findNames, text), namesOf(findNamesEverywhere, text), JSON.stringify(text));
+  }
+  assert.deepEqual(namesOf(findNames, "Zażółć Anna Kowalska gęślą").map((m) => m.start), [7]);
+});
+
+test("property: names found from proposed starts are those found visiting every character", (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...nameBits), { maxLength: 24 }).map((b) => b.join("")), (text) => {
+      assert.deepEqual(namesOf(findNames, text), namesOf(findNamesEverywhere, text));
+    }),
+    params(t, 3000, 20_000),
+  );
+});
+
+test("property: a codice fiscale found from its middle is one the pattern finds over the whole text", (t) => {
+  const bits = ["RSSMRA85T10A562S", "RSSMRALRTLMA562S", "rssmra85t10a562s", "RSSMRA85T10A562", "XRSSMRA85T10A562S", "85T10", "LMT", " ", "_", "é", "1", "A", "\n"];
+  const whole = (text: string) => {
+    const out: string[] = [];
+    const re = new RegExp(CODICE_FISCALE_PATTERN.source, "g");
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(`${m.index}:${m[0]}`);
+    return out;
+  };
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...bits), { maxLength: 12 }).map((b) => b.join("")), (text) => {
+      const got: string[] = [];
+      findFromMiddle(text, CODICE_FISCALE_PATTERN, CF_MIDDLE, 6, (start, match) => got.push(`${start}:${match}`));
+      assert.deepEqual(got, whole(text));
+    }),
+    params(t, 3000, 20_000),
+  );
 });

@@ -17,11 +17,18 @@ export interface PersonalDataMatch {
 interface Detector {
   readonly kind: PersonalDataKind;
   readonly pattern: RegExp;
+  /** A part every match has, `offset` characters in: the pattern is then tried only there (findFromMiddle). */
+  readonly middle?: { readonly pattern: RegExp; readonly offset: number };
   /** Accepts the matched text (after the pattern), e.g. by its check digits. */
   readonly valid?: (match: string) => boolean;
 }
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
+
+// Whole 16-character words, so matches never overlap (findFromMiddle relies on it).
+export const CODICE_FISCALE_PATTERN = /\b[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z]\b/g;
+/** The codice fiscale's fixed middle, 6 characters in: birth year digits (or omocodia letters), month letter, day. */
+export const CF_MIDDLE = /[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{2}/g;
 
 export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
 
@@ -31,7 +38,8 @@ const DETECTORS: readonly Detector[] = [
   { kind: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
   { kind: "CARD", pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
   { kind: "NIR", pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
-  { kind: "CODICE_FISCALE", pattern: /\b[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z]\b/g, valid: codiceFiscaleValid },
+  // Searched from its middle, rare in prose, instead of trying the pattern at every letter.
+  { kind: "CODICE_FISCALE", pattern: CODICE_FISCALE_PATTERN, middle: { pattern: CF_MIDDLE, offset: 6 }, valid: codiceFiscaleValid },
   { kind: "STEUER_ID", pattern: /\b[1-9]\d(?: ?\d){9}\b/g, valid: (m) => steuerIdValid(digitsOf(m)) },
   { kind: "PESEL", pattern: /\b\d{11}\b/g, valid: peselValid },
   { kind: "NINO", pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
@@ -97,7 +105,65 @@ function letterClass(text: string, i: number): number {
   return cls;
 }
 
-function findNames(text: string, out: PersonalDataMatch[]): void {
+/**
+ * Where a listed given name or title may start: one of their first letters, not right after an ASCII letter
+ * (NAME_PATTERN's look-behind rejects those). It only proposes: findNames checks each proposal as
+ * findNamesEverywhere's loop would, the reference the unit test holds it to.
+ */
+const NAME_STARTS = (() => {
+  const firsts = [...new Set([...GIVEN_NAMES, ...TITLE_WORDS].map((w) => w.charCodeAt(0)))];
+  const set = firsts.map((c) => `\\u${c.toString(16).padStart(4, "0")}`).join("");
+  // The letter first, the look-behind after it: the regex then stops only at those letters.
+  return new RegExp(`[${set}](?<![A-Za-z][^])`, "g");
+})();
+
+/** Whether the character loop of findNamesEverywhere visits position i: an odd run of high surrogates before it skips it. */
+function visited(text: string, i: number): boolean {
+  let highs = 0;
+  for (let k = i - 1; k >= 0; k--) {
+    const c = text.charCodeAt(k);
+    if (c < 0xd800 || c > 0xdbff) break;
+    highs++;
+  }
+  return highs % 2 === 0;
+}
+
+/** prevLetter of findNamesEverywhere's loop at a visited position i: the class of the last position it visited. */
+function prevLetterAt(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const p = i >= 2 && !visited(text, i - 1) ? i - 2 : i - 1;
+  return letterClass(text, p) !== 0;
+}
+
+/** Names in the text: findNamesEverywhere's answer, trying only where NAME_STARTS proposes. */
+export function findNames(text: string, out: PersonalDataMatch[]): void {
+  let after = 0;
+  const re = NAME_STARTS;
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const i = re.lastIndex - 1;
+    if (i < after || letterClass(text, i) !== 2 || !visited(text, i) || prevLetterAt(text, i)) continue;
+    const c = text.charCodeAt(i);
+    let j = i + 1 + (c >= 0xd800 && c <= 0xdbff ? 1 : 0);
+    while (j < text.length && letterClass(text, j) !== 0) j++;
+    after = nameAt(text, i, j, after, out);
+  }
+}
+
+/** The name starting at i whose first word ends at j, if any; returns where the next name may start. */
+function nameAt(text: string, i: number, j: number, after: number, out: PersonalDataMatch[]): number {
+  const word = text.slice(i, j);
+  if (!GIVEN_NAMES.has(word) && !TITLE_WORDS.has(word)) return after;
+  NAME_AT.lastIndex = i;
+  const m = NAME_AT.exec(text);
+  const g = m?.groups ?? {};
+  if (m === null || (g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!)))) return after;
+  out.push({ kind: "NAME", start: i, end: i + m[0].length });
+  return i + m[0].length;
+}
+
+/** Names found by visiting every character: the reference for findNames. */
+export function findNamesEverywhere(text: string, out: PersonalDataMatch[]): void {
   let after = 0; // matches may not overlap: candidates before the end of the last name are skipped
   let prevLetter = false;
   for (let i = 0; i < text.length; i++) {
@@ -107,19 +173,30 @@ function findNames(text: string, out: PersonalDataMatch[]): void {
     if (cls === 2 && !prevLetter && i >= after) {
       let j = i + 1 + wide;
       while (j < text.length && letterClass(text, j) !== 0) j++;
-      const word = text.slice(i, j);
-      if (GIVEN_NAMES.has(word) || TITLE_WORDS.has(word)) {
-        NAME_AT.lastIndex = i;
-        const m = NAME_AT.exec(text);
-        const g = m?.groups ?? {};
-        if (m !== null && !(g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!)))) {
-          out.push({ kind: "NAME", start: i, end: i + m[0].length });
-          after = i + m[0].length;
-        }
-      }
+      after = nameAt(text, i, j, after, out);
     }
     prevLetter = cls !== 0;
     i += wide;
+  }
+}
+
+/**
+ * The matches a global `pattern` finds, tried only `offset` characters before each hit of `middle` (global).
+ * Right for a pattern whose matches cannot overlap (whole words of a fixed length): then trying each candidate
+ * in text order and resuming after a match finds the same ones.
+ */
+export function findFromMiddle(text: string, pattern: RegExp, middle: RegExp, offset: number, each: (start: number, match: string) => void): void {
+  const at = new RegExp(pattern.source, pattern.flags.replace("g", "") + "y");
+  middle.lastIndex = 0;
+  for (let m = middle.exec(text); m !== null; m = middle.exec(text)) {
+    const start = m.index - offset;
+    middle.lastIndex = m.index + 1;
+    if (start < 0) continue;
+    at.lastIndex = start;
+    const found = at.exec(text);
+    if (found === null) continue;
+    each(start, found[0]);
+    middle.lastIndex = start + found[0].length;
   }
 }
 
@@ -163,11 +240,12 @@ export function findPersonalData(text: string): PersonalDataMatch[] {
       continue;
     }
     d.pattern.lastIndex = 0;
-    for (let m = d.pattern.exec(text); m !== null; m = d.pattern.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if ((d.valid === undefined || d.valid(m[0])) && !taken(start, end)) found.push({ kind: d.kind, start, end });
-    }
+    const each = (start: number, match: string) => {
+      const end = start + match.length;
+      if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) found.push({ kind: d.kind, start, end });
+    };
+    if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
+    else for (let m = d.pattern.exec(text); m !== null; m = d.pattern.exec(text)) each(m.index, m[0]);
   }
   const names: PersonalDataMatch[] = [];
   findNames(text, names);
