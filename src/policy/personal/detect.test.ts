@@ -4,7 +4,7 @@ import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts"
 import { mulberry32 } from "../../../test/helpers/prng.ts";
 import fc from "fast-check";
 import { params } from "../../../test/property/fc.ts";
-import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, GIVEN_NAMES, NAME_PATTERN, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
+import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
 
@@ -135,5 +135,20 @@ test("property: a codice fiscale found from its middle is one the pattern finds 
       assert.deepEqual(got, whole(text));
     }),
     params(t, 3000, 20_000),
+  );
+});
+
+test("property: scanning only around digits finds what whole-text scans find", (t) => {
+  const bits = [
+    "IBAN DE89 3704 0044 0532 0130 00", "GB82 WEST 1234 5698 7654 32", "MT84 MALT 0110 0001 2345 MTLC AST0 01S", "4111 1111 1111 1111", "+48 601 234 567", "0048 601 234 567",
+    "01 23 45 67 89", "(202) 555-0143", "123-45-6789", "44051401359", "86095742719", "AB 12 34 56 C", "1 85 05 78 006 084 91",
+    "RSSMRA85T10A562S", "Anna Kowalska", "anna@example.pl", "Dr. Weber", "x".repeat(60), " ".repeat(50), "word ", "1", "12", "-", ".",
+    "\n", "é", "_", "+", "(", ")",
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...bits), { maxLength: 16 }).map((b) => b.join("")), (text) => {
+      assert.deepEqual(findPersonalData(text), findPersonalDataEverywhere(text));
+    }),
+    params(t, 2000, 20_000),
   );
 });

@@ -17,6 +17,8 @@ export interface PersonalDataMatch {
 interface Detector {
   readonly kind: PersonalDataKind;
   readonly pattern: RegExp;
+  /** Every match holds a digit, is at most MAX_DIGIT_MATCH long and looks at most 2 characters around it. */
+  readonly digits?: true;
   /** A part every match has, `offset` characters in: the pattern is then tried only there (findFromMiddle). */
   readonly middle?: { readonly pattern: RegExp; readonly offset: number };
   /** Accepts the matched text (after the pattern), e.g. by its check digits. */
@@ -35,20 +37,21 @@ export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+
 // Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
 const DETECTORS: readonly Detector[] = [
   { kind: "EMAIL", pattern: EMAIL_PATTERN },
-  { kind: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
-  { kind: "CARD", pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
-  { kind: "NIR", pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
+  { kind: "IBAN", digits: true, pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
+  { kind: "CARD", digits: true, pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
+  { kind: "NIR", digits: true, pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
   // Searched from its middle, rare in prose, instead of trying the pattern at every letter.
   { kind: "CODICE_FISCALE", pattern: CODICE_FISCALE_PATTERN, middle: { pattern: CF_MIDDLE, offset: 6 }, valid: codiceFiscaleValid },
-  { kind: "STEUER_ID", pattern: /\b[1-9]\d(?: ?\d){9}\b/g, valid: (m) => steuerIdValid(digitsOf(m)) },
-  { kind: "PESEL", pattern: /\b\d{11}\b/g, valid: peselValid },
-  { kind: "NINO", pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
-  { kind: "SSN", pattern: /\b\d{3}-\d{2}-\d{4}\b/g, valid: ssnValid },
+  { kind: "STEUER_ID", digits: true, pattern: /\b[1-9]\d(?: ?\d){9}\b/g, valid: (m) => steuerIdValid(digitsOf(m)) },
+  { kind: "PESEL", digits: true, pattern: /\b\d{11}\b/g, valid: peselValid },
+  { kind: "NINO", digits: true, pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
+  { kind: "SSN", digits: true, pattern: /\b\d{3}-\d{2}-\d{4}\b/g, valid: ssnValid },
   // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
-  { kind: "PHONE", pattern: /(?<![\w+]|\d[ .-])\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
-  { kind: "PHONE", pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
   {
     kind: "PHONE",
+    digits: true,
     pattern: new RegExp(
       [
         String.raw`0[1-9](?:[ .]\d{2}){4}`, // FR 01 23 45 67 89
@@ -228,10 +231,47 @@ function findEmails(text: string, each: (start: number, end: number) => void): v
   }
 }
 
+/** Longest match of a `digits` detector (an IBAN: 2 letters, 2 digits, 8 groups of up to 4 after a separator). */
+const MAX_DIGIT_MATCH = 44;
+/** Text kept either side of a digit: any match holding it, and the 2 characters its pattern looks at, fit. */
+const DIGIT_REACH = MAX_DIGIT_MATCH + 4;
+const DIGIT_CLUSTER = new RegExp(String.raw`\d(?:\D{0,${2 * DIGIT_REACH}}\d)*`, "g");
+
+/**
+ * Stretches of the text around its digits, [from, to), apart by more than twice DIGIT_REACH: each digit
+ * detector runs on these only. A match holds a digit, so it and the characters its pattern looks at lie in
+ * one stretch, and none starts between stretches: a scan of each stretch finds what a whole-text scan finds.
+ */
+export function digitWindows(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  DIGIT_CLUSTER.lastIndex = 0;
+  for (let m = DIGIT_CLUSTER.exec(text); m !== null; m = DIGIT_CLUSTER.exec(text)) {
+    out.push([Math.max(0, m.index - DIGIT_REACH), Math.min(text.length, m.index + m[0].length + DIGIT_REACH)]);
+  }
+  return out;
+}
+
+/** Matches of a global pattern in text[from, to), with offsets in the text. */
+function findIn(text: string, from: number, to: number, pattern: RegExp, each: (start: number, match: string) => void): void {
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(part); m !== null; m = pattern.exec(part)) each(from + m.index, m[0]);
+}
+
 /** Personal data in the text, in order, without overlaps (first detector wins). */
 export function findPersonalData(text: string): PersonalDataMatch[] {
+  return find(text, false);
+}
+
+/** The same, each pattern run over the whole text and names sought at every character: the tests' reference. */
+export function findPersonalDataEverywhere(text: string): PersonalDataMatch[] {
+  return find(text, true);
+}
+
+function find(text: string, everywhere: boolean): PersonalDataMatch[] {
   const found: PersonalDataMatch[] = [];
   const taken = (s: number, e: number) => found.some((f) => s < f.end && e > f.start);
+  let windows: [number, number][] | undefined;
   for (const d of DETECTORS) {
     if (d.kind === "EMAIL") {
       findEmails(text, (start, end) => {
@@ -244,11 +284,13 @@ export function findPersonalData(text: string): PersonalDataMatch[] {
       const end = start + match.length;
       if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) found.push({ kind: d.kind, start, end });
     };
-    if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
-    else for (let m = d.pattern.exec(text); m !== null; m = d.pattern.exec(text)) each(m.index, m[0]);
+    if (everywhere) findIn(text, 0, text.length, d.pattern, each);
+    else if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
+    else if (d.digits) for (const [from, to] of (windows ??= digitWindows(text))) findIn(text, from, to, d.pattern, each);
+    else findIn(text, 0, text.length, d.pattern, each);
   }
   const names: PersonalDataMatch[] = [];
-  findNames(text, names);
+  (everywhere ? findNamesEverywhere : findNames)(text, names);
   for (const n of names) if (!taken(n.start, n.end)) found.push(n);
   return found.sort((a, b) => a.start - b.start);
 }
