@@ -3,9 +3,12 @@
 //   a  written before any change of this round; the rules were then widened by families of terms after its misses
 //   b  written after that first widening; the rules were widened again after its misses
 //   c  written after the second widening (13/40 then); widened a third time after its misses
-//   d  written after the third widening and never used to change a rule: the honest figure for unseen phrasing
+//   d  written after the third widening; unseen until the concept rules came (12/40 then, the last honest unseen
+//      figure). It has since been used for development like a-c: its figures below are no longer unseen ones.
+//   e  (being written elsewhere, not in this file yet) is the next unseen measure; the lead runs it.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
-// recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml.
+// recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
+// classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -20,10 +23,10 @@ const legitimate = load("legitimate.jsonl");
 
 // Per batch: at least this many prohibited requests refused, at most this many legitimate ones.
 const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
-  a: { refused: 54, falselyRefused: 0 },
+  a: { refused: 56, falselyRefused: 0 },
   b: { refused: 40, falselyRefused: 0 },
-  c: { refused: 33, falselyRefused: 1 },
-  d: { refused: 12, falselyRefused: 0 },
+  c: { refused: 40, falselyRefused: 1 },
+  d: { refused: 39, falselyRefused: 0 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {

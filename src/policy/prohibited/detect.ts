@@ -25,10 +25,12 @@ const RuleFile = z.object({
       reason: z.enum(["mass_surveillance", "autonomous_weapons", "targeting"]),
       langs: z.array(z.string()).optional(),
       anchor: z.array(z.string()).min(1),
-      all: z.array(z.string()).min(1),
+      all: z.array(z.string()),
       any: z.array(z.string()).optional(),
       none: z.array(z.string()).optional(),
-    }).strict(),
+      /** Concepts counted rather than all required: at least `min` of the `of` patterns must match. */
+      some: z.object({ min: z.number().int().min(1), of: z.array(z.string()).min(1) }).strict().optional(),
+    }).strict().refine((r) => r.all.length > 0 || r.some !== undefined, { message: "a rule needs `all` or `some`" }),
   ),
   languages: z.record(z.string(), z.record(z.string(), z.string())),
 }).strict();
@@ -42,6 +44,11 @@ interface CompiledRule {
   readonly all: readonly RegExp[];
   readonly any: readonly RegExp[];
   readonly none: readonly RegExp[];
+  /** At least someMin of the `some` patterns must match (0: no count). */
+  readonly some: readonly RegExp[];
+  readonly someMin: number;
+  /** Per `some` pattern, the concepts one of which it needs (null: the keyword pass cannot tell, so counted). */
+  readonly someGroups: readonly (readonly number[] | null)[];
 }
 
 export interface RuleSet {
@@ -60,6 +67,9 @@ export interface RuleSet {
   readonly unkeyed: readonly number[];
   readonly conceptCount: number;
 }
+
+/** Keywords are cut to this many characters (see compileRules). */
+const KEYWORD_PREFIX = 1000;
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
@@ -87,7 +97,10 @@ export function compileRules(file: RuleFile): RuleSet {
       const set = literalSet(value);
       id = set === null ? -1 : conceptCount++;
       conceptIds.set(key, id);
-      for (const k of set ?? []) {
+      for (const literal of set ?? []) {
+        // A prefix of a string every match holds is held by every match too: shorter keywords make a smaller
+        // automaton (its table stays in cache) for a few more sentences to judge.
+        const k = literal.slice(0, KEYWORD_PREFIX);
         let kid = keywordIds.get(k);
         if (kid === undefined) {
           kid = keywordIds.size;
@@ -120,7 +133,8 @@ export function compileRules(file: RuleFile): RuleSet {
       const all = compile(r.all);
       const any = compile(r.any);
       const none = compile(r.none);
-      if (all === null || any === null || none === null || r.anchor.some((a) => lexicon[a] === undefined)) continue;
+      const some = compile(r.some?.of);
+      if (all === null || any === null || none === null || some === null || r.anchor.some((a) => lexicon[a] === undefined)) continue;
       // The anchor first: it is the rule author's choice of the rarest concept, so the best key.
       const named: string[][] = [r.anchor, ...r.all.flatMap(shapeOf)];
       if (r.any !== undefined && r.any.length > 0) {
@@ -131,7 +145,13 @@ export function compileRules(file: RuleFile): RuleSet {
         .map((names) => names.map((n) => concept(lang, n, lexicon[n]!)))
         .filter((ids) => !ids.includes(-1))
         .map((ids) => [...new Set(ids)]);
-      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, clauses, all, any, none });
+      const someGroups = (r.some?.of ?? []).map((p) => {
+        const shape = shapeOf(p);
+        if (shape.length === 0) return null;
+        const ids = shape[0]!.map((n) => concept(lang, n, lexicon[n]!));
+        return ids.includes(-1) ? null : [...new Set(ids)];
+      });
+      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, clauses, all, any, none, some, someMin: r.some?.min ?? 0, someGroups });
     }
   }
   const conceptRules: number[][] = Array.from({ length: conceptCount }, () => []);
@@ -226,15 +246,22 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
 
 const UTF16 = new TextDecoder("utf-16le");
 
-/** Every clause has a concept present. */
-function meets(clauses: readonly (readonly number[])[], present: Int32Array, stamp: number): boolean {
-  for (let i = 0; i < clauses.length; i++) {
-    const clause = clauses[i]!;
-    let met = false;
-    for (let j = 0; j < clause.length && !met; j++) met = present[clause[j]!] === stamp;
-    if (!met) return false;
+function anyPresent(clause: readonly number[], present: Int32Array, stamp: number): boolean {
+  for (let j = 0; j < clause.length; j++) if (present[clause[j]!] === stamp) return true;
+  return false;
+}
+
+/** Every clause has a concept present, and enough of the counted groups do. */
+function meets(rule: CompiledRule, present: Int32Array, stamp: number): boolean {
+  const { clauses, someGroups, someMin } = rule;
+  for (let i = 0; i < clauses.length; i++) if (!anyPresent(clauses[i]!, present, stamp)) return false;
+  if (someMin === 0) return true;
+  let count = 0;
+  for (let i = 0; i < someGroups.length && count < someMin; i++) {
+    const g = someGroups[i]!;
+    if (g === null || anyPresent(g, present, stamp)) count++;
   }
-  return true;
+  return count >= someMin;
 }
 
 /** Per-call working memory: which concepts the current passage may hold, which rules were already tried. */
@@ -264,7 +291,7 @@ class Scratch {
       for (const r of set.conceptRules[concepts[j]!]!) {
         if (tried[r] === stamp) continue;
         tried[r] = stamp;
-        if (meets(set.rules[r]!.clauses, present, stamp)) candidates.push(r);
+        if (meets(set.rules[r]!, present, stamp)) candidates.push(r);
       }
     }
     if (candidates.length === 0) return null;
@@ -276,10 +303,24 @@ class Scratch {
       if (!r.all.every((re) => re.test(passage))) continue;
       if (r.any.length > 0 && !r.any.some((re) => re.test(passage))) continue;
       if (r.none.some((re) => re.test(passage))) continue;
+      if (r.someMin > 0 && !countAtLeast(r, passage, present, stamp)) continue;
       return { reason: r.reason, rule: r.rule };
     }
     return null;
   }
+}
+
+/** At least someMin of the rule's `some` patterns match; one whose concepts the keyword pass did not see cannot. */
+function countAtLeast(rule: CompiledRule, passage: string, present: Int32Array, stamp: number): boolean {
+  const { some, someGroups, someMin } = rule;
+  let count = 0;
+  for (let i = 0; i < some.length && count < someMin; i++) {
+    if (count + (some.length - i) < someMin) return false;
+    const g = someGroups[i]!;
+    if (g !== null && !anyPresent(g, present, stamp)) continue;
+    if (some[i]!.test(passage)) count++;
+  }
+  return count >= someMin;
 }
 
 export function loadRules(yamlText: string): RuleSet {
