@@ -51,10 +51,11 @@ export function cpuSeconds(child: ChildProcess): number {
 /**
  * `concord serve` routed to the upstream on `upstreamPort`, with every stage on (JWT authentication, guard,
  * Cedar, quotas, audit); `extra` is merged into the configuration (e.g. another audit store). Resolves with its
- * URL and a DEU analyst token.
+ * URL and a DEU analyst token. `dataRoot` is where its data directory (SQLite audit log included) is made: the
+ * system temp directory unless given (a tmpfs there takes the disk's fsync out of the figures).
  */
-export async function startBenchGateway(upstreamPort: number, opts: { extra?: Record<string, unknown>; nodeArgs?: string[] } = {}): Promise<Child & { url: string; token: string; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "concord-bench-"));
+export async function startBenchGateway(upstreamPort: number, opts: { extra?: Record<string, unknown>; nodeArgs?: string[]; dataRoot?: string } = {}): Promise<Child & { url: string; token: string; dir: string }> {
+  const dir = mkdtempSync(join(opts.dataRoot ?? tmpdir(), "concord-bench-"));
   const cfgFile = join(dir, "concord.yaml");
   writeFileSync(cfgFile, stringify({
     network: { name: "bench", jurisdiction: "BEL" },

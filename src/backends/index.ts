@@ -1,4 +1,4 @@
 export { UpstreamBackend } from "./upstream.ts";
 export { createLlamaBackend } from "./llama-backend.ts";
 export { SseParser } from "./sse.ts";
-export { RequestCancelled, RetryableFailure, StreamBroken, type BackendReply, type FaultKind, type ModelBackend } from "./reply.ts";
+export { abortSignalOf, RequestCancelled, RetryableFailure, StreamBroken, type BackendReply, type CancelSignal, type FaultKind, type ModelBackend } from "./reply.ts";

@@ -1,7 +1,7 @@
 import type { LlamaEndpoint } from "../config/index.ts";
 import { InvalidRequest } from "../errors/index.ts";
 import type { LlamaEngine } from "./llama/index.ts";
-import type { BackendReply, ModelBackend } from "./reply.ts";
+import { abortSignalOf, type BackendReply, type ModelBackend } from "./reply.ts";
 import type { ChatCompletionRequest } from "./openai-types.ts";
 
 /**
@@ -24,8 +24,9 @@ export function createLlamaBackend(ep: LlamaEndpoint): ModelBackend {
       }),
     ));
   return {
-    async call(path, body, stream, signal): Promise<BackendReply> {
+    async call(path, body, stream, cancel): Promise<BackendReply> {
       if (path !== "/chat/completions") throw new InvalidRequest(`the embedded engine ${ep.id} serves chat completions only`);
+      const signal = abortSignalOf(cancel);
       const req = body as unknown as ChatCompletionRequest;
       if (stream) {
         const chunks = (await get()).chatStream(req, signal);

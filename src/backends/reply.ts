@@ -50,8 +50,28 @@ export class RequestCancelled extends ConcordError {
   }
 }
 
+/**
+ * What a backend reads of the caller's cancellation. An AbortSignal has this shape; so has the pipeline's
+ * per-request ClientGone (server/context.ts), which costs far less to make than an AbortController.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** An AbortSignal for APIs that insist on one, following `s`. */
+export function abortSignalOf(s: CancelSignal): AbortSignal {
+  if (s instanceof AbortSignal) return s;
+  const ac = new AbortController();
+  if (s.aborted) ac.abort(s.reason);
+  else s.addEventListener("abort", () => ac.abort(s.reason), { once: true });
+  return ac.signal;
+}
+
 export interface ModelBackend {
   /** `path` is the OpenAI path below /v1, e.g. "/chat/completions". `body` is the JSON request to send. */
-  call(path: string, body: Record<string, unknown>, stream: boolean, signal: AbortSignal): Promise<BackendReply>;
+  call(path: string, body: Record<string, unknown>, stream: boolean, signal: CancelSignal): Promise<BackendReply>;
   close(): Promise<void>;
 }

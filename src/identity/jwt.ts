@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -29,6 +28,8 @@ interface Issuer {
 }
 
 const KNOWN_ROLES = new Set<string>(Role.options);
+/** Verified tokens kept (16 KiB at most each, the authenticator's limit; a few hundred bytes as issued). */
+const CACHE_MAX = 10_000;
 
 function claimAt(payload: JWTPayload, path: string): unknown {
   let cur: unknown = payload;
@@ -62,7 +63,8 @@ function explain(err: unknown): string {
 export class JwtVerifier {
   private readonly byIssuer = new Map<string, Issuer>();
   // Verified tokens for a short while: signature checks dominate the hot path, and the answer cannot change
-  // before the token's own expiry except by key revocation, which the 60 s bound covers.
+  // before the token's own expiry except by key revocation, which the 60 s bound covers. Keyed by the token
+  // itself (a lookup costs less than hashing it); at most CACHE_MAX entries, the oldest dropped first.
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
 
   private constructor() {}
@@ -104,10 +106,12 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    const cacheKey = createHash("sha256").update(token).digest("base64url");
-    const hit = this.cache.get(cacheKey);
+    const hit = this.cache.get(token);
     const now = Date.now();
-    if (hit && hit.until > now) return hit.principal;
+    if (hit) {
+      if (hit.until > now) return hit.principal;
+      this.cache.delete(token);
+    }
 
     let iss: string | undefined;
     try {
@@ -139,9 +143,9 @@ export class JwtVerifier {
     if (typeof subject !== "string" || subject.length === 0) throw new Unauthenticated(`token has no "${issuer.subjectClaim}" claim`);
     const principal: Principal = { nation: issuer.nation, subject, roles: rolesFrom(claimAt(payload, issuer.rolesClaim)), via: "jwt" };
 
-    if (this.cache.size > 50_000) this.cache.clear();
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     const exp = typeof payload.exp === "number" ? payload.exp * 1000 : now;
-    this.cache.set(cacheKey, { principal, until: Math.min(exp, now + 60_000) });
+    this.cache.set(token, { principal, until: Math.min(exp, now + 60_000) });
     return principal;
   }
 }

@@ -22,7 +22,8 @@ export interface DispatchOptions<T> {
   /** Whether a failure left nothing behind that reached the client, so the next allowed endpoint may be tried. */
   readonly isRetryable: (err: unknown) => boolean;
   readonly faultOf?: (err: unknown) => string | undefined;
-  readonly signal?: AbortSignal;
+  /** The caller's cancellation (an AbortSignal or anything with `aborted`): a cancelled request is not retried. */
+  readonly signal?: { readonly aborted: boolean };
   /** Filled with every attempt as it ends, also when dispatch throws (for the audit entry). */
   readonly attempts?: Attempt[];
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import type { CancelSignal } from "../backends/index.ts";
 import type { Principal } from "../identity/index.ts";
 
 /**
@@ -11,7 +12,9 @@ export interface RequestContext {
   /** The route as registered (e.g. /v1/chat/completions), for metrics and audit; never the URL with its query. */
   readonly route: string;
   readonly authorization: string | undefined;
-  /** Aborted when the client goes away, so upstream work stops too. */
+  /** Aborted when the client goes away, so upstream work stops too (the model routes read this one). */
+  readonly cancel: CancelSignal;
+  /** The same as an AbortSignal, made on first use, for APIs that take only that (workloads, the solver). */
   readonly signal: AbortSignal;
   /** SHA-256 (hex) of the request body as received. */
   requestHash: string;
@@ -38,13 +41,53 @@ export interface Decision {
   readonly reason: string;
 }
 
-export function newContext(init: { route: string; authorization: string | undefined; rawBody: Buffer | undefined; body: unknown; signal: AbortSignal; capability: string }): RequestContext {
+/**
+ * The client-went-away flag of one request. Every request needs one and few ever fire, and an AbortController
+ * costs several microseconds to make: this is a flag and a listener list, with the AbortSignal made only if asked.
+ */
+export class ClientGone implements CancelSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: (() => void)[] = [];
+  private controller: AbortController | undefined;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = new DOMException("This operation was aborted", "AbortError");
+    this.controller?.abort(this.reason);
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const f of listeners) f();
+  }
+
+  addEventListener(_type: "abort", listener: () => void): void {
+    if (!this.aborted) this.listeners.push(listener);
+  }
+
+  removeEventListener(_type: "abort", listener: () => void): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+}
+
+export function newContext(init: { route: string; authorization: string | undefined; rawBody: Buffer | undefined; body: unknown; signal: AbortSignal | ClientGone; capability: string }): RequestContext {
+  const cancel = init.signal;
   return {
     id: randomUUID(),
     startedAt: Date.now(),
     route: init.route,
     authorization: init.authorization,
-    signal: init.signal,
+    cancel,
+    get signal() { return cancel instanceof ClientGone ? cancel.signal : cancel; },
     requestHash: createHash("sha256").update(init.rawBody ?? Buffer.alloc(0)).digest("hex"),
     body: init.body,
     capability: init.capability,

@@ -93,9 +93,10 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
       if (body.stream === true && gw.oversight.reviews.mustHold(ctx.capability)) {
         throw new InvalidRequest(`results of ${ctx.capability} are held for human review and cannot be streamed; send the request without stream: true`, { param: "stream" });
       }
-      classifyInput(ctx, gw, chatText(body), "the request's messages");
+      const text = chatText(body);
+      classifyInput(ctx, gw, text, "the request's messages");
       // Every role: a client writes the "assistant" and "tool" turns of the history too (a plan there is a request).
-      checkProhibitedUse(ctx, chatText(body));
+      checkProhibitedUse(ctx, text);
       authorize(ctx, gw);
       await meter(ctx, gw);
       const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true, mapChatText);

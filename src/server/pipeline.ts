@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { AuditUnavailable, InvalidRequest } from "../errors/index.ts";
-import { newContext, sha256Hex, type RequestContext } from "./context.ts";
+import { ClientGone, newContext, sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { labelAndHold, streamLabel, streamProvenance, type AfterAudit } from "./oversight-routes.ts";
 import { finish, refusal, writeFrame } from "./respond.ts";
@@ -16,15 +16,15 @@ export type Outcome =
 export type Stages = (ctx: RequestContext) => Promise<Outcome>;
 
 function contextOf(req: FastifyRequest, reply: FastifyReply, capability: string): RequestContext {
-  const ac = new AbortController();
+  const gone = new ClientGone();
   // The socket closing before the response finished means the client went away: stop upstream work.
-  reply.raw.on("close", () => { if (!reply.raw.writableFinished) ac.abort(); });
+  reply.raw.on("close", () => { if (!reply.raw.writableFinished) gone.abort(); });
   return newContext({
     route: req.routeOptions.url ?? "unknown",
     authorization: req.headers.authorization,
     rawBody: (req as FastifyRequest & { rawBody?: Buffer }).rawBody,
     body: req.body,
-    signal: ac.signal,
+    signal: gone,
     capability,
   });
 }

@@ -22,7 +22,7 @@ async function primed(ctx: RequestContext, gw: Gateway, reply: StreamReply): Pro
     first = await guarded.next();
   } catch (err) {
     reply.close();
-    if (err instanceof StreamBroken && !ctx.signal.aborted) throw new RetryableFailure(err.fault, err.message, { cause: err });
+    if (err instanceof StreamBroken && !ctx.cancel.aborted) throw new RetryableFailure(err.fault, err.message, { cause: err });
     throw err;
   }
   const events = (async function* () {
@@ -57,12 +57,12 @@ export async function route(
       call: async (state): Promise<BackendReply> => {
         const backend = gw.backends.get(state.endpoint.id);
         if (!backend) throw new UpstreamError(`endpoint ${state.endpoint.id} has no backend`);
-        const reply = await backend.call(path, bodyFor(ctx, gw, body, state.endpoint.jurisdiction, textFields), stream, ctx.signal);
+        const reply = await backend.call(path, bodyFor(ctx, gw, body, state.endpoint.jurisdiction, textFields), stream, ctx.cancel);
         return reply.kind === "stream" ? primed(ctx, gw, reply) : reply;
       },
       isRetryable: (err) => err instanceof RetryableFailure,
       faultOf: (err) => (err instanceof RetryableFailure ? err.fault : undefined),
-      signal: ctx.signal,
+      signal: ctx.cancel,
       attempts,
     });
     ctx.endpoint = { id: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction };
