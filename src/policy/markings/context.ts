@@ -5,8 +5,8 @@
 import * as fold from "./fold.ts";
 import * as letters from "./letters.ts";
 
-// Imported bindings copied into module constants once: tsx runs these files as CommonJS, where each read of
-// an imported name is a getter call the optimiser does not remove, and the scan's inner loops read them per character.
+// Imported bindings copied into module constants once: when tsx loads these files as CommonJS (from a CommonJS
+// entry point), each read of an imported name is a getter call, and the scan's inner loops read them per character.
 const { classOf, IGN, SEP } = fold;
 const { readChar } = letters;
 

@@ -16,8 +16,8 @@ import { buildTrie } from "./starts.ts";
 import { findPortionMarks } from "./portion.ts";
 import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, type MarkingKind, type MarkingRow } from "./table.ts";
 
-// Imported bindings copied into module constants once: tsx runs these files as CommonJS, where each read of
-// an imported name is a getter call the optimiser does not remove, and the scan's inner loops read them per character.
+// Imported bindings copied into module constants once: when tsx loads these files as CommonJS (from a CommonJS
+// entry point), each read of an imported name is a getter call, and the scan's inner loops read them per character.
 const { classAfter, classBefore, gapBetween, lineEnd, lineStart, locate, MAX_BANNER_SIDE } = context;
 const { foldWords, IGN, isLetterClass, WORD } = fold;
 const { findRawMatches, findRawMatchesFrom, readChar } = letterStream;
@@ -322,14 +322,11 @@ interface Hit {
  */
 export function markingHits(text: string, openStart = false, exhaustive = false): Hit[] {
   const candidates: Candidate[] = [];
-  let t0 = performance.now();
   const letters = exhaustive ? findRawMatches(text, AUTOMATON) : findRawMatchesFrom(text, TRIE);
-  T.raw += performance.now() - t0; t0 = performance.now();
   for (const raw of letters.matches) {
     const c = toCandidate(text, letters, raw);
     if (c !== null) candidates.push(c);
   }
-  T.cand += performance.now() - t0; t0 = performance.now();
   candidates.sort((a, b) => a.start - b.start || b.end - a.end);
   const hits: Hit[] = [];
   for (let i = 0; i < candidates.length; i++) {
@@ -339,7 +336,6 @@ export function markingHits(text: string, openStart = false, exhaustive = false)
     const kind = c.rows.find((r) => r.kind !== "control")?.kind ?? "control";
     hits.push({ rows: c.rows, start: c.start, end: c.end, kind, evasions: evasionList(c.evasions) });
   }
-  T.accept += performance.now() - t0; t0 = performance.now();
   for (const p of findPortionMarks(text, PORTIONS)) hits.push({ rows: p.rows, start: p.start, end: p.end, kind: "portion", evasions: [] });
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   // Keep the longest of overlapping hits: COSMIC TOP SECRET, not also TOP SECRET and SECRET inside it.
@@ -352,10 +348,8 @@ export function markingHits(text: string, openStart = false, exhaustive = false)
     }
     kept.push(h);
   }
-  T.rest += performance.now() - t0;
   return kept;
 }
-export const T = { raw: 0, cand: 0, accept: 0, rest: 0 };
 
 function rankOf(rows: readonly MarkingRow[]): number | null {
   let best: number | null = null;

@@ -55,7 +55,9 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
     const thirds = [...seconds].map((y) => {
       if (letters.includes(x + y)) return y; // a whole two-letter spelling: any word starting with it
       const z = `[${after(x + y)}]`;
-      return `${y}(?:${z}|${S}+${z}|${S}*${CX})`;
+      // Three letters in a row: the fourth must go on with the spelling, unless the word ends there.
+      const fourth = [...after(x + y)].map((c) => (letters.includes(x + y + c) || after(x + y + c) === "" ? c : `${c}(?:[${after(x + y + c)}]|[^A-Za-z])`));
+      return `${y}(?:${fourth.join("|")}|${S}+${z}|${S}*${CX})`;
     });
     return `${x}(?:${thirds.join("|")}|${S}+[${seconds}]|${S}*${CX})`;
   });
