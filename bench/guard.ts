@@ -1,9 +1,20 @@
 // Throughput of the policy guard on 1 MB and 1 KB inputs: markings, prohibited uses and personal data, each
 // and all together, beside a plain indexOf scan of the same input in the same run (the floor any scan pays).
 // Input: the unmarked and legitimate corpora (twelve languages, look-alikes included), repeated.
-// Run: node --import tsx bench/guard.ts [--quick]
+// Run: node --import tsx bench/guard.ts [--quick] [--before DIR]
+// --before DIR: also measure the guard of another checkout (e.g. `git archive <commit> src package.json | tar -x
+// -C DIR`, then link node_modules into DIR), each line right after this one's, so a busy machine slows both alike.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { detectProhibitedUse, findPersonalData, scanMarkings } from "../src/policy/index.ts";
+
+type Guard = Pick<typeof import("../src/policy/index.ts"), "detectProhibitedUse" | "findPersonalData" | "scanMarkings">;
+const beforeAt = process.argv.indexOf("--before");
+const beforeDir = beforeAt === -1 ? undefined : process.argv[beforeAt + 1];
+if (beforeAt !== -1 && beforeDir === undefined) throw new Error("--before needs a directory holding src/policy/index.ts");
+const before: Guard | undefined =
+  beforeDir === undefined ? undefined : ((await import(pathToFileURL(resolve(beforeDir, "src/policy/index.ts")).href)) as Guard);
 
 const quick = process.argv.includes("--quick");
 const budgetMs = quick ? 200 : 1500;
@@ -40,19 +51,27 @@ function measure(name: string, input: string, run: (s: string) => unknown): numb
   return mbps;
 }
 
-const all = (s: string) => {
-  scanMarkings(s);
-  detectProhibitedUse(s);
-  findPersonalData(s);
+const allOf = (g: Guard) => (s: string) => {
+  g.scanMarkings(s);
+  g.detectProhibitedUse(s);
+  g.findPersonalData(s);
 };
+const current: Guard = { detectProhibitedUse, findPersonalData, scanMarkings };
+
+/** Measures this guard's `pick`, then (with --before) the other checkout's, on the next line. */
+function both(name: string, input: string, pick: (g: Guard) => (s: string) => unknown): number {
+  const mbps = measure(name, input, pick(current));
+  if (before !== undefined) measure(`  ${name} (--before)`, input, pick(before));
+  return mbps;
+}
 
 for (const [label, size] of [["1 MB", 1_000_000], ["1 KB", 1_000]] as const) {
   const input = sized(size);
   console.log(`\n${label} input (${Buffer.byteLength(input)} bytes)`);
   const floor = measure("indexOf (baseline)", input, (s) => s.indexOf("NATO SECRET"));
-  const markings = measure("markings", input, (s) => scanMarkings(s));
-  measure("prohibited uses", input, (s) => detectProhibitedUse(s));
-  measure("personal data", input, (s) => findPersonalData(s));
-  const guard = measure("all detectors", input, all);
+  const markings = both("markings", input, (g) => (s) => g.scanMarkings(s));
+  both("prohibited uses", input, (g) => (s) => g.detectProhibitedUse(s));
+  both("personal data", input, (g) => (s) => g.findPersonalData(s));
+  const guard = both("all detectors", input, allOf);
   console.log(`ratios: indexOf / markings ${(floor / markings).toFixed(1)}x, indexOf / all ${(floor / guard).toFixed(1)}x; target >= 50 MB/s per core on 1 MB: ${label === "1 MB" ? (guard >= 50 ? "met" : "NOT met") : "n/a"}`);
 }
