@@ -183,3 +183,47 @@ test("an automaton with more than 65536 states (32-bit table) finds the same as 
   for (const t of texts) assert.deepEqual(scanHits(a, t), naiveHits(patterns, t));
   assert.equal(scanHits(a, texts[1]!).length >= 2, true);
 });
+
+test("numbers and booleans are searched by keywords that could occur in them, and matched by whole-value and substring rules", () => {
+  const rs = compileRules([{ path: "n.yml", text: `
+title: keyword that is a number
+id: n1
+logsource: { product: windows }
+detection: { keywords: ['4624'], condition: keywords }
+---
+title: keyword with letters
+id: n2
+logsource: { product: windows }
+detection: { keywords: ['mimikatz'], condition: keywords }
+---
+title: whole number value
+id: n3
+logsource: { product: windows }
+detection: { sel: { EventID: 4688, LogonType: 3 }, condition: sel }
+---
+title: number value contains
+id: n4
+logsource: { product: windows }
+detection: { sel: { ProcessId|endswith: '99' }, condition: sel }
+---
+title: boolean keyword
+id: n5
+logsource: { product: windows }
+detection: { keywords: ['true'], condition: keywords }
+` }]);
+  const matcher = new Matcher(rs.detections);
+  const ls: EventLogsource = { product: "windows", categories: [], services: [] };
+  const fired = (fields: Record<string, unknown>): string[] =>
+    matcher.match(new SigmaEvent(fields, ls, undefined, { file: "f", line: 1 })).map((i) => rs.detections[i]!.info.id);
+  assert.deepEqual(fired({ EventID: 4624, Other: "x" }), ["n1"]);
+  assert.deepEqual(fired({ EventID: 14624 }), ["n1"]);
+  assert.deepEqual(fired({ EventID: 4688, LogonType: 3 }), ["n3"]);
+  assert.deepEqual(fired({ EventID: 4688, LogonType: "3" }), ["n3"]);
+  assert.deepEqual(fired({ ProcessId: 1099, Signed: true }), ["n4", "n5"]);
+  assert.deepEqual(fired({ ProcessId: 1098, Signed: false }), []);
+  // Every fired set is what testing every rule finds.
+  for (const f of [{ EventID: 4624 }, { ProcessId: 99, EventID: 4688, LogonType: 3 }, { A: [4624, true] }]) {
+    const ev = new SigmaEvent(f, ls, undefined, { file: "f", line: 1 });
+    assert.deepEqual(matcher.match(ev), rs.detections.flatMap((r, i) => (r.detection.test(ev) ? [i] : [])));
+  }
+});

@@ -71,6 +71,12 @@ interface ExactIndex {
 const MAX_LENGTH = 255;
 
 /**
+ * Needles made only of characters that `String()` of a number, boolean or bigint can hold ("1e+21", "-0.5",
+ * "Infinity", "NaN", "true", "false"), lower-case as needles are: only these can occur in such a value.
+ */
+const SCALAR_TEXT = /^[0-9.+\-abefilnrstuy]+$/;
+
+/**
  * Whether a value (as written) might lower-case to one of the index's values. Lower-casing keeps a string's length
  * except for U+0130, which becomes two units; so a value of another length can match only if it holds one.
  */
@@ -95,6 +101,8 @@ export class Matcher implements HitSink {
   /** field (or ANY_FIELD) -> its needles, kept to build the keyword-merged automata plans ask for. */
   private readonly patterns = new Map<string, Array<{ text: string; value: number }>>();
   private readonly merged = new Map<string, Automaton>();
+  /** False when no keyword needle could occur in the text of a number or boolean, whose scans are then skipped. */
+  private readonly keywordsInScalars: boolean;
   private readonly plans = new Map<string, Plan>();
   /** The Windows reader shares one frozen log source object per kind of event, so most events find their plan by identity. */
   private readonly planOf = new WeakMap<EventLogsource, Plan>();
@@ -138,6 +146,7 @@ export class Matcher implements HitSink {
       });
     });
     for (const [field, patterns] of byField) this.automata.set(field, Automaton.build(patterns));
+    this.keywordsInScalars = (byField.get(ANY_FIELD) ?? []).some((p) => SCALAR_TEXT.test(p.text));
   }
 
   /** Indices of the rules that match the event, ascending. */
@@ -169,9 +178,11 @@ export class Matcher implements HitSink {
     const plain = plan.plain;
     for (let f = 0; f < plain.length; f++) {
       const index = plain[f]!;
-      const raw = fields[index.field];
-      if (raw === undefined) continue;
-      if (typeof raw === "string") {
+      const value = fields[index.field];
+      if (value === undefined) continue;
+      // A number's one string is its String(): no need to build the event's cached forms (SigmaEvent.strings) for it.
+      const raw = typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+      if (raw !== undefined) {
         if (index.automaton !== undefined) index.automaton.scan(raw, this);
         // Lower-cased here and not cached: few events reach a rule test that would reuse it.
         if (index.exact !== undefined && mayBeExact(index.exact, raw)) this.exactHits(index.exact.values, raw.toLowerCase());
@@ -184,15 +195,19 @@ export class Matcher implements HitSink {
     const keywords = plan.keywords!;
     const byName = plan.byName;
     for (const key in fields) {
-      const raw = fields[key];
+      const value = fields[key];
       const index = byName.get(key);
-      if (index === undefined) this.scanValues(raw, keywords);
-      else if (typeof raw === "string") {
+      if (index === undefined) {
+        this.scanValues(value, keywords);
+        continue;
+      }
+      const raw = typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+      if (raw !== undefined) {
         index.withKeywords!.scan(raw, this);
         if (index.exact !== undefined && mayBeExact(index.exact, raw)) this.exactHits(index.exact.values, raw.toLowerCase());
       } else {
         this.scanField(ev, index);
-        this.scanValues(raw, keywords);
+        this.scanValues(value, keywords);
       }
     }
   }
@@ -203,7 +218,7 @@ export class Matcher implements HitSink {
     else if (v !== null && typeof v === "object") {
       if (Array.isArray(v)) for (let i = 0; i < v.length; i++) this.scanValues(v[i], automaton);
       else for (const k in v) this.scanValues((v as Record<string, unknown>)[k], automaton);
-    } else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") automaton.scan(String(v), this);
+    } else if (this.keywordsInScalars && (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) automaton.scan(String(v), this);
   }
 
   private scanField(ev: SigmaEvent, { field, automaton, exact }: FieldIndex): void {
