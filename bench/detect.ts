@@ -1,5 +1,5 @@
 /**
- * Sigma engine throughput: `npx tsx bench/detect.ts [--quick] [--events N] [CORPUS_DIR]`.
+ * Sigma engine throughput: `npx tsx bench/detect.ts [--quick] [--events N] [--one-core] [CORPUS_DIR]`.
  *
  * Rules: every rule under the corpus's rules* folders whose log source product is windows. Events: the
  * regression events replicated into distinct variants (ids, times, hosts, users varied; nine in ten made benign
@@ -8,7 +8,8 @@
  * JSON.parse of the same lines (the ceiling), events/s on one core (one thread: parse + decode + match), and on
  * every core through worker threads (rule compilation in the workers excluded), with the ratios. The first two
  * are also given per second of this process's CPU time, which a machine busy with other work inflates far less
- * than wall-clock time (it includes V8's garbage-collection helper threads, so it errs low).
+ * than wall-clock time (it includes V8's garbage-collection helper threads, so it errs low). `--one-core` stops
+ * before the worker threads.
  */
 import { availableParallelism } from "node:os";
 import { readdir } from "node:fs/promises";
@@ -22,6 +23,7 @@ import { readRecords, openInput } from "../src/workloads/cyber/input/read.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const oneCore = args.includes("--one-core");
 const eventsArg = args.indexOf("--events");
 const total = eventsArg >= 0 ? Number(args[eventsArg + 1]) : quick ? 50_000 : 500_000;
 const corpus = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--events") ?? sigmaCorpusDir();
@@ -86,6 +88,8 @@ const one = timed(() => {
 const oneRate = one.wall;
 console.log(`detect, one core:         ${fmt(one.wall)}  (${(one.wall / parse.wall).toFixed(2)} of JSON.parse; ${alerts} alerts)`);
 console.log(`  per CPU second:         ${fmt(one.cpu)}  (${(one.cpu / parse.cpu).toFixed(2)} of JSON.parse per CPU second)`);
+
+if (oneCore) process.exit(0);
 
 // 3. Every core.
 const threads = availableParallelism();

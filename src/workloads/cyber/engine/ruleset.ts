@@ -53,10 +53,9 @@ interface Plan {
 
 interface FieldIndex {
   field: string;
+  /** For a field named without a dot, the keyword needles too, so plans with keyword rules scan its values once. */
   automaton: Automaton | undefined;
   exact: ExactIndex | undefined;
-  /** In plans with keyword rules: this field's needles and the keyword needles in one automaton, so a value is scanned once. */
-  withKeywords: Automaton | undefined;
 }
 
 /** Whole lower-case values of one field -> packed (rule, clause), and their lengths so most values skip lower-casing. */
@@ -98,9 +97,6 @@ export class Matcher implements HitSink {
   private readonly automata = new Map<string, Automaton>();
   /** field -> whole lower-case value -> packed (rule, clause) that need the field to be exactly that value. */
   private readonly exact = new Map<string, ExactIndex>();
-  /** field (or ANY_FIELD) -> its needles, kept to build the keyword-merged automata plans ask for. */
-  private readonly patterns = new Map<string, Array<{ text: string; value: number }>>();
-  private readonly merged = new Map<string, Automaton>();
   /** False when no keyword needle could occur in the text of a number or boolean, whose scans are then skipped. */
   private readonly keywordsInScalars: boolean;
   private readonly plans = new Map<string, Plan>();
@@ -119,7 +115,7 @@ export class Matcher implements HitSink {
     this.need = new Uint32Array(rules.length);
     this.mask = new Uint32Array(rules.length);
     this.stamp = new Uint32Array(rules.length);
-    const byField = this.patterns;
+    const byField = new Map<string, Array<{ text: string; value: number }>>();
     rules.forEach((r, i) => {
       const clauses = r.detection.needles;
       this.need[i] = clauses.length === 0 ? 0 : (1 << clauses.length) - 1;
@@ -145,7 +141,11 @@ export class Matcher implements HitSink {
         }
       });
     });
-    for (const [field, patterns] of byField) this.automata.set(field, Automaton.build(patterns));
+    // Keyword needles join every plain field's own: a plan that does not admit their rules ignores their hits.
+    const keywords = byField.get(ANY_FIELD) ?? [];
+    for (const [field, patterns] of byField) {
+      this.automata.set(field, Automaton.build(field === ANY_FIELD || field.includes(".") ? patterns : [...patterns, ...keywords]));
+    }
     this.keywordsInScalars = (byField.get(ANY_FIELD) ?? []).some((p) => SCALAR_TEXT.test(p.text));
   }
 
@@ -203,7 +203,7 @@ export class Matcher implements HitSink {
       }
       const raw = typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
       if (raw !== undefined) {
-        index.withKeywords!.scan(raw, this);
+        (index.automaton ?? keywords).scan(raw, this);
         if (index.exact !== undefined && mayBeExact(index.exact, raw)) this.exactHits(index.exact.values, raw.toLowerCase());
       } else {
         this.scanField(ev, index);
@@ -253,17 +253,6 @@ export class Matcher implements HitSink {
     this.generation = 1;
   }
 
-  /** The field's needles and the keyword needles in one automaton (built once per field, on first need). */
-  private mergedAutomaton(field: string): Automaton {
-    let a = this.merged.get(field);
-    if (a === undefined) {
-      const own = this.patterns.get(field) ?? [];
-      const keywords = this.patterns.get(ANY_FIELD) ?? [];
-      this.merged.set(field, (a = own.length === 0 ? this.automata.get(ANY_FIELD)! : Automaton.build([...own, ...keywords])));
-    }
-    return a;
-  }
-
   private planFor(ls: EventLogsource | null): Plan {
     // Only a frozen log source can be known by identity: a caller's own object might change between events.
     if (ls !== null && Object.isFrozen(ls)) {
@@ -295,7 +284,6 @@ export class Matcher implements HitSink {
         field,
         automaton: this.automata.get(field),
         exact: this.exact.get(field),
-        withKeywords: keywords === undefined || field.includes(".") ? undefined : this.mergedAutomaton(field),
       }));
       const plain = indexes.filter((i) => !i.field.includes("."));
       plan = {
