@@ -6,6 +6,7 @@
  * not know), it says "maybe" and lets the exact walk in letters.ts decide: it may find too many starts, never
  * too few. starts.test.ts holds the walk from these starts equal to folding the whole text.
  */
+import { classOf, IGN, SEP } from "./fold.ts";
 import type { Pattern } from "./table.ts";
 
 export interface Trie {
@@ -17,6 +18,30 @@ export interface Trie {
   readonly starts: RegExp;
   /** Whether the text start is a possible start (test once, lastIndex 0). */
   readonly atTextStart: RegExp;
+}
+
+const hex = (c: number) => `\\u${c.toString(16).padStart(4, "0")}`;
+
+/** A regex character class body listing the code points (ascending) as ranges. */
+function ranges(cps: readonly number[]): string {
+  let out = "";
+  for (let k = 0; k < cps.length; ) {
+    let e = k;
+    while (e + 1 < cps.length && cps[e + 1] === cps[e]! + 1) e++;
+    out += e === k ? hex(cps[k]!) : `${hex(cps[k]!)}-${hex(cps[e]!)}`;
+    k = e + 1;
+  }
+  return out;
+}
+
+/** Non-ASCII characters up to Cyrillic that fold to a letter or another word character (not a separator or ignorable). */
+function lettersBefore(): number[] {
+  const out: number[] = [];
+  for (let cp = 0x80; cp < 0x530; cp++) {
+    const cls = classOf(cp);
+    if (cls !== SEP && cls !== IGN) out.push(cp);
+  }
+  return out;
 }
 
 export function buildTrie(patterns: readonly Pattern[]): Trie {
@@ -62,6 +87,8 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
     return `${x}(?:${thirds.join("|")}|${S}+[${seconds}]|${S}*${CX})`;
   });
   const first = `${byFirst.join("|")}|${CX}`;
-  const starts = new RegExp(`[^A-Za-z0-9](?=${first})`, "gi");
+  // Nor after a letter of another script (Greek, Cyrillic, accented Latin): toCandidate rejects a spelling that
+  // follows one, and without this every character of Greek or Cyrillic text would be proposed.
+  const starts = new RegExp(`[^A-Za-z0-9${ranges(lettersBefore())}](?=${first})`, "gi");
   return { child: Int32Array.from(child), own, starts, atTextStart: new RegExp(`^(?=${first})`, "i") };
 }
