@@ -86,9 +86,9 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
     });
     return `${x}(?:${thirds.join("|")}|${S}+[${seconds}]|${S}*${CX})`;
   });
-  const first = `${byFirst.join("|")}|${CX}`;
-  // Nor after a letter of another script (Greek, Cyrillic, accented Latin): toCandidate rejects a spelling that
-  // follows one, and without this every character of Greek or Cyrillic text would be proposed.
-  const starts = new RegExp(`[^A-Za-z0-9${ranges(lettersBefore())}](?=${first})`, "gi");
+  // A character only the walk reads, unless it follows a Greek, Cyrillic or accented letter: toCandidate rejects a
+  // spelling there, and without this every character of Greek or Cyrillic text would be walked from.
+  const first = `${byFirst.join("|")}|(?<![${ranges(lettersBefore())}])${CX}`;
+  const starts = new RegExp(`[^A-Za-z0-9](?=${first})`, "gi");
   return { child: Int32Array.from(child), own, starts, atTextStart: new RegExp(`^(?=${first})`, "i") };
 }
