@@ -79,21 +79,46 @@ export class ClientGone implements CancelSignal {
   }
 }
 
+/**
+ * A class rather than an object literal: a literal with a getter is built in V8's slow dictionary mode, which
+ * every stage's property reads would then pay for. The optional fields are declared only, so they appear when a
+ * stage sets them, as before.
+ */
+class Context implements RequestContext {
+  readonly id = randomUUID();
+  readonly startedAt = Date.now();
+  readonly route: string;
+  readonly authorization: string | undefined;
+  readonly cancel: CancelSignal;
+  requestHash: string;
+  body: unknown;
+  capability: string;
+  readonly decisions: Decision[] = [];
+  tokens = 0;
+  declare principal?: Principal;
+  declare allowed?: ReadonlySet<string>;
+  declare endpoint?: { readonly id: string; readonly jurisdiction: string };
+  declare responseHash?: string;
+  declare auditIndex?: number;
+  declare auditExtra?: Record<string, string | number | boolean | null>;
+
+  constructor(init: { route: string; authorization: string | undefined; rawBody: Buffer | undefined; body: unknown; signal: AbortSignal | ClientGone; capability: string }) {
+    this.route = init.route;
+    this.authorization = init.authorization;
+    this.cancel = init.signal;
+    this.requestHash = createHash("sha256").update(init.rawBody ?? Buffer.alloc(0)).digest("hex");
+    this.body = init.body;
+    this.capability = init.capability;
+  }
+
+  get signal(): AbortSignal {
+    const c = this.cancel;
+    return c instanceof ClientGone ? c.signal : (c as AbortSignal);
+  }
+}
+
 export function newContext(init: { route: string; authorization: string | undefined; rawBody: Buffer | undefined; body: unknown; signal: AbortSignal | ClientGone; capability: string }): RequestContext {
-  const cancel = init.signal;
-  return {
-    id: randomUUID(),
-    startedAt: Date.now(),
-    route: init.route,
-    authorization: init.authorization,
-    cancel,
-    get signal() { return cancel instanceof ClientGone ? cancel.signal : cancel; },
-    requestHash: createHash("sha256").update(init.rawBody ?? Buffer.alloc(0)).digest("hex"),
-    body: init.body,
-    capability: init.capability,
-    decisions: [],
-    tokens: 0,
-  };
+  return new Context(init);
 }
 
 export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
