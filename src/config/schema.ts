@@ -190,6 +190,23 @@ export const Config = z
       })
       .strict()
       .prefault({}),
+    guard: z
+      .object({
+        /**
+         * A language model asked about requests the prohibited-use rules allowed; it can only add refusals. Sent
+         * through the same residency routing as the request itself.
+         */
+        second_opinion: z
+          .object({
+            model: z.string().min(1),
+            /** When the model cannot be asked or its answer cannot be read: refuse (fail closed) or allow. */
+            on_error: z.enum(["refuse", "allow"]).prefault("refuse"),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Accounts whose messages may be grouped by author in comms analysis (press offices, public channels). */
     official_accounts: z.array(z.string()).prefault([]),
   })

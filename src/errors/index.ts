@@ -94,6 +94,10 @@ export class ResidencyUnavailable extends ConcordError {
 export class AuditUnavailable extends ConcordError {
   constructor(message: string, opts?: Opts) { super("audit_unavailable", 503, "service_unavailable", message, opts); }
 }
+/** The guard's configured second opinion could not judge a request and the operator chose to fail closed. */
+export class GuardUnavailable extends ConcordError {
+  constructor(message: string, opts?: Opts) { super("guard_unavailable", 503, "service_unavailable", message, opts); }
+}
 /** A configuration file that does not validate; names the file and the key. Raised at load, never per request. */
 export class ConfigError extends ConcordError {
   constructor(message: string, opts?: Opts) { super("invalid_config", 500, "server_error", message, opts); }

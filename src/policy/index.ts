@@ -4,6 +4,7 @@
  *   prohibit   detectProhibitedUse: the alliance's red lines (mass surveillance, autonomous weapons, targeting)
  *   redact     findPersonalData / redactPersonalData / shouldRedact: personal data and residency
  *   authorize  createAuthorizer: Cedar policies over principal x capability x resource x context
+ *   second     consultSecondOpinion: an operator-configured language model asked about what the rules allowed
  */
 import { levelRank, type Level } from "./levels.ts";
 import { scanWindow, type Finding } from "./markings/scan.ts";
@@ -47,3 +48,4 @@ export {
 } from "./cedar/authorize.ts";
 export { compileBundle, DEFAULT_POLICIES, DEFAULT_SCHEMA, PolicyError, type PolicyBundle } from "./cedar/bundle.ts";
 export { checkPolicyFile, type FileCheck } from "./cedar/check.ts";
+export { consultSecondOpinion, type AskModel, type OnError, type SecondOpinion } from "./second-opinion/consult.ts";

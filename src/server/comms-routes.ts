@@ -4,6 +4,7 @@ import { ApertiumTranslator, createPseudonymizer, handleAnalyze, handleTranslate
 import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { checkProhibitedUse, classifyInput } from "./guard.ts";
+import { askSecondOpinion } from "./second-opinion.ts";
 import { handle } from "./pipeline.ts";
 import { workloadComplete } from "./route.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
@@ -57,6 +58,7 @@ export function registerCommsRoutes(app: FastifyInstance, gw: Gateway): void {
       if (typeof purpose === "string") checkProhibitedUse(ctx, purpose);
       authorize(ctx, gw);
       await meter(ctx, gw);
+      if (typeof purpose === "string") await askSecondOpinion(ctx, gw, purpose);
       const body = ctx.body as { messages?: unknown[]; options?: { purpose?: unknown } };
       const result = await handleAnalyze(ctx.body, {
         pseudonymize: createPseudonymizer({ key: pseudonymKey, officialAccounts: gw.cfg.official_accounts }),

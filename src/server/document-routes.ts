@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, ingestDocument, searchDocuments, summarizeDocuments, Up
 import { sha256Hex, type RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { checkProhibitedUse, classifyInput } from "./guard.ts";
+import { askSecondOpinion } from "./second-opinion.ts";
 import { handle } from "./pipeline.ts";
 import { workloadComplete } from "./route.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
@@ -86,6 +87,7 @@ export function registerDocumentRoutes(app: FastifyInstance, gw: Gateway): void 
         return Number(v);
       };
       checkProhibitedUse(ctx, one(q.q) ?? "");
+      await askSecondOpinion(ctx, gw, one(q.q) ?? "");
       const limitN = num(one(q.limit), "limit");
       const offsetN = num(one(q.offset), "offset");
       const result = await searchDocuments(gw.documents, {

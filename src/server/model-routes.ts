@@ -6,6 +6,7 @@ import type { RequestContext } from "./context.ts";
 import type { Gateway } from "./gateway.ts";
 import { ChatCompletionRequest, EmbeddingsRequest, chatText, embeddingsText, mapChatText, mapEmbeddingsText } from "./openai-schema.ts";
 import { checkProhibitedUse, classifyInput, classifyReply } from "./guard.ts";
+import { askSecondOpinion } from "./second-opinion.ts";
 import { route } from "./route.ts";
 import { handle, type Outcome } from "./pipeline.ts";
 import { authenticate, authorize, meter, parse } from "./stages.ts";
@@ -99,6 +100,7 @@ export function registerModelRoutes(app: FastifyInstance, gw: Gateway): void {
       checkProhibitedUse(ctx, text);
       authorize(ctx, gw);
       await meter(ctx, gw);
+      await askSecondOpinion(ctx, gw, text);
       const d = await route(ctx, gw, body.model, "/chat/completions", body as Record<string, unknown>, body.stream === true, mapChatText);
       return answer(ctx, gw, d);
     }),
