@@ -5,7 +5,9 @@
 //   c  written after the second widening (13/40 then); widened a third time after its misses
 //   d  written after the third widening; unseen until the concept rules came (12/40 then, the last honest unseen
 //      figure). It has since been used for development like a-c: its figures below are no longer unseen ones.
-//   e  (being written elsewhere, not in this file yet) is the next unseen measure; the lead runs it.
+//   e  written in session 3 by a writer who never saw the rules, the corpus or batches a-d (80 + 80, 10 per
+//      language), while the concept rules were being built; never used to change a rule. Under the phrase rules
+//      it scored 58/80 refused (1/80 legitimate refused); under the concept rules 69/80 (1/80): the unseen figure.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -27,6 +29,7 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   b: { refused: 40, falselyRefused: 0 },
   c: { refused: 40, falselyRefused: 1 },
   d: { refused: 39, falselyRefused: 0 },
+  e: { refused: 69, falselyRefused: 1 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
