@@ -270,19 +270,30 @@ export function findPersonalDataEverywhere(text: string): PersonalDataMatch[] {
 
 function find(text: string, everywhere: boolean): PersonalDataMatch[] {
   const found: PersonalDataMatch[] = [];
-  const taken = (s: number, e: number) => found.some((f) => s < f.end && e > f.start);
+  // Which characters earlier matches cover: checking a candidate costs its own length, not the number of matches
+  // so far (a text dense with names made that quadratic: seconds per megabyte for anyone who can send text).
+  let covered: Uint8Array | undefined;
+  const taken = (s: number, e: number) => {
+    if (covered === undefined) return false;
+    for (let i = s; i < e; i++) if (covered[i] === 1) return true;
+    return false;
+  };
+  const take = (m: PersonalDataMatch) => {
+    (covered ??= new Uint8Array(text.length)).fill(1, m.start, m.end);
+    found.push(m);
+  };
   let windows: [number, number][] | undefined;
   for (const d of DETECTORS) {
     if (d.kind === "EMAIL") {
       findEmails(text, (start, end) => {
-        if (!taken(start, end)) found.push({ kind: "EMAIL", start, end });
+        if (!taken(start, end)) take({ kind: "EMAIL", start, end });
       });
       continue;
     }
     d.pattern.lastIndex = 0;
     const each = (start: number, match: string) => {
       const end = start + match.length;
-      if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) found.push({ kind: d.kind, start, end });
+      if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) take({ kind: d.kind, start, end });
     };
     if (everywhere) findIn(text, 0, text.length, d.pattern, each);
     else if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
@@ -291,7 +302,7 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
   }
   const names: PersonalDataMatch[] = [];
   (everywhere ? findNamesEverywhere : findNames)(text, names);
-  for (const n of names) if (!taken(n.start, n.end)) found.push(n);
+  for (const n of names) if (!taken(n.start, n.end)) take(n);
   return found.sort((a, b) => a.start - b.start);
 }
 
