@@ -191,13 +191,16 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   const { keywordLength, keywordConcepts, stateConcepts, stateLongest } = set;
   const scratch = new Scratch(set);
   // Concepts of each sentence: ids in conceptList, sentence s owning conceptList[conceptFrom[s] .. conceptFrom[s + 1]).
-  const conceptList: number[] = [];
+  // A typed array grown by hand: pushing some 100,000 ids a megabyte onto a plain array cost more than the
+  // rest of this loop together.
+  let conceptList: Int32Array = new Int32Array(Math.max(64, hits.count * 2));
+  let listed = 0;
   const conceptFrom = new Int32Array(n + 1);
   let h = 0;
   for (let s = 0; s < n; s++) {
     const start = ranges[2 * s]!;
     const end = ranges[2 * s + 1]!;
-    conceptFrom[s] = conceptList.length;
+    conceptFrom[s] = listed;
     const stamp = scratch.next();
     while (h < hits.count && hits.ends[h]! <= start) h++;
     for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
@@ -210,7 +213,8 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
           const c = cs[y]!;
           if (scratch.present[c] !== stamp) {
             scratch.present[c] = stamp;
-            conceptList.push(c);
+            if (listed === conceptList.length) conceptList = grown(conceptList);
+            conceptList[listed++] = c;
           }
         }
         continue;
@@ -224,13 +228,14 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
           const c = cs[y]!;
           if (scratch.present[c] !== stamp) {
             scratch.present[c] = stamp;
-            conceptList.push(c);
+            if (listed === conceptList.length) conceptList = grown(conceptList);
+            conceptList[listed++] = c;
           }
         }
       }
     }
-    conceptFrom[s + 1] = conceptList.length;
-    const found = scratch.judge(conceptList, conceptFrom[s]!, conceptList.length, buf, start, end, -1, -1);
+    conceptFrom[s + 1] = listed;
+    const found = scratch.judge(conceptList, conceptFrom[s]!, listed, buf, start, end, -1, -1);
     if (found !== null) return found;
   }
   for (let s = 1; s < n; s++) {
@@ -242,6 +247,12 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+function grown(list: Int32Array): Int32Array {
+  const out = new Int32Array(list.length * 2);
+  out.set(list);
+  return out;
 }
 
 const UTF16 = new TextDecoder("utf-16le");
@@ -283,7 +294,7 @@ class Scratch {
    * patterns hold. The passage is buf[a0, a1), joined by a space to buf[b0, b1) for a pair (b0 = -1 alone);
    * its text is only decoded when some rule gets that far.
    */
-  judge(concepts: readonly number[], from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): ProhibitedUse | null {
+  judge(concepts: Int32Array, from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): ProhibitedUse | null {
     const { set, present, tried, stamp, candidates } = this;
     candidates.length = 0;
     for (const r of set.unkeyed) candidates.push(r);
