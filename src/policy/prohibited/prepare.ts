@@ -70,7 +70,7 @@ export interface Prepared {
   /** The normalised text as UTF-16 code units. */
   readonly buf: Uint16Array;
   /** Sentences as [start, end) pairs into buf: trimmed, none empty. */
-  readonly ranges: readonly number[];
+  readonly ranges: Int32Array;
   /** Where keywords end (offset just past) and the automaton state there, ascending. */
   readonly hits: { readonly ends: Int32Array; readonly states: Int32Array; readonly count: number };
 }
@@ -108,7 +108,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
     hitCount++;
   };
   let state = 0;
-  const ranges: number[] = [];
+  const ranges = new Ranges();
   let from = 0; // where the current sentence started
   let prev = 0; // the last character written
   let breaks = 0; // line breaks pending in the current whitespace run
@@ -216,16 +216,31 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
     }
   }
   endSentence(buf, from, n, ranges);
-  return { buf: buf.subarray(0, n), ranges, hits: { ends: hitEnds, states: hitStates, count: hitCount } };
+  return { buf: buf.subarray(0, n), ranges: ranges.list.subarray(0, ranges.count), hits: { ends: hitEnds, states: hitStates, count: hitCount } };
 }
 
 /** Records the sentence [from, to) of buf, trimmed, unless it is empty. */
-function endSentence(buf: Uint16Array, from: number, to: number, ranges: number[]): void {
+function endSentence(buf: Uint16Array, from: number, to: number, ranges: Ranges): void {
   let a = from;
   let b = to;
   while (a < b && (buf[a] === 32 || buf[a] === 10)) a++;
   while (b > a && (buf[b - 1] === 32 || buf[b - 1] === 10)) b--;
-  if (b > a) ranges.push(a, b);
+  if (b > a) ranges.add(a, b);
+}
+
+/** Sentence bounds as they are found, in a typed array grown by hand (cheaper than pushing onto a plain array). */
+class Ranges {
+  list = new Int32Array(256);
+  count = 0;
+  add(a: number, b: number): void {
+    if (this.count + 2 > this.list.length) {
+      const grown = new Int32Array(this.list.length * 2);
+      grown.set(this.list);
+      this.list = grown;
+    }
+    this.list[this.count++] = a;
+    this.list[this.count++] = b;
+  }
 }
 
 const UTF16 = new TextDecoder("utf-16le");
