@@ -41,11 +41,12 @@ interface CompiledRule {
   readonly rule: string;
   /** Concepts the rule cannot match without, read from its patterns and anchor: in each clause, one of these. */
   readonly clauses: readonly (readonly number[])[];
-  readonly all: readonly RegExp[];
-  readonly any: readonly RegExp[];
-  readonly none: readonly RegExp[];
+  /** Patterns as ids into RuleSet.patterns, where rules of a language sharing a pattern share its id. */
+  readonly all: readonly number[];
+  readonly any: readonly number[];
+  readonly none: readonly number[];
   /** At least someMin of the `some` patterns must match (0: no count). */
-  readonly some: readonly RegExp[];
+  readonly some: readonly number[];
   readonly someMin: number;
   /** Per `some` pattern, the concepts one of which it needs (null: the keyword pass cannot tell, so counted). */
   readonly someGroups: readonly (readonly number[] | null)[];
@@ -53,6 +54,8 @@ interface CompiledRule {
 
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
+  /** Every distinct pattern once: a passage tests each at most once, whichever rules share it. */
+  readonly patterns: readonly RegExp[];
   /** The keyword pass: every keyword of every concept whose lexicon entry gives keywords. */
   readonly keywords: KeywordAutomaton;
   readonly keywordLength: Int32Array;
@@ -85,6 +88,8 @@ function fill(pattern: string, lexicon: Record<string, string>): string | null {
 
 export function compileRules(file: RuleFile): RuleSet {
   const rules: CompiledRule[] = [];
+  const patterns: RegExp[] = [];
+  const patternIds = new Map<string, number>();
   const keywordIds = new Map<string, number>();
   const keywordConcepts: number[][] = [];
   // Concept id per "lang:name", or -1 when its lexicon entry gives no keyword (always taken as present).
@@ -117,16 +122,22 @@ export function compileRules(file: RuleFile): RuleSet {
   for (const [lang, lexicon] of Object.entries(file.languages)) {
     for (const r of file.rules) {
       if (r.langs !== undefined && !r.langs.includes(lang)) continue;
-      const compile = (list: readonly string[] | undefined): RegExp[] | null => {
-        const out: RegExp[] = [];
+      const compile = (list: readonly string[] | undefined): number[] | null => {
+        const out: number[] = [];
         for (const p of list ?? []) {
           const source = fill(p, lexicon);
           if (source === null) return null;
-          try {
-            out.push(new RegExp(source));
-          } catch (err) {
-            throw new Error(`prohibited-use rule ${r.id}/${lang}: ${(err as Error).message}`);
+          let id = patternIds.get(source);
+          if (id === undefined) {
+            try {
+              patterns.push(new RegExp(source));
+            } catch (err) {
+              throw new Error(`prohibited-use rule ${r.id}/${lang}: ${(err as Error).message}`);
+            }
+            id = patterns.length - 1;
+            patternIds.set(source, id);
           }
+          out.push(id);
         }
         return out;
       };
@@ -166,6 +177,7 @@ export function compileRules(file: RuleFile): RuleSet {
   const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
   return {
     rules,
+    patterns,
     keywords,
     keywordLength: Int32Array.from(words, (w) => w.length),
     keywordConcepts,
@@ -279,11 +291,25 @@ function meets(rule: CompiledRule, present: Int32Array, stamp: number): boolean 
 class Scratch {
   readonly present: Int32Array;
   private readonly tried: Int32Array;
+  /** Per pattern: the stamp of the passage it was last tested on, and whether it matched there. */
+  private readonly testedAt: Int32Array;
+  private readonly matched: Uint8Array;
+  private passage = "";
   private stamp = 0;
   private readonly candidates: number[] = [];
   constructor(private readonly set: RuleSet) {
     this.present = new Int32Array(set.conceptCount);
     this.tried = new Int32Array(set.rules.length);
+    this.testedAt = new Int32Array(set.patterns.length);
+    this.matched = new Uint8Array(set.patterns.length);
+  }
+  /** Whether pattern `id` matches the current passage; each pattern is run at most once per passage. */
+  test(id: number): boolean {
+    if (this.testedAt[id] === this.stamp) return this.matched[id] === 1;
+    const hit = this.set.patterns[id]!.test(this.passage);
+    this.testedAt[id] = this.stamp;
+    this.matched[id] = hit ? 1 : 0;
+    return hit;
   }
   /** A new passage: marks left by earlier ones no longer count. */
   next(): number {
@@ -308,31 +334,39 @@ class Scratch {
     if (candidates.length === 0) return null;
     candidates.sort((a, b) => a - b);
     const first = UTF16.decode(buf.subarray(a0, a1));
-    const passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
+    this.passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
     for (const i of candidates) {
       const r = set.rules[i]!;
-      if (!r.all.every((re) => re.test(passage))) continue;
-      if (r.any.length > 0 && !r.any.some((re) => re.test(passage))) continue;
-      if (r.none.some((re) => re.test(passage))) continue;
-      if (r.someMin > 0 && !countAtLeast(r, passage, present, stamp)) continue;
+      if (!this.all(r.all)) continue;
+      if (r.any.length > 0 && !this.any(r.any)) continue;
+      if (this.any(r.none)) continue;
+      if (r.someMin > 0 && !this.countAtLeast(r)) continue;
       return { reason: r.reason, rule: r.rule };
     }
     return null;
   }
+  private all(ids: readonly number[]): boolean {
+    for (let j = 0; j < ids.length; j++) if (!this.test(ids[j]!)) return false;
+    return true;
+  }
+  private any(ids: readonly number[]): boolean {
+    for (let j = 0; j < ids.length; j++) if (this.test(ids[j]!)) return true;
+    return false;
+  }
+  /** At least someMin of the rule's `some` patterns match; one whose concepts the keyword pass did not see cannot. */
+  private countAtLeast(rule: CompiledRule): boolean {
+    const { some, someGroups, someMin } = rule;
+    let count = 0;
+    for (let i = 0; i < some.length && count < someMin; i++) {
+      if (count + (some.length - i) < someMin) return false;
+      const g = someGroups[i]!;
+      if (g !== null && !anyPresent(g, this.present, this.stamp)) continue;
+      if (this.test(some[i]!)) count++;
+    }
+    return count >= someMin;
+  }
 }
 
-/** At least someMin of the rule's `some` patterns match; one whose concepts the keyword pass did not see cannot. */
-function countAtLeast(rule: CompiledRule, passage: string, present: Int32Array, stamp: number): boolean {
-  const { some, someGroups, someMin } = rule;
-  let count = 0;
-  for (let i = 0; i < some.length && count < someMin; i++) {
-    if (count + (some.length - i) < someMin) return false;
-    const g = someGroups[i]!;
-    if (g !== null && !anyPresent(g, present, stamp)) continue;
-    if (some[i]!.test(passage)) count++;
-  }
-  return count >= someMin;
-}
 
 export function loadRules(yamlText: string): RuleSet {
   return compileRules(RuleFile.parse(parse(yamlText)));
