@@ -123,3 +123,12 @@ for (const factory of [sqliteFactory, postgresFactory] satisfies StoreFactory[])
     await assert.rejects(up("empty.txt", Buffer.alloc(0)), InvalidRequest);
   });
 }
+
+test("a file named .pdf without a %PDF- header near its start is refused at once, and a header after a few junk bytes is still read", async () => {
+  const { extract } = await import("../../src/workloads/documents/index.ts");
+  const html = new TextEncoder().encode("<!doctype html><html><body><p>Fuel report.</p></body></html>");
+  await assert.rejects(extract("report.pdf", html), (e: unknown) => e instanceof InvalidRequest && /not a PDF/.test(e.message));
+  const junk = new Uint8Array([...new TextEncoder().encode("garbage\n"), ...buildPdf([[{ text: "Fuel report." }]])]);
+  const doc = await extract("report.pdf", junk);
+  assert.match(doc.blocks.map((b) => b.text).join(" "), /Fuel report/);
+});

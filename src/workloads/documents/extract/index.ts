@@ -32,7 +32,15 @@ export function detectFormat(filename: string, bytes: Uint8Array): Format {
     throw new InvalidRequest("the file is a zip archive that is not a DOCX document; upload PDF, DOCX, HTML, Markdown or plain text");
   }
   const ext = extname(filename).toLowerCase();
-  if (ext === ".pdf") return "pdf";
+  if (ext === ".pdf") {
+    // Readers tolerate bytes before the header, but look for it only near the start (the PDF reference's
+    // implementation notes name the first 1024 bytes). Without one the file is not a PDF: refusing it here spares
+    // a parser worker (seconds, under load) for an answer known at once.
+    if (!Buffer.from(bytes.subarray(0, 1024)).includes("%PDF-")) {
+      throw new InvalidRequest("the file is named .pdf but is not a PDF (no %PDF- header in its first 1024 bytes); upload the document itself");
+    }
+    return "pdf";
+  }
   if (ext === ".docx") return "docx";
   if (ext === ".html" || ext === ".htm" || ext === ".xhtml") return "html";
   if (ext === ".md" || ext === ".markdown") return "markdown";
