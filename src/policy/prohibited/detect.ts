@@ -251,6 +251,9 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     if (found !== null) return found;
   }
   for (let s = 1; s < n; s++) {
+    // Neighbours across a paragraph break (a blank line) are not one request: joining them refused pairs of
+    // legitimate paragraphs, each allowed alone (e.g. two texts of the legitimate corpus set one after another).
+    if (paragraphBreak(buf, ranges[2 * s - 1]!, ranges[2 * s]!)) continue;
     const stamp = scratch.next();
     const from = conceptFrom[s - 1]!;
     const to = conceptFrom[s + 1]!;
@@ -259,6 +262,13 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+/** Whether buf[from, to), the gap between two sentences, holds a blank line (normalised text keeps line breaks). */
+function paragraphBreak(buf: Uint16Array, from: number, to: number): boolean {
+  let lines = 0;
+  for (let i = from; i < to; i++) if (buf[i] === 10 && ++lines === 2) return true;
+  return false;
 }
 
 function grown(list: Int32Array): Int32Array {
