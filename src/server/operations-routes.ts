@@ -18,7 +18,7 @@ export interface OperationsSummary {
 }
 
 /**
- * GET /v1/operations/summary[?nation=XXX] — endpoints and their health, each nation's quota use against its
+ * GET /v1/operations/summary[?nation=<ISO 3166 alpha-3>] — endpoints and their health, each nation's quota use against its
  * budget, and requests and refusals per minute over the last hour. Cedar decides under `admin.operations` on a
  * resource of the nation asked for: the default policies let a nation's admin see its own nation and the alliance
  * admin any nation or all of them (no `nation`). /metrics stays the operators' public, counts-only view.

@@ -202,17 +202,14 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   const { out } = set.keywords;
   const { keywordLength, keywordConcepts, stateConcepts, stateLongest } = set;
   const scratch = new Scratch(set);
-  // Concepts of each sentence: ids in conceptList, sentence s owning conceptList[conceptFrom[s] .. conceptFrom[s + 1]).
-  // A typed array grown by hand: pushing some 100,000 ids a megabyte onto a plain array cost more than the
-  // rest of this loop together.
-  let conceptList: Int32Array = new Int32Array(Math.max(64, hits.count * 2));
-  let listed = 0;
+  // Concepts of each sentence: ids in concepts.ids, sentence s owning ids[conceptFrom[s] .. conceptFrom[s + 1]).
+  const concepts = new ConceptList(Math.max(64, hits.count * 2));
   const conceptFrom = new Int32Array(n + 1);
   let h = 0;
   for (let s = 0; s < n; s++) {
     const start = ranges[2 * s]!;
     const end = ranges[2 * s + 1]!;
-    conceptFrom[s] = listed;
+    conceptFrom[s] = concepts.count;
     const stamp = scratch.next();
     while (h < hits.count && hits.ends[h]! <= start) h++;
     for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
@@ -220,34 +217,17 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
       const state = hits.states[j]!;
       if (e - stateLongest[state]! >= start) {
         // Every keyword ending here lies within the sentence: take the state's concepts at once.
-        const cs = stateConcepts[state]!;
-        for (let y = 0; y < cs.length; y++) {
-          const c = cs[y]!;
-          if (scratch.present[c] !== stamp) {
-            scratch.present[c] = stamp;
-            if (listed === conceptList.length) conceptList = grown(conceptList);
-            conceptList[listed++] = c;
-          }
-        }
+        concepts.addNew(stateConcepts[state]!, scratch.present, stamp);
         continue;
       }
       const ks = out[state]!;
       for (let x = 0; x < ks.length; x++) {
         const k = ks[x]!;
-        if (e - keywordLength[k]! < start) continue;
-        const cs = keywordConcepts[k]!;
-        for (let y = 0; y < cs.length; y++) {
-          const c = cs[y]!;
-          if (scratch.present[c] !== stamp) {
-            scratch.present[c] = stamp;
-            if (listed === conceptList.length) conceptList = grown(conceptList);
-            conceptList[listed++] = c;
-          }
-        }
+        if (e - keywordLength[k]! >= start) concepts.addNew(keywordConcepts[k]!, scratch.present, stamp);
       }
     }
-    conceptFrom[s + 1] = listed;
-    const found = scratch.judge(conceptList, conceptFrom[s]!, listed, buf, start, end, -1, -1);
+    conceptFrom[s + 1] = concepts.count;
+    const found = scratch.judge(concepts.ids, conceptFrom[s]!, concepts.count, buf, start, end, -1, -1);
     if (found !== null) return found;
   }
   for (let s = 1; s < n; s++) {
@@ -257,8 +237,8 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const stamp = scratch.next();
     const from = conceptFrom[s - 1]!;
     const to = conceptFrom[s + 1]!;
-    for (let j = from; j < to; j++) scratch.present[conceptList[j]!] = stamp;
-    const found = scratch.judge(conceptList, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!);
+    for (let j = from; j < to; j++) scratch.present[concepts.ids[j]!] = stamp;
+    const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!);
     if (found !== null) return found;
   }
   return null;
@@ -271,10 +251,30 @@ function paragraphBreak(buf: Uint16Array, from: number, to: number): boolean {
   return false;
 }
 
-function grown(list: Int32Array): Int32Array {
-  const out = new Int32Array(list.length * 2);
-  out.set(list);
-  return out;
+/**
+ * The concept ids of every sentence, one after another. A typed array grown by hand: pushing some 100,000 ids a
+ * megabyte onto a plain array cost more than the rest of the loop filling it.
+ */
+class ConceptList {
+  ids: Int32Array;
+  count = 0;
+  constructor(capacity: number) {
+    this.ids = new Int32Array(capacity);
+  }
+  /** Appends each of `cs` not yet marked present with `stamp` in this sentence, and marks it. */
+  addNew(cs: readonly number[], present: Int32Array, stamp: number): void {
+    for (let y = 0; y < cs.length; y++) {
+      const c = cs[y]!;
+      if (present[c] === stamp) continue;
+      present[c] = stamp;
+      if (this.count === this.ids.length) {
+        const grown = new Int32Array(this.ids.length * 2);
+        grown.set(this.ids);
+        this.ids = grown;
+      }
+      this.ids[this.count++] = c;
+    }
+  }
 }
 
 const UTF16 = new TextDecoder("utf-16le");
