@@ -5,7 +5,7 @@
  * upstream and the gateway do not share an event loop.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
@@ -56,6 +56,9 @@ export function cpuSeconds(child: ChildProcess): number {
  */
 export async function startBenchGateway(upstreamPort: number, opts: { extra?: Record<string, unknown>; nodeArgs?: string[]; dataRoot?: string } = {}): Promise<Child & { url: string; token: string; dir: string }> {
   const dir = mkdtempSync(join(opts.dataRoot ?? tmpdir(), "concord-bench-"));
+  // The data directory (audit log, keys) goes when the bench ends, however it ends: the gateway child is killed
+  // at the end, so the removal cannot wait for its exit.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const cfgFile = join(dir, "concord.yaml");
   writeFileSync(cfgFile, stringify({
     network: { name: "bench", jurisdiction: "BEL" },

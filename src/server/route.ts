@@ -49,6 +49,8 @@ function attemptsLine(attempts: readonly Attempt[]): string {
 export async function route(
   ctx: RequestContext, gw: Gateway, model: string, path: string, body: Record<string, unknown>, stream: boolean,
   textFields: (b: Record<string, unknown>, map: (s: string) => string) => Record<string, unknown>,
+  /** The audit stage name of this routing decision: a call the gateway makes for its own stage names itself. */
+  stage = "route",
 ) {
   const attempts: Attempt[] = [];
   try {
@@ -66,7 +68,7 @@ export async function route(
       attempts,
     });
     ctx.endpoint = { id: d.state.endpoint.id, jurisdiction: d.state.endpoint.jurisdiction };
-    ctx.decisions.push({ stage: "route", decision: "allow", reason: `${d.state.endpoint.id}@${d.state.endpoint.jurisdiction}` });
+    ctx.decisions.push({ stage, decision: "allow", reason: `${d.state.endpoint.id}@${d.state.endpoint.jurisdiction}` });
     return d;
   } finally {
     for (const a of attempts) if (a.outcome === "failed") gw.metrics.upstreamFailures.inc({ endpoint: a.endpoint, jurisdiction: a.jurisdiction });

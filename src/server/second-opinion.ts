@@ -26,7 +26,7 @@ export async function askSecondOpinion(ctx: RequestContext, gw: Gateway, text: s
   const endpoint = ctx.endpoint;
   const opinion = await consultSecondOpinion(text, async (messages) => {
     const body = { model: cfg.model, messages, stream: false, temperature: 0, max_tokens: 64 };
-    const d = await route(ctx, gw, cfg.model, "/chat/completions", body, false, mapChatText);
+    const d = await route(ctx, gw, cfg.model, "/chat/completions", body, false, mapChatText, "second_opinion_route");
     d.release(true);
     if (d.result.kind !== "json" || d.result.status >= 400) throw new Error(`endpoint ${d.state.endpoint.id} answered ${d.result.kind === "json" ? d.result.status : "with a stream"}`);
     return completionText(d.result.json);
