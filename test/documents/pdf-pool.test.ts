@@ -17,13 +17,13 @@ describe("PDF worker pool", { timeout: 120_000 }, () => {
   test("a PDF whose reading never ends is stopped at the time limit: payload_too_large, and its worker is gone", async () => {
     const p = pool({ module: NEVER_ANSWERS, timeLimitMs: 300 });
     await assert.rejects(p.extract(buildPdf([[{ text: "hello" }]]), LIMITS), (e) => codeOf(e) === "payload_too_large" && /longer than 0.3 s/.test((e as Error).message));
-    assert.deepEqual(p.load, { workers: 0, busy: 0, queued: 0 });
+    assert.deepEqual(p.load, { workers: 1, busy: 0, queued: 0, starting: 1 }, "only a fresh replacement is left");
   });
 
   test("a PDF whose reading exhausts the worker's heap limit is payload_too_large and its worker is not reused", async () => {
     const p = pool({ module: NEVER_STOPS_ALLOCATING, maxMemoryMb: 16, timeLimitMs: 60_000 });
     await assert.rejects(p.extract(buildPdf([[{ text: "hello" }]]), LIMITS), (e) => codeOf(e) === "payload_too_large" && /more than 16 MB/.test((e as Error).message));
-    assert.equal(p.load.workers, 0, "the worker that ran out of memory is not reused");
+    assert.deepEqual(p.load, { workers: 1, busy: 0, queued: 0, starting: 1 }, "the worker that ran out of memory is not reused: a fresh one starts");
     // The same limit leaves room to start a worker: one that spins instead is stopped by time, not by memory.
     const control = pool({ module: NEVER_ANSWERS, maxMemoryMb: 16, timeLimitMs: 300 });
     await assert.rejects(control.extract(buildPdf([[{ text: "hello" }]]), LIMITS), (e) => codeOf(e) === "payload_too_large" && /longer than/.test((e as Error).message));
@@ -33,18 +33,18 @@ describe("PDF worker pool", { timeout: 120_000 }, () => {
     const p = pool({ module: NEVER_ANSWERS, maxWorkers: 1, maxQueued: 1, timeLimitMs: 1000 });
     const first = p.extract(buildPdf([[{ text: "one" }]]), LIMITS);
     const second = p.extract(buildPdf([[{ text: "two" }]]), LIMITS);
-    assert.deepEqual(p.load, { workers: 1, busy: 1, queued: 1 });
+    assert.deepEqual(p.load, { workers: 1, busy: 1, queued: 1, starting: 0 });
     const third = await p.extract(buildPdf([[{ text: "three" }]]), LIMITS).then(() => null, (e: unknown) => e);
     assert.equal(codeOf(third), "quota_exceeded");
     assert.ok(Number((third as { headers: Record<string, string> }).headers["retry-after"]) >= 1, "the refusal says when to retry");
-    assert.deepEqual(p.load, { workers: 1, busy: 1, queued: 1 }, "the refused document was not queued");
+    assert.deepEqual(p.load, { workers: 1, busy: 1, queued: 1, starting: 0 }, "the refused document was not queued");
     // Both admitted documents are still read in turn (and stopped), never two at once.
     const [a, b] = await Promise.allSettled([first, second]);
     assert.deepEqual([a, b].map((r) => r.status === "rejected" && codeOf(r.reason)), ["payload_too_large", "payload_too_large"]);
-    assert.deepEqual(p.load, { workers: 0, busy: 0, queued: 0 });
+    assert.deepEqual(p.load, { workers: 1, busy: 0, queued: 0, starting: 1 }, "one replacement, never more than maxWorkers");
   });
 
-  test("a worker that cannot start is the gateway's internal_error, not a refusal of the user's file", async () => {
+  test("a worker that cannot start is the gateway's internal_error, not a refusal of the user's file, and is not replaced", async () => {
     const p = pool({ module: FAILS_TO_START });
     await assert.rejects(p.extract(buildPdf([[{ text: "hello" }]]), LIMITS), (e) => codeOf(e) === "internal_error");
     assert.equal(p.load.workers, 0);
@@ -69,7 +69,18 @@ describe("PDF worker pool", { timeout: 120_000 }, () => {
     assert.deepEqual(Buffer.from(bytes), before, "the caller's bytes are neither detached nor changed");
     assert.equal(p.load.workers, 1, "the worker stays for the next document");
     await assert.rejects(p.extract(Buffer.from("%PDF-1.7\n1 0 obj garbage"), LIMITS), (e) => codeOf(e) === "invalid_request" && /not a readable PDF/.test((e as Error).message));
-    assert.equal(p.load.workers, 0, "the worker that refused a document is retired");
+    assert.deepEqual(p.load, { workers: 1, busy: 0, queued: 0, starting: 1 }, "the worker that refused a document is retired and a fresh one is starting in its place");
     await assert.rejects(p.extract(buildPdf([[{ text: "a" }], [{ text: "b" }], [{ text: "c" }]]), { maxPages: 2 }), (e) => codeOf(e) === "payload_too_large");
+  });
+
+  test("the replacement for a worker that refused a document waits warm and reads the next one", async () => {
+    const p = pool({ maxWorkers: 1 });
+    await assert.rejects(p.extract(Buffer.from("%PDF-1.7\n1 0 obj garbage"), LIMITS), (e) => codeOf(e) === "invalid_request");
+    // Bounded wait for the replacement to load pdf.js (not a speed check: a slow machine only waits longer).
+    for (let i = 0; i < 1200 && p.load.starting > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(p.load, { workers: 1, busy: 0, queued: 0, starting: 0 }, "the replacement is idle and warm");
+    const doc = await p.extract(buildPdf([[{ text: "Fuel state" }]]), LIMITS);
+    assert.equal(doc.blocks[0]?.text, "Fuel state");
+    assert.equal(p.load.workers, 1, "the replacement read it, no second worker was started");
   });
 });

@@ -3,7 +3,9 @@
  * spin, allocate without end, or leave a promise rejected that nobody awaits (regression `pdf-stray-rejection`).
  * Each document has a time limit (its worker is terminated when it passes) and each worker a heap limit; at most
  * `maxWorkers` documents are read at once, at most `maxQueued` wait, and any beyond are refused at once.
- * A worker that refused a document is retired rather than reused, so whatever pdf.js left behind dies with it.
+ * A worker that refused a document is retired rather than reused, so whatever pdf.js left behind dies with it;
+ * a replacement starts at once in the background, so a stream of damaged files does not make the next innocent
+ * document wait for a cold start (seconds under load).
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -59,6 +61,8 @@ export class PdfPool {
   readonly #boot: string;
   readonly #slots = new Set<Slot>();
   readonly #idle: Slot[] = [];
+  /** Replacements started after a refusal, loading pdf.js with no document yet: the next document takes one. */
+  readonly #warming: Slot[] = [];
   readonly #queue: Job[] = [];
   #closed = false;
 
@@ -76,15 +80,16 @@ export class PdfPool {
       `.then(() => require("node:worker_threads").parentPort.postMessage(${JSON.stringify(READY)}))`;
   }
 
-  /** Workers alive, documents being read, documents waiting: what the bounds apply to. */
-  get load(): { workers: number; busy: number; queued: number } {
-    return { workers: this.#slots.size, busy: this.#slots.size - this.#idle.length, queued: this.#queue.length };
+  /** Workers alive, documents being read, documents waiting, replacements starting: what the bounds apply to. */
+  get load(): { workers: number; busy: number; queued: number; starting: number } {
+    const free = this.#idle.length + this.#warming.length;
+    return { workers: this.#slots.size, busy: this.#slots.size - free, queued: this.#queue.length, starting: this.#warming.length };
   }
 
   /** The page texts of a PDF, as `readPdf` gives them; the caller's bytes are copied, never detached. */
   extract(bytes: Uint8Array, limits: { maxPages: number }): Promise<ExtractedDocument> {
     if (this.#closed) return Promise.reject(new InvalidRequest("the PDF reader is shut down"));
-    const hasRoom = this.#idle.length > 0 || this.#slots.size < this.#opts.maxWorkers;
+    const hasRoom = this.#idle.length > 0 || this.#warming.length > 0 || this.#slots.size < this.#opts.maxWorkers;
     if (!hasRoom && this.#queue.length >= this.#opts.maxQueued) {
       return Promise.reject(new QuotaExceeded(`the PDF reader is busy (${this.#opts.maxWorkers} being read, ${this.#queue.length} waiting); retry later`, RETRY_AFTER_SECONDS));
     }
@@ -104,7 +109,7 @@ export class PdfPool {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      const slot = this.#idle.pop() ?? (this.#slots.size < this.#opts.maxWorkers ? this.#spawn() : undefined);
+      const slot = this.#idle.pop() ?? this.#warming.shift() ?? (this.#slots.size < this.#opts.maxWorkers ? this.#spawn() : undefined);
       if (slot === undefined) return;
       this.#run(slot, this.#queue.shift()!);
     }
@@ -118,7 +123,14 @@ export class PdfPool {
     worker.on("message", (reply: PdfReply | typeof READY) => {
       if (reply.type !== "ready") return this.#answer(slot, reply);
       slot.ready = true;
-      if (slot.job !== null) this.#clock(slot);
+      if (slot.job !== null) return this.#clock(slot);
+      // A replacement that finished loading before any document came for it: it waits like any idle worker.
+      const w = this.#warming.indexOf(slot);
+      if (w >= 0) {
+        this.#warming.splice(w, 1);
+        clearTimeout(slot.timer);
+        this.#rest(slot);
+      }
     });
     worker.on("error", (err: Error & { code?: string }) => {
       if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
@@ -144,6 +156,14 @@ export class PdfPool {
     }
     const req: PdfRequest = { bytes: job.bytes, maxPages: job.maxPages };
     slot.worker.postMessage(req, [job.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Starts a worker with no document; it joins the idle ones once pdf.js is loaded. */
+  #prewarm(): void {
+    const slot = this.#spawn();
+    slot.worker.unref();
+    slot.timer = setTimeout(() => void this.#retire(slot, null), START_LIMIT_MS).unref();
+    this.#warming.push(slot);
   }
 
   /** Starts the document's time limit; when it passes, the worker is terminated mid-parse. */
@@ -183,10 +203,17 @@ export class PdfPool {
     clearTimeout(slot.timer);
     const i = this.#idle.indexOf(slot);
     if (i >= 0) this.#idle.splice(i, 1);
+    const w = this.#warming.indexOf(slot);
+    if (w >= 0) this.#warming.splice(w, 1);
     const job = slot.job;
     slot.job = null;
     if (job !== null) job.reject(err ?? new InvalidRequest("the PDF reader stopped"));
-    if (!this.#closed) this.#pump();
+    if (!this.#closed) {
+      this.#pump();
+      // Replace a worker that refused a document (not one retired idle, nor one that could not start, which
+      // would only fail again) before the next document asks for it.
+      if (job !== null && slot.ready && this.#slots.size < this.#opts.maxWorkers) this.#prewarm();
+    }
     await slot.worker.terminate();
   }
 }
