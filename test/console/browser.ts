@@ -30,8 +30,12 @@ export async function axe(page: Page): Promise<string[]> {
   return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
 }
 
+/**
+ * Saves a full-page screenshot as console-<name>.png: into docs/img only when CONCORD_SCREENSHOTS=docs (to refresh
+ * the documentation's pictures), else into a temporary folder, so a test run never changes tracked files.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = join(import.meta.dirname, "..", "..", "docs", "img");
+  const dir = process.env["CONCORD_SCREENSHOTS"] === "docs" ? join(import.meta.dirname, "..", "..", "docs", "img") : join(tmpdir(), "concord-console-screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `console-${name}.png`), fullPage: true });
 }
