@@ -4,7 +4,7 @@ import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts"
 import { mulberry32 } from "../../../test/helpers/prng.ts";
 import fc from "fast-check";
 import { params } from "../../../test/property/fc.ts";
-import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
+import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, nameEnd, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
 
@@ -37,6 +37,35 @@ test("dates, times and order numbers are not phone numbers", () => {
   assert.deepEqual(kinds("The meeting is on 12.05.2024 at 10:30, order 123456789012, 2024-05-06."), []);
 });
 
+test("IBANs written in lower case are found, and a word after one is not taken into it", () => {
+  assert.deepEqual(kinds("auf de89 3704 0044 0532 0130 00 auf"), ["IBAN:de89 3704 0044 0532 0130 00"]);
+  assert.deepEqual(kinds("konto de88 3704 0044 0532 0130 00"), []);
+});
+
+test("national phone layouts are found after a phone word in the member languages, and bare digit groups are not", () => {
+  for (const [text, phone] of [
+    ["Teléfono fijo: 91 123 45 67.", "91 123 45 67"], ["Móvil: 678-12-34-56", "678-12-34-56"], ["Ring 22 12 34 56 eller", "22 12 34 56"],
+    ["desk phone 212.555.0168.", "212.555.0168"], ["Tel: (01632) 960123 |", "(01632) 960123"], ["proszę dzwonić pod numer 22 123 45 67", "22 123 45 67"],
+    ["gsm 0470 98 76 54,", "0470 98 76 54"], ["chiamare lo 06 6982 1234.", "06 6982 1234"], ["(0312) 444 55 66 numarasından", "(0312) 444 55 66"],
+    ["Joignable au 0033 6 98 76 54 32 demain", "0033 6 98 76 54 32"], ["lub (+48) 601-234-567.", "(+48) 601-234-567"],
+  ]) assert.deepEqual(kinds(text!), [`PHONE:${phone}`], text);
+  assert.deepEqual(kinds("We stored 1 234 567 litres, order 1234 5678 90, part 22 12 34 56."), []);
+});
+
+test("an SSN written with spaces is found only where the text names it", () => {
+  assert.deepEqual(kinds("SSN 651 16 0297 was entered"), ["SSN:651 16 0297"]);
+  assert.deepEqual(kinds("batch 651 16 0297 was entered"), []);
+});
+
+test("names: a title with given name and surname, hyphenated given names, particles, two surnames, accents", () => {
+  assert.deepEqual(kinds("Termin mit Frau Ayşe Demir am Montag"), ["NAME:Frau Ayşe Demir"]);
+  assert.deepEqual(kinds("contacter Marie-Hélène de La Tour demain"), ["NAME:Marie-Hélène de La Tour"]);
+  assert.deepEqual(kinds("a nombre de José Luis Martínez García."), ["NAME:José Luis Martínez García"]);
+  assert.deepEqual(kinds("t.n.v. Sanne de Vries en Étienne Lambert"), ["NAME:Sanne de Vries", "NAME:Étienne Lambert"]);
+  assert.deepEqual(kinds("Kevin Brown Street is closed"), ["NAME:Kevin Brown"]);
+  assert.deepEqual(kinds("Trains from Victoria Station run late."), []);
+});
+
 test("person names are found through given names and titles, not capitalised words", () => {
   assert.deepEqual(kinds("Anna Kowalska met Dr. Weber and Mr. Smith."), ["NAME:Anna Kowalska", "NAME:Dr. Weber", "NAME:Mr. Smith"]);
   assert.deepEqual(kinds("Mark the location. The Supply Depot opened."), []);
@@ -67,13 +96,16 @@ test("names and emails found from their candidates are exactly those a scan of t
     }
     const name = new RegExp(NAME_PATTERN.source, "gu");
     for (let m = name.exec(text); m !== null; m = name.exec(text)) {
-      const g = m.groups ?? {};
-      if (g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!))) {
-        name.lastIndex = m.index + g.given.length;
+      const end = nameEnd(text, m.index, m);
+      if (end < 0) {
+        // Not a name here: the scan goes on from the next character (the look-behind skips the rest of the word);
+        // a whole code point, since a u-flag regex reads an index inside a surrogate pair as the pair's start.
+        name.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
         continue;
       }
+      name.lastIndex = end;
       // An email found first keeps its span (findPersonalData's rule for overlaps).
-      if (!emails.some(([s, e]) => m.index < e && m.index + m[0].length > s)) out.push(`NAME:${m.index}:${m[0].length}`);
+      if (!emails.some(([s, e]) => m.index < e && end > s)) out.push(`NAME:${m.index}:${end - m.index}`);
     }
     return out.sort();
   };

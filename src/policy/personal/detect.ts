@@ -23,6 +23,12 @@ interface Detector {
   readonly middle?: { readonly pattern: RegExp; readonly offset: number };
   /** Accepts the matched text (after the pattern), e.g. by its check digits. */
   readonly valid?: (match: string) => boolean;
+  /**
+   * The pattern matches a cue word before the value ("SSN 651 16 0297"): the value is capture group 1 (the pattern
+   * has the `d` flag). A cue read forward from its own first letter is far cheaper than a look-behind tried at
+   * every digit.
+   */
+  readonly cued?: true;
 }
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
@@ -34,10 +40,22 @@ export const CF_MIDDLE = /[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{
 
 export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
 
+/** Words that introduce a phone number, in the member languages (case-insensitive, accents as written). */
+const PHONE_CUES = [
+  String.raw`tel\.?|t[eé]l[eé]phone|telephone|phone|mobile?|mobil|cell(?:ulare)?|cel|gsm|fax|tlf|handy|portable`,
+  String.raw`telefon\w*|tel[eé]fono|telefoon|m[oó]vil|fijo|cep|kom[oó]rk\w*|rufnummer|festnetz|r[uü]ckruf\w*|erreichbar\w*|anrufen|vaste lijn|lijn`,
+  String.raw`ring(?:e)?|call|chiama\w*|dzwo[nń]\w*|contact number|numer telefonu|n[uú]mero de tel[eé]fono|numero di telefono`,
+].join("|");
+const PHONE_CUE = String.raw`\b(?:${PHONE_CUES})[^\d\n]{0,24}`;
+/** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
+const PHONE_GROUPS = String.raw`(?:\(\d{2,5}\)|\d{1,5})(?:[ .\/-]?\d{2,4}){1,5}`;
+
 // Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
 const DETECTORS: readonly Detector[] = [
   { kind: "EMAIL", pattern: EMAIL_PATTERN },
   { kind: "IBAN", digits: true, pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
+  // Written in lower case too ("de89 3704 ..."): then every group holds a digit, so a word after it is not taken in.
+  { kind: "IBAN", digits: true, pattern: /\b[a-z]{2}\d{2}(?:[ -]?(?=[a-z]{0,3}\d)[a-z0-9]{1,4}){3,8}\b/g, valid: ibanValid },
   { kind: "CARD", digits: true, pattern: /\b\d(?:[ -]?\d){11,18}\b/g, valid: (m) => luhnValid(digitsOf(m)) && cardIssuerKnown(digitsOf(m)) },
   { kind: "NIR", digits: true, pattern: /\b[12378] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b/g, valid: nirValid },
   // Searched from its middle, rare in prose, instead of trying the pattern at every letter.
@@ -46,9 +64,12 @@ const DETECTORS: readonly Detector[] = [
   { kind: "PESEL", digits: true, pattern: /\b\d{11}\b/g, valid: peselValid },
   { kind: "NINO", digits: true, pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
   { kind: "SSN", digits: true, pattern: /\b\d{3}-\d{2}-\d{4}\b/g, valid: ssnValid },
+  // Nine digits in 3-2-4 groups split by spaces are an SSN only where the text says so ("SSN 651 16 0297").
+  { kind: "SSN", digits: true, cued: true, pattern: /\b(?:SSN|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?)?)[^\d\n]{0,5}?(\d{3} \d{2} \d{4})\b/dg, valid: (m) => ssnValid(m.replace(/ /g, "-")) },
   // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
-  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
-  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+(]|\d[ .-])\(?\+\d{1,3}\)?[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
+  // 00 and the country code, then a one-digit area or mobile prefix too ("0033 6 98 76 54 32").
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
   {
     kind: "PHONE",
     digits: true,
@@ -68,6 +89,19 @@ const DETECTORS: readonly Detector[] = [
     ),
     valid: (m) => digitsOf(m).length >= 9 && digitsOf(m).length <= 12,
   },
+  // Any national layout of 8 to 13 digits in groups, where the text calls it a phone: right after a phone word
+  // ("Tel.", "Móvil:", "gsm", "chiamare lo", "pod numer", "Ring") or before Turkish "numarası".
+  {
+    kind: "PHONE",
+    digits: true,
+    cued: true,
+    pattern: new RegExp(
+      // The value is group 1 (after a cue) or group 2 (before "numarası"); see `cued`.
+      String.raw`${PHONE_CUE}(?<![\w+(]|\d[ .-])(${PHONE_GROUPS})(?![\w)]|[ .-]\d)|(?<![\w+(]|\d[ .-])(${PHONE_GROUPS})(?=[^\d\n]{0,3}numara)(?![\w)]|[ .-]\d)`,
+      "dgi",
+    ),
+    valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 13,
+  },
 ];
 
 function wordList(name: string): Set<string> {
@@ -78,13 +112,36 @@ function wordList(name: string): Set<string> {
 /** Exported for the unit test that holds the candidate-driven scans equal to whole-text scans. */
 export const GIVEN_NAMES: ReadonlySet<string> = wordList("./first-names.txt");
 const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan";
-const SURNAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ -](?:van der|van den|van|von|de la|de|di|da|del|le|la|ter|ten) ?)?(?:\p{Lu}[\p{Ll}'’-]+)?`;
+/** One capitalised name word: "Kowalska", "McAllister", "O’Connor", "Lefèvre", "Ben-Ali". */
+const NAME_WORD = String.raw`\p{Lu}[\p{Ll}'’]*(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{L}[\p{Ll}'’]+)*`;
+const PARTICLE = String.raw`(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an|[Vv]on der|[Vv]on|[Dd]e [Ll]a|[Dd]e los|[Dd]el|[Dd]e|[Dd]i|[Dd]a|[Dd]os|[Dd]u|[Ll]e|[Ll]a|[Tt]er|[Tt]en)`;
+/** A surname of one to three words, particles between ("de La Tour", "Martínez García", "van der Berg"). */
+const SURNAME = String.raw`(?:${PARTICLE} )?${NAME_WORD}(?: (?:${PARTICLE} )?${NAME_WORD}){0,2}`;
 export const NAME_PATTERN = new RegExp(
-  String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>\p{Lu}[\p{Ll}]+)(?: \p{Lu}\.)? (?<surname>(?:(?:van der|van den|van|von|de la|de|di|da|del|le|ter|ten) )?\p{Lu}[\p{Ll}'’-]+(?:-\p{Lu}[\p{Ll}]+)?))(?![\p{L}])`,
+  String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?: \p{Lu}\.)? (?<surname>${SURNAME}))(?![\p{L}])`,
   "gu",
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
-export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak"]);
+export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı"]);
+
+/**
+ * The end of a name the pattern matched at `start`: trailing words that are not surnames ("Anna Kowalska Street")
+ * are dropped, and with nothing left after the given name or title the match is no name (-1). The tests' reference
+ * scan uses the same rule.
+ */
+export function nameEnd(text: string, start: number, m: RegExpExecArray): number {
+  const g = m.groups ?? {};
+  const tail = g.surname ?? g.titled!;
+  const words = tail.split(" ");
+  let keep = words.length;
+  while (keep > 0 && NOT_SURNAMES.has(words[keep - 1]!)) keep--;
+  // A particle left last ("Anna Kowalska de" before a dropped word) is not a name word either.
+  while (keep > 0 && new RegExp(`^${PARTICLE}$`, "u").test(words[keep - 1]!)) keep--;
+  if (keep === 0) return -1;
+  if (g.given !== undefined && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
+  const dropped = words.slice(keep).join(" ");
+  return start + m[0].length - (dropped.length > 0 ? dropped.length + 1 : 0);
+}
 
 // The same pattern, tried only where a title or a listed given name starts a word: those are the only places a
 // name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
@@ -114,10 +171,19 @@ function letterClass(text: string, i: number): number {
  * findNamesEverywhere's loop would, the reference the unit test holds it to.
  */
 const NAME_STARTS = (() => {
-  const firsts = [...new Set([...GIVEN_NAMES, ...TITLE_WORDS].map((w) => w.charCodeAt(0)))];
-  const set = firsts.map((c) => `\\u${c.toString(16).padStart(4, "0")}`).join("");
+  // Non-ASCII first letters stand for their whole block (Latin-1, Latin Extended-A and B, Greek, Cyrillic capitals):
+  // past some fifteen separate ranges V8 reads a character class several times slower, and a wider class only
+  // proposes a few more starts, each checked below like any other.
+  const BLOCKS: [number, number][] = [[0xc0, 0xde], [0x100, 0x17f], [0x180, 0x24f], [0x386, 0x3ab], [0x400, 0x42f], [0x1e00, 0x1eff]];
+  const hex = (c: number) => `\\u${c.toString(16).padStart(4, "0")}`;
+  const parts = new Set<string>();
+  for (const w of [...GIVEN_NAMES, ...TITLE_WORDS]) {
+    const c = w.charCodeAt(0);
+    const block = c < 128 ? undefined : BLOCKS.find(([a, b]) => c >= a && c <= b);
+    parts.add(block === undefined ? hex(c) : `${hex(block[0])}-${hex(block[1])}`);
+  }
   // The letter first, the look-behind after it: the regex then stops only at those letters.
-  return new RegExp(`[${set}](?<![A-Za-z][^])`, "g");
+  return new RegExp(`[${[...parts].join("")}](?<![A-Za-z][^])`, "g");
 })();
 
 /** Whether the character loop of findNamesEverywhere visits position i: an odd run of high surrogates before it skips it. */
@@ -159,10 +225,11 @@ function nameAt(text: string, i: number, j: number, after: number, out: Personal
   if (!GIVEN_NAMES.has(word) && !TITLE_WORDS.has(word)) return after;
   NAME_AT.lastIndex = i;
   const m = NAME_AT.exec(text);
-  const g = m?.groups ?? {};
-  if (m === null || (g.given !== undefined && (!GIVEN_NAMES.has(g.given) || NOT_SURNAMES.has(g.surname!.split(" ").at(-1)!)))) return after;
-  out.push({ kind: "NAME", start: i, end: i + m[0].length });
-  return i + m[0].length;
+  if (m === null) return after;
+  const end = nameEnd(text, i, m);
+  if (end < 0) return after;
+  out.push({ kind: "NAME", start: i, end });
+  return end;
 }
 
 /** Names found by visiting every character: the reference for findNames. */
@@ -251,11 +318,23 @@ export function digitWindows(text: string): [number, number][] {
   return out;
 }
 
+type Each = (start: number, match: string, m: RegExpExecArray) => void;
+
 /** Matches of a global pattern in text[from, to), with offsets in the text. */
-function findIn(text: string, from: number, to: number, pattern: RegExp, each: (start: number, match: string) => void): void {
+function findIn(text: string, from: number, to: number, pattern: RegExp, each: Each): void {
   const part = from === 0 && to === text.length ? text : text.slice(from, to);
   pattern.lastIndex = 0;
-  for (let m = pattern.exec(part); m !== null; m = pattern.exec(part)) each(from + m.index, m[0]);
+  for (let m = pattern.exec(part); m !== null; m = pattern.exec(part)) each(from + m.index, m[0], m);
+}
+
+/** For a `cued` detector: hands on the value (the capture group that took part) instead of the whole match. */
+function valueOf(each: Each): Each {
+  return (start, _match, m) => {
+    const k = m[1] !== undefined ? 1 : 2;
+    const span = m.indices?.[k];
+    if (span === undefined) return;
+    each(start + span[0] - m.index, m[k]!, m);
+  };
 }
 
 /** Personal data in the text, in order, without overlaps (first detector wins). */
@@ -295,10 +374,11 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       const end = start + match.length;
       if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) take({ kind: d.kind, start, end });
     };
-    if (everywhere) findIn(text, 0, text.length, d.pattern, each);
+    const one = d.cued ? valueOf(each) : each;
+    if (everywhere) findIn(text, 0, text.length, d.pattern, one);
     else if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
-    else if (d.digits) for (const [from, to] of (windows ??= digitWindows(text))) findIn(text, from, to, d.pattern, each);
-    else findIn(text, 0, text.length, d.pattern, each);
+    else if (d.digits) for (const [from, to] of (windows ??= digitWindows(text))) findIn(text, from, to, d.pattern, one);
+    else findIn(text, 0, text.length, d.pattern, one);
   }
   const names: PersonalDataMatch[] = [];
   (everywhere ? findNamesEverywhere : findNames)(text, names);
