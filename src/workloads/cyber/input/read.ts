@@ -1,8 +1,10 @@
 /**
  * Streams a log file (or stdin, `-`) as records: one per line, except that a JSON document spread over several
- * lines (pretty-printed, or several concatenated) is one record numbered by its first line. Gzip input is
- * recognised by its magic bytes and inflated on the fly. Memory stays constant: only the current batch and an
- * unfinished document are held.
+ * lines (pretty-printed, or several concatenated) is one record numbered by its first line. A document that breaks
+ * off (a truncated JSON line, a text line opening a bracket) is cut at the first line that cannot continue it: the
+ * broken part is one record (which then fails to decode and is counted) and reading resumes at the next line that
+ * starts a document, so no later line is lost. Gzip input is recognised by its magic bytes and inflated on the fly.
+ * Memory stays constant: only the current batch and an unfinished document are held.
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
@@ -54,24 +56,114 @@ async function* inflated(input: Readable, onBytes?: (n: number) => void): AsyncG
   } else yield* all;
 }
 
-/** Tracks brace depth through a JSON document spread over lines, minding strings and escapes. */
-class JsonDepth {
-  depth = 0;
-  private inString = false;
-  private escaped = false;
-  feed(line: string): void {
-    for (let i = 0; i < line.length; i++) {
+const OPEN = -1;
+const ENDED = -2;
+// What the checker expects next.
+const VALUE = 0, VALUE_OR_CLOSE = 1, KEY = 2, KEY_OR_CLOSE = 3, COLON = 4, AFTER_VALUE = 5, DONE = 6;
+const SCALAR = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+/**
+ * Checks, line by line, that a JSON document spread over lines is still a valid beginning of one, so a broken
+ * record (a truncated line, a stray bracket in a text log) is noticed at the first line that cannot continue it
+ * instead of swallowing the rest of the file. Lenient where that cannot split a valid document (string escapes
+ * and control characters are left to JSON.parse); exact about structure, and a string cannot span lines.
+ */
+class JsonPrefix {
+  private stack: number[] = [];
+  private state = VALUE;
+
+  /** OPEN: the document goes on; ENDED: it ended on this line; else the index where the line stopped fitting. */
+  feed(line: string): number {
+    const n = line.length;
+    let i = 0;
+    while (i < n) {
       const c = line.charCodeAt(i);
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === 0x22) this.inString = false;
-      } else if (c === 0x22) this.inString = true;
-      else if (c === 0x7b || c === 0x5b) this.depth++;
-      else if (c === 0x7d || c === 0x5d) this.depth--;
+      if (c === 0x20 || c === 0x09 || c === 0x0d) {
+        i++;
+        continue;
+      }
+      switch (this.state) {
+        case DONE:
+          return i;
+        case COLON:
+          if (c !== 0x3a /* : */) return i;
+          this.state = VALUE;
+          i++;
+          continue;
+        case KEY:
+        case KEY_OR_CLOSE:
+          if (c === 0x22) {
+            i = stringEnd(line, i);
+            if (i < 0) return n;
+            this.state = COLON;
+          } else if (c === 0x7d && this.state === KEY_OR_CLOSE) {
+            i++;
+            this.close();
+          } else return i;
+          continue;
+        case AFTER_VALUE: {
+          const top = this.stack[this.stack.length - 1];
+          if (c === 0x2c /* , */) this.state = top === 0x7b ? KEY : VALUE;
+          else if ((c === 0x7d && top === 0x7b) || (c === 0x5d && top === 0x5b)) this.close();
+          else return i;
+          i++;
+          continue;
+        }
+        default: // VALUE, VALUE_OR_CLOSE
+          if (c === 0x7b || c === 0x5b) {
+            this.stack.push(c);
+            this.state = c === 0x7b ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+            i++;
+          } else if (c === 0x5d && this.state === VALUE_OR_CLOSE) {
+            i++;
+            this.close();
+          } else if (c === 0x22) {
+            i = stringEnd(line, i);
+            if (i < 0) return n;
+            this.valueEnd();
+          } else {
+            let e = i;
+            while (e < n && isScalarChar(line.charCodeAt(e))) e++;
+            if (e === i || !SCALAR.test(line.slice(i, e))) return i;
+            i = e;
+            this.valueEnd();
+          }
+          continue;
+      }
     }
+    return this.state === DONE ? ENDED : OPEN;
+  }
+
+  private close(): void {
+    this.stack.pop();
+    this.valueEnd();
+  }
+
+  private valueEnd(): void {
+    this.state = this.stack.length === 0 ? DONE : AFTER_VALUE;
   }
 }
+
+/** Index after the string opening at `from`, or -1 when the line ends inside it. */
+function stringEnd(line: string, from: number): number {
+  let q = from;
+  for (;;) {
+    q = line.indexOf('"', q + 1);
+    if (q < 0) return -1;
+    let bs = 0;
+    while (line.charCodeAt(q - 1 - bs) === 0x5c) bs++;
+    if ((bs & 1) === 0) return q + 1;
+  }
+}
+
+const isScalarChar = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2d || c === 0x2b || c === 0x2e;
+
+/** A line that starts a JSON document at its first column: where a broken document is cut. */
+const opensDocument = (line: string): boolean => line.charCodeAt(0) === 0x7b || line.charCodeAt(0) === 0x5b;
+
+/** A broken document is searched for a later start only when it is this short (so resynchronising stays linear). */
+const MAX_BACKTRACK_LINES = 1000;
 
 export async function* readRecords(input: Readable, opts: ReadOptions = {}): AsyncGenerator<RawRecord[]> {
   const batchSize = opts.batch ?? 512;
@@ -79,17 +171,57 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
   let batch: RawRecord[] = [];
   let rest = "";
   let lineNo = 0;
-  let doc: { lines: string[]; start: number; depth: JsonDepth } | undefined;
+  // A document spread over lines: its lines (the first trimmed) from line `start` on.
+  let doc: { lines: string[]; start: number; json: JsonPrefix } | undefined;
+  // Lines to read again after a broken document was cut short (next one last).
+  const again: Array<[string, number]> = [];
 
-  const take = (raw: string): void => {
-    lineNo++;
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  const emit = (lines: string[], start: number): void => {
+    batch.push({ text: lines.length === 1 ? lines[0]! : lines.join("\n"), line: start });
+  };
+
+  /**
+   * The document cannot go on with line `no` (or the input ended, `no` undefined). It is cut before the first of
+   * its later lines that starts a document at column 0 (a JSON line after a truncated one), else before line `no`
+   * when that line broke it at once, else after it; the cut-off part is one (undecodable) record and the lines
+   * after the cut are read again.
+   */
+  const cut = (d: NonNullable<typeof doc>, line?: string, no?: number, atOnce = false): void => {
+    const lines = d.lines;
+    let j = -1;
+    if (lines.length <= MAX_BACKTRACK_LINES) {
+      for (let i = 1; i < lines.length; i++) {
+        if (opensDocument(lines[i]!)) {
+          j = i;
+          break;
+        }
+      }
+    }
+    if (line !== undefined && no !== undefined) {
+      if (j < 0 && !atOnce && !opensDocument(line)) {
+        lines.push(line);
+        emit(lines, d.start);
+        return;
+      }
+      again.push([line, no]);
+    }
+    if (j < 0) j = lines.length;
+    emit(lines.slice(0, j), d.start);
+    for (let i = lines.length - 1; i >= j; i--) again.push([lines[i]!, d.start + i]);
+  };
+
+  const step = (line: string, no: number): void => {
     if (doc) {
-      doc.lines.push(line);
-      doc.depth.feed(line);
-      if (doc.depth.depth <= 0) {
-        batch.push({ text: doc.lines.join("\n"), line: doc.start });
+      const at = doc.json.feed(line);
+      if (at === OPEN) doc.lines.push(line);
+      else if (at === ENDED) {
+        doc.lines.push(line);
+        emit(doc.lines, doc.start);
         doc = undefined;
+      } else {
+        const d = doc;
+        doc = undefined;
+        cut(d, line, no, at === line.length - line.trimStart().length);
       }
       return;
     }
@@ -97,15 +229,23 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
     if (t === "") return;
     const open = t.charCodeAt(0);
     const close = t.charCodeAt(t.length - 1);
-    // One-line documents (JSON lines) are the common case and skip the depth scan.
+    // One-line documents (JSON lines) are the common case and skip the check.
     if ((open === 0x7b && close === 0x7d) || (open === 0x5b && close === 0x5d) || (open !== 0x7b && open !== 0x5b)) {
-      batch.push({ text: t, line: lineNo });
+      batch.push({ text: t, line: no });
       return;
     }
-    const depth = new JsonDepth();
-    depth.feed(t);
-    if (depth.depth <= 0) batch.push({ text: t, line: lineNo });
-    else doc = { lines: [t], start: lineNo, depth };
+    const json = new JsonPrefix();
+    // A line that ends a document or is no beginning of one is a record of its own.
+    if (json.feed(t) !== OPEN) batch.push({ text: t, line: no });
+    else doc = { lines: [t], start: no, json };
+  };
+
+  const take = (raw: string): void => {
+    step(raw.endsWith("\r") ? raw.slice(0, -1) : raw, ++lineNo);
+    while (again.length > 0) {
+      const [line, no] = again.pop()!;
+      step(line, no);
+    }
   };
 
   for await (const chunk of inflated(input, opts.onBytes)) {
@@ -123,6 +263,15 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
   }
   rest += decoder.end();
   if (rest !== "") take(rest);
-  if (doc) batch.push({ text: doc.lines.join("\n"), line: doc.start });
+  // A document still open at the end of the input.
+  while (doc) {
+    const d: NonNullable<typeof doc> = doc;
+    doc = undefined;
+    cut(d);
+    while (again.length > 0) {
+      const [line, no] = again.pop()!;
+      step(line, no);
+    }
+  }
   if (batch.length > 0) yield batch;
 }

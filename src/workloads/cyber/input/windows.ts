@@ -89,12 +89,16 @@ function flattenData(body: Obj, out: Obj): void {
       const unnamed: unknown[] = [];
       for (const d of value) {
         const name = attr(d, "Name");
-        if (typeof name === "string") setField(out, name, text(d));
-        else unnamed.push(text(d));
+        if (typeof name === "string") {
+          if (name.includes(" ")) spaced = true;
+          setField(out, name, text(d));
+        } else unnamed.push(text(d));
       }
       if (unnamed.length > 0) out.Data = unnamed;
     } else if (key === "Data" && isObj(value) && typeof attr(value, "Name") === "string") {
-      setField(out, attr(value, "Name") as string, text(value));
+      const name = attr(value, "Name") as string;
+      if (name.includes(" ")) spaced = true;
+      setField(out, name, text(value));
     } else {
       setField(out, key, text(value));
     }
