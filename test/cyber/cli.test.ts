@@ -53,3 +53,24 @@ test("concord detect refuses a rules path that does not exist with one line and 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^concord: rules path .* does not exist/);
 });
+
+test("concord detect lists each unsupported rule with id and reason when no rule loads, and exits non-zero", () => {
+  const bad = join(dir, "bad-only.yml");
+  writeFileSync(bad, `title: a\nid: bad-one\nlogsource: { product: p }\ndetection:\n    sel:\n        F|frobnicate: x\n    condition: sel\n---\ntitle: b\nid: bad-two\nlogsource: { product: p }\ndetection:\n    sel:\n        Ip|cidr: '10.0.0.0/33'\n    condition: sel\n`);
+  const r = concord(["--rules", bad, "-"], "");
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /bad-one.*frobnicate/);
+  assert.match(r.stderr, /bad-two.*prefix/);
+  assert.match(r.stderr, /no rule could be loaded/);
+});
+
+test("concord detect reports a rule with an out-of-range CIDR prefix as unsupported and runs the others", () => {
+  const mixed = join(dir, "mixed.yml");
+  writeFileSync(mixed, `title: a\nid: cidr-33\nlogsource: { product: windows }\ndetection:\n    sel:\n        Ip|cidr: '10.0.0.0/33'\n    condition: sel\n---\ntitle: b\nid: cidr-129\nlogsource: { product: windows }\ndetection:\n    sel:\n        Ip|cidr: '::/129'\n    condition: sel\n`);
+  const r = concord(["--rules", mixed, rule, "--show-unsupported", "-"], sysmon("C:\\Windows\\System32\\whoami.exe") + "\n");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /1 rules loaded, 2 unsupported/);
+  assert.match(r.stderr, /cidr-33.*prefix/);
+  assert.match(r.stderr, /cidr-129.*prefix/);
+  assert.equal(r.stdout.trim().split("\n").length, 1);
+});

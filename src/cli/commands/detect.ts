@@ -47,9 +47,17 @@ export function register(program: Command): void {
       opts.rules = rules;
       const ruleSet = compileRules(await readRuleSources(opts.rules), { placeholders: readPlaceholders(opts.placeholders) });
       const loaded = ruleSet.detections.length + ruleSet.correlations.length;
-      if (loaded === 0) throw new InvalidRequest(`no rule could be loaded from ${opts.rules.join(", ")}`);
+      const listUnsupported = (): void => {
+        for (const u of ruleSet.unsupported) process.stderr.write(`  unsupported ${u.id}${u.file ? ` (${u.file})` : ""}: ${u.reason}\n`);
+      };
+      if (loaded === 0) {
+        // Nothing to run: say why for every rule, whatever --show-unsupported says.
+        process.stderr.write(`concord detect: 0 rules loaded, ${ruleSet.unsupported.length} unsupported\n`);
+        listUnsupported();
+        throw new InvalidRequest(`no rule could be loaded from ${opts.rules.join(", ")}`);
+      }
       process.stderr.write(`concord detect: ${loaded} rules loaded, ${ruleSet.unsupported.length} unsupported${ruleSet.unsupported.length > 0 && !opts.showUnsupported ? " (--show-unsupported lists them)" : ""}\n`);
-      if (opts.showUnsupported) for (const u of ruleSet.unsupported) process.stderr.write(`  unsupported ${u.id}${u.file ? ` (${u.file})` : ""}: ${u.reason}\n`);
+      if (opts.showUnsupported) listUnsupported();
 
       const progress = process.stderr.isTTY ? progressLine(logfiles) : undefined;
       const write = opts.format === "text" ? (a: Alert) => textLine(a) : (a: Alert) => JSON.stringify(opts.event ? a : { ...a, event: undefined });

@@ -80,3 +80,16 @@ test("matched lists the fields of positive searches only", () => {
   const [alert] = detectEvents(rs, [{ Image: "C:\\cmd.exe", CommandLine: "cmd /c whoami", User: "bob" }]);
   assert.deepEqual(alert?.matched, { Image: "C:\\cmd.exe", CommandLine: "cmd /c whoami" });
 });
+
+test("a condition nested deeper than the limit makes the rule unsupported instead of overflowing the stack", () => {
+  const depth = 3000;
+  const text = `title: t\nid: deep\nlogsource: { product: test }\ndetection:${SEARCHES.replace(/^/gm, "    ")}\n    condition: ${"(".repeat(depth)}selection_a${")".repeat(depth)}\n`;
+  const rs = compileRules([{ path: "t.yml", text }]);
+  assert.equal(rs.detections.length, 0);
+  assert.equal(rs.unsupported[0]?.id, "deep");
+  assert.match(rs.unsupported[0]!.reason, /nest/);
+  const nots = `title: t\nid: nots\nlogsource: { product: test }\ndetection:${SEARCHES.replace(/^/gm, "    ")}\n    condition: ${"not ".repeat(depth)}selection_a\n`;
+  assert.match(compileRules([{ path: "t.yml", text: nots }]).unsupported[0]?.reason ?? "", /nest/);
+  // Ordinary nesting still loads.
+  assert.equal(fires(`${"(".repeat(20)}selection_a${")".repeat(20)}`, { A: 1 }), true);
+});

@@ -36,9 +36,16 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Brackets and `not`s nested deeper than this make the rule unsupported (deeper would risk the call stack). */
+export const MAX_CONDITION_DEPTH = 64;
+
 export function parseCondition(text: string): Condition {
   const tokens = tokenize(text);
   let pos = 0;
+  let depth = 0;
+  const enter = (): void => {
+    if (++depth > MAX_CONDITION_DEPTH) throw new UnsupportedRule(`condition nests brackets or 'not' deeper than ${MAX_CONDITION_DEPTH} levels`);
+  };
   const peek = (): Token | undefined => tokens[pos];
   const fail = (what: string): never => {
     throw new UnsupportedRule(`condition '${text}': ${what}`);
@@ -55,7 +62,13 @@ export function parseCondition(text: string): Condition {
     return args.length === 1 ? args[0]! : { op: "and", args };
   };
   const parseNot = (): Condition => {
-    if (peek()?.t === "not") { pos++; return { op: "not", arg: parseNot() }; }
+    if (peek()?.t === "not") {
+      pos++;
+      enter();
+      const arg = parseNot();
+      depth--;
+      return { op: "not", arg };
+    }
     return parseAtom();
   };
   const parseAtom = (): Condition => {
@@ -63,8 +76,10 @@ export function parseCondition(text: string): Condition {
     if (tok === undefined) return fail("ends too early");
     switch (tok.t) {
       case "(": {
+        enter();
         const inner = parseOr();
         if (tokens[pos++]?.t !== ")") fail("missing ')'");
+        depth--;
         return inner;
       }
       case "num":

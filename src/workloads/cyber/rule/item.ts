@@ -37,11 +37,16 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
   if (spec.kind === "exists") return existsItem(spec, values);
 
   let acceptsNull = false;
-  const tests: ValueTest[] = [];
+  // One group per value written: the alternatives it stands for (placeholder values, windash and base64offset
+  // variants), any of which matches it. `all` ANDs the groups, not the alternatives.
+  const groups: ValueTest[][] = [];
   for (const v of values) {
     if (v === null) { acceptsNull = true; continue; }
-    for (const expanded of expandPlaceholders(spec, v, opts)) tests.push(...valueTests(spec, expanded));
+    const alts: ValueTest[] = [];
+    for (const expanded of expandPlaceholders(spec, v, opts)) alts.push(...valueTests(spec, expanded));
+    if (alts.length > 0) groups.push(alts);
   }
+  const tests = groups.flat();
   if (tests.length === 0 && !acceptsNull) throw new UnsupportedRule(`field '${spec.field ?? "keywords"}' has no values`);
 
   const field = spec.field;
@@ -51,31 +56,38 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
     for (let i = 0; i < orig.length; i++) if (t.test(orig[i]!, lower[i]!, ev)) return true;
     return false;
   };
+  const anyTestMatches = (alts: readonly ValueTest[], ev: SigmaEvent, orig: readonly string[], lower: readonly string[]): boolean => {
+    for (const t of alts) if (anyStringMatches(t, ev, orig, lower)) return true;
+    return false;
+  };
   const positive = (ev: SigmaEvent): boolean => {
     const s = field === null ? ev.keywordStrings() : ev.strings(field);
     if (s.absent) return acceptsNull;
     const orig = s.orig;
     const lower = needsLower ? s.lower : orig;
     if (spec.all) {
-      for (const t of tests) if (!anyStringMatches(t, ev, orig, lower)) return false;
-      return tests.length > 0;
+      for (const g of groups) if (!anyTestMatches(g, ev, orig, lower)) return false;
+      return groups.length > 0;
     }
-    for (const t of tests) if (anyStringMatches(t, ev, orig, lower)) return true;
-    return false;
+    return anyTestMatches(tests, ev, orig, lower);
   };
   const test = spec.neq ? (ev: SigmaEvent) => !positive(ev) : positive;
-  return { field, test, needles: spec.neq || acceptsNull ? [] : needlesOf(tests, spec.all) };
+  return { field, test, needles: spec.neq || acceptsNull ? [] : needlesOf(groups, spec.all) };
 }
 
-function needlesOf(tests: readonly ValueTest[], all: boolean): ValueNeedle[][] {
-  // With `all` every value's needle is required (its own clause); otherwise any one value's.
-  if (all) return tests.flatMap((t) => (t.needle === null ? [] : [[t.needle]]));
-  const out: ValueNeedle[] = [];
-  for (const t of tests) {
-    if (t.needle === null) return [];
-    out.push(t.needle);
-  }
-  return [out];
+function needlesOf(groups: readonly (readonly ValueTest[])[], all: boolean): ValueNeedle[][] {
+  // With `all` every value is required: each value's alternatives make one clause; otherwise one clause of them all.
+  const clause = (tests: readonly ValueTest[]): ValueNeedle[] | null => {
+    const out: ValueNeedle[] = [];
+    for (const t of tests) {
+      if (t.needle === null) return null;
+      out.push(t.needle);
+    }
+    return out;
+  };
+  if (all) return groups.flatMap((g) => { const c = clause(g); return c === null ? [] : [c]; });
+  const c = clause(groups.flat());
+  return c === null ? [] : [c];
 }
 
 function existsItem(spec: ModifierSpec, values: readonly unknown[]): CompiledItem {
@@ -87,17 +99,29 @@ function existsItem(spec: ModifierSpec, values: readonly unknown[]): CompiledIte
 
 function expandPlaceholders(spec: ModifierSpec, value: unknown, opts: CompileOptions): unknown[] {
   if (!spec.transforms.some((t) => t.kind === "expand") || typeof value !== "string") return [value];
+  // `\%` is a plain percent sign (the backslash goes); `\\` stays for the wildcard parser; `%name%` is a placeholder.
   let results = [""];
-  let rest = value;
-  for (let m = /%([^%\s]+)%/.exec(rest); m !== null; m = /%([^%\s]+)%/.exec(rest)) {
-    const name = m[1]!;
-    const list = opts.placeholders?.[name];
-    if (list === undefined || list.length === 0) throw new UnsupportedRule(`placeholder %${name}% has no values configured`);
-    const before = rest.slice(0, m.index);
-    results = results.flatMap((r) => list.map((x) => r + before + x));
-    rest = rest.slice(m.index + m[0].length);
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === "\\" && value[i + 1] === "%") { text += "%"; i++; continue; }
+    if (c === "\\" && value[i + 1] === "\\") { text += "\\\\"; i++; continue; }
+    if (c === "%") {
+      const m = /^%([^%\s]+)%/.exec(value.slice(i));
+      if (m !== null) {
+        const name = m[1]!;
+        const list = opts.placeholders?.[name];
+        if (list === undefined || list.length === 0) throw new UnsupportedRule(`placeholder %${name}% has no values configured`);
+        const before = text;
+        results = results.flatMap((r) => list.map((x) => r + before + x));
+        text = "";
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    text += c;
   }
-  return results.map((r) => r + rest);
+  return results.map((r) => r + text);
 }
 
 function valueTests(spec: ModifierSpec, value: unknown): ValueTest[] {
@@ -225,13 +249,18 @@ function cidrTest(value: unknown): ValueTest {
   const m = typeof value === "string" ? /^([^/]+)\/(\d{1,3})$/.exec(value.trim()) : null;
   const family = m ? isIP(m[1]!) : 0;
   if (!m || family === 0) throw new UnsupportedRule(`'cidr' value is not a network: ${String(value)}`);
+  const prefix = Number(m[2]);
+  const maxPrefix = family === 4 ? 32 : 128;
+  if (prefix > maxPrefix) throw new UnsupportedRule(`'cidr' prefix /${prefix} is out of range for IPv${family} (0-${maxPrefix}): ${String(value)}`);
   const list = new BlockList();
-  const type = family === 4 ? "ipv4" : "ipv6";
-  list.addSubnet(m[1]!, Number(m[2]), type);
+  list.addSubnet(m[1]!, prefix, family === 4 ? "ipv4" : "ipv6");
+  // An IPv6 network never holds a plain IPv4 address (BlockList would map it); an IPv4 one may hold ::ffff:a.b.c.d.
+  const v6 = family === 6;
   return {
     test: (v) => {
       const f = isIP(v);
-      return f !== 0 && list.check(v, f === 4 ? "ipv4" : "ipv6");
+      if (f === 4) return !v6 && list.check(v, "ipv4");
+      return f === 6 && list.check(v, "ipv6");
     },
     needle: null,
     lower: false,

@@ -60,8 +60,10 @@ export function loadRules(parsed: readonly ParsedSource[], opts: CompileOptions 
         else if (typeof doc.action === "string") throw new UnsupportedRule(`legacy rule collection action '${doc.action}'`);
         else rules.push(compileRule(doc, id, source.path, opts));
       } catch (err) {
-        if (!(err instanceof UnsupportedRule)) throw err;
-        unsupported.push({ id, ...(title ? { title } : {}), file: source.path, reason: err.reason });
+        // Anything else a rule provokes while compiling (a range error from a library, a stack overflow) is still
+        // this one rule's problem: it is reported with its id, and the others run.
+        const reason = err instanceof UnsupportedRule ? err.reason : `could not be compiled: ${err instanceof Error ? err.message : String(err)}`;
+        unsupported.push({ id, ...(title ? { title } : {}), file: source.path, reason });
       }
     });
   }

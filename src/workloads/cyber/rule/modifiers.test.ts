@@ -185,3 +185,55 @@ test("unknown and conflicting modifiers are reported, not guessed", () => {
   assert.match(unsupportedReason(sel("F|re: '(?<=a)b('")) ?? "", /regular expression/);
   assert.match(unsupportedReason(sel("F|cidr: 'nonsense'")) ?? "", /cidr/);
 });
+
+test("windash with contains|all: each value is the OR of its dash variants, and all values must match", () => {
+  const rule = sel("CommandLine|windash|contains|all:\n  - ' -a'\n  - ' -b'");
+  assert.equal(fires(rule, { CommandLine: "tool.exe /a /b" }), true);
+  assert.equal(fires(rule, { CommandLine: "tool.exe -a -b" }), true);
+  assert.equal(fires(rule, { CommandLine: "tool.exe -a /b" }), true);
+  assert.equal(fires(rule, { CommandLine: "tool.exe /a" }), false);
+});
+
+test("base64offset with contains|all: each value matches at any of its three offsets, and all values must match", () => {
+  const rule = sel("CommandLine|base64offset|contains|all:\n  - IEX\n  - Invoke");
+  assert.equal(fires(rule, { CommandLine: "powershell -enc SUVYSW52b2tl" }), true); // base64("IEXInvoke")
+  assert.equal(fires(rule, { CommandLine: "powershell -enc eCBJRVggenogSW52b2tlLXk=" }), true); // base64("x IEX z: Invoke-y")
+  assert.equal(fires(rule, { CommandLine: "powershell -enc SUVY" }), false); // base64("IEX") only
+  const wide = sel("CommandLine|utf16le|base64offset|contains|all:\n  - IEX\n  - Invoke");
+  const b64 = (s: string): string => Buffer.from(s, "utf16le").toString("base64");
+  assert.equal(fires(wide, { CommandLine: `-enc ${b64("IEX (Invoke-Foo)")}` }), true);
+  assert.equal(fires(wide, { CommandLine: `-enc ${b64("x IEX yz Invoke")}` }), true);
+  assert.equal(fires(wide, { CommandLine: `-enc ${b64("IEX only")}` }), false);
+});
+
+test("out-of-range CIDR prefixes make the rule unsupported with a reason", () => {
+  assert.match(unsupportedReason(sel("Ip|cidr: '10.0.0.0/33'")) ?? "", /prefix/);
+  assert.match(unsupportedReason(sel("Ip|cidr: '::/129'")) ?? "", /prefix/);
+});
+
+test("IPv6 networks do not match plain IPv4 addresses; IPv4 networks still match IPv4-mapped IPv6", () => {
+  assert.equal(fires(sel("Ip|cidr: '::/0'"), { Ip: "1.2.3.4" }), false);
+  assert.equal(fires(sel("Ip|cidr: '::/64'"), { Ip: "1.2.3.4" }), false);
+  assert.equal(fires(sel("Ip|cidr: '::/0'"), { Ip: "2001:db8::1" }), true);
+  assert.equal(fires(sel("Ip|cidr: '10.0.0.0/8'"), { Ip: "::ffff:10.0.0.1" }), true);
+  assert.equal(fires(sel("Ip|cidr: '10.0.0.0/8'"), { Ip: "10.1.2.3" }), true);
+});
+
+test("expand: a backslash before % keeps it plain text, not a placeholder start", () => {
+  const ph = { Servers: ["srv1"], plain: ["WRONG"] };
+  assert.equal(fires(sel("Host|expand: '\\%plain%Servers%'"), { Host: "%plainsrv1" }, ph), true);
+  assert.equal(fires(sel("Host|expand: '\\%plain%Servers%'"), { Host: "WRONGServers%" }, ph), false);
+  assert.equal(fires(sel("Host|expand: 'a\\%b\\%c'"), { Host: "a%b%c" }), true);
+});
+
+test("wildcard ? matches exactly one character, also one outside the BMP; * and |re are unaffected", () => {
+  assert.equal(fires(sel("F: 'a?b'"), { F: "a😀b" }), true);
+  assert.equal(fires(sel("F: 'a??b'"), { F: "a😀b" }), false);
+  assert.equal(fires(sel("F: 'a??b'"), { F: "a😀xb" }), true);
+  assert.equal(fires(sel("F|cased: 'a?b'"), { F: "a😀b" }), true);
+  assert.equal(fires(sel("F: '?'"), { F: "😀" }), true);
+  assert.equal(fires(sel("F: '*??'"), { F: "😀" }), false);
+  assert.equal(fires(sel("F: 'a*b'"), { F: "a😀😀b" }), true);
+  assert.equal(fires(sel("F: 'a*?b'"), { F: "a😀b" }), true);
+  assert.equal(fires(sel("F|re: '^a..b$'"), { F: "a😀b" }), true); // JavaScript regex: '.' is one UTF-16 unit
+});

@@ -66,6 +66,12 @@ export interface ValueNeedle {
   exact: boolean;
 }
 
+/**
+ * `?`: one character, which may be a surrogate pair (an emoji is one character). Not the `u` flag: that would change
+ * case folding of every pattern; a lone surrogate still counts as one character.
+ */
+const ONE_CHAR = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|(?![\\uD800-\\uDBFF][\\uDC00-\\uDFFF])[\\s\\S])";
+
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 export function compilePieces(pieces: readonly Piece[], cased: boolean): StringTest {
@@ -89,7 +95,7 @@ export function compilePieces(pieces: readonly Piece[], cased: boolean): StringT
     case "*L": { const t = text(1); return cased ? { test: (v) => v.endsWith(t), needle } : { test: (_v, l) => l.endsWith(t), needle }; }
     case "*L*": { const t = text(1); return cased ? { test: (v) => v.includes(t), needle } : { test: (_v, l) => l.includes(t), needle }; }
   }
-  const source = pieces.map((p) => (p.kind === "lit" ? escapeRegex(p.text) : p.kind === "star" ? "[\\s\\S]*" : "[\\s\\S]")).join("");
+  const source = pieces.map((p) => (p.kind === "lit" ? escapeRegex(p.text) : p.kind === "star" ? "[\\s\\S]*" : ONE_CHAR)).join("");
   const re = new RegExp(`^${source}$`, cased ? "" : "i");
   return { test: (v) => re.test(v), needle };
 }
