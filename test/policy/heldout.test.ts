@@ -17,7 +17,13 @@
 //      refused and 1/80 legitimate refused before them, 61/80 and 1/80 after. Never read or used to add words: the
 //      unseen figure. A later broadening of every lexicon (written from general vocabulary, not from any batch)
 //      took it to 63/80; in that round two English words ("kill box", "sensor-to-shooter") were dropped because
-//      they raised g's false refusals to 2/80, so its false-refusal figure is no longer wholly unseen.
+//      they raised g's false refusals to 2/80, so its false-refusal figure is no longer wholly unseen. Then used
+//      for development (72/80, 0/80 since): guidance laws are not laws, "drop the human-in-the-loop" is not a
+//      human approval, real-time location and "flag every phone" are watching acts, counter-battery, kill boxes,
+//      Polish locatives (proteście), faces recognised as a verb phrase.
+//   h  written in session 4 by a fourth writer, who saw none of the rules or batches: 51/80 refused and 0/80
+//      legitimate refused under the rules as they stood after the lexicon broadening; the g round above left it
+//      at 51/80 and 0/80. Never read: the unseen figure, and evidence that fixing seen misses does not carry over.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -41,7 +47,8 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   d: { refused: 39, falselyRefused: 0 },
   e: { refused: 77, falselyRefused: 0 },
   f: { refused: 74, falselyRefused: 0 },
-  g: { refused: 63, falselyRefused: 1 },
+  g: { refused: 72, falselyRefused: 0 },
+  h: { refused: 51, falselyRefused: 0 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
