@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { classify, features, parseModel, type ClassifierModel } from "./classifier.ts";
 import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
 import { prepare } from "./prepare.ts";
 import { literalSet, templateClauses } from "./shape.ts";
@@ -69,6 +70,8 @@ export interface RuleSet {
   /** Rules with no clause the keyword pass can check: tried on every sentence. */
   readonly unkeyed: readonly number[];
   readonly conceptCount: number;
+  /** The classifier consulted when no rule fires (classifier.ts), or none. */
+  readonly classifier?: ClassifierModel;
 }
 
 /** Keywords are cut to this many characters (see compileRules). */
@@ -241,6 +244,35 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!);
     if (found !== null) return found;
   }
+  return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, buf, ranges);
+}
+
+/**
+ * The classifier reads texts up to this long (about 600 words: a request, a message), where its false refusals were
+ * measured (about 1% of legitimate nearby requests, cross-validated). A long document is many passages, and each
+ * is a chance of a false refusal (about 1 in 2,000 passages of technical prose scored above the threshold), so
+ * longer texts get the rules alone.
+ */
+const CLASSIFIER_MAX_TEXT = 4000;
+
+/** Longest passage the classifier reads at once, in characters: about the length of the requests it learnt from. */
+const PASSAGE = 600;
+
+/**
+ * The classifier's verdict on each passage: neighbouring sentences of one paragraph, up to PASSAGE characters
+ * (a sentence longer than that is a passage alone). The first passage it refuses decides.
+ */
+function classifyPassages(model: ClassifierModel, buf: Uint16Array, ranges: Int32Array): ProhibitedUse | null {
+  const n = ranges.length / 2;
+  for (let s = 0; s < n; ) {
+    const start = ranges[2 * s]!;
+    let end = ranges[2 * s + 1]!;
+    let t = s + 1;
+    while (t < n && !paragraphBreak(buf, end, ranges[2 * t]!) && ranges[2 * t + 1]! - start <= PASSAGE) end = ranges[2 * t++ + 1]!;
+    const verdict = classify(model, features(buf, start, end));
+    if (verdict !== null) return { reason: verdict.reason, rule: `classifier/${verdict.reason}` };
+    s = t;
+  }
   return null;
 }
 
@@ -378,11 +410,16 @@ class Scratch {
 }
 
 
-export function loadRules(yamlText: string): RuleSet {
-  return compileRules(RuleFile.parse(parse(yamlText)));
+/** Rules from YAML text; with `classifier` (a model file's text), the classifier is consulted when no rule fires. */
+export function loadRules(yamlText: string, classifier?: string): RuleSet {
+  const set = compileRules(RuleFile.parse(parse(yamlText)));
+  return classifier === undefined ? set : { ...set, classifier: parseModel(classifier) };
 }
 
-const DEFAULT_RULES = loadRules(readFileSync(new URL("./rules.yaml", import.meta.url), "utf8"));
+const DEFAULT_RULES = loadRules(
+  readFileSync(new URL("./rules.yaml", import.meta.url), "utf8"),
+  readFileSync(new URL("./classifier-model.txt", import.meta.url), "utf8"),
+);
 
 /** The first prohibited use the text asks for, or null. Pure: the same text always gives the same answer. */
 export function detectProhibitedUse(text: string): ProhibitedUse | null {

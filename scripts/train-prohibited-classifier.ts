@@ -1,0 +1,40 @@
+/**
+ * Trains the prohibited-use classifier and writes src/policy/prohibited/classifier-model.txt:
+ *   npx tsx scripts/train-prohibited-classifier.ts        (npm run train:prohibited)
+ * Examples: the policy corpus (prohibited, legitimate nearby, unmarked), the held-out batches except those kept
+ * unseen (UNSEEN below: the figures they give are the honest ones), and the language-identification sentences as
+ * ordinary prose. Deterministic: the same files give the same model; test/policy/classifier.test.ts checks that the
+ * committed model is what these files train.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { serializeModel } from "../src/policy/prohibited/classifier.ts";
+import { trainClassifier, type TrainingSet } from "../src/policy/prohibited/train.ts";
+import type { ProhibitedReason } from "../src/policy/prohibited/detect.ts";
+
+/** Held-out batches never trained on. */
+export const UNSEEN = new Set(["h", "i"]);
+const root = new URL("../", import.meta.url);
+export const MODEL_FILE = new URL("src/policy/prohibited/classifier-model.txt", root);
+
+interface Row { text: string; reason?: ProhibitedReason; batch?: string }
+const rows = (path: string): Row[] =>
+  readFileSync(new URL(path, root), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+
+export function trainingSet(): TrainingSet {
+  const seen = (r: Row) => r.batch === undefined || !UNSEEN.has(r.batch);
+  const prohibited = [...rows("test/policy/corpus/prohibited.jsonl"), ...rows("test/policy/heldout/prohibited.jsonl").filter(seen)]
+    .map((r) => ({ text: r.text, reason: r.reason! }));
+  const nearby = [...rows("test/policy/corpus/legitimate.jsonl"), ...rows("test/policy/heldout/legitimate.jsonl").filter(seen)].map((r) => r.text);
+  const langid = new URL("test/comms/langid/", root);
+  const prose = readdirSync(langid).sort().flatMap((f) => readFileSync(new URL(f, langid), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#")));
+  const other = [...rows("test/policy/corpus/unmarked.jsonl").map((r) => r.text), ...prose];
+  return { prohibited, nearby, other };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { model, report } = trainClassifier(trainingSet());
+  writeFileSync(MODEL_FILE, serializeModel(model));
+  console.log(`threshold ${report.threshold}; cross-validated: ${report.caught}/${report.prohibited} prohibited caught, ${report.nearbyRefused}/${report.nearby} legitimate nearby refused`);
+  console.log(`wrote ${MODEL_FILE.pathname}`);
+}
