@@ -57,38 +57,49 @@ let taken = new Int32Array(1024);
  * let through.
  */
 export function features(text: Uint16Array | string, from = 0, to = text.length): Int32Array {
-  const at = typeof text === "string" ? (i: number) => text.charCodeAt(i) : (i: number) => text[i]!;
+  if (typeof text !== "string") return featuresOf(text, from, to);
+  const units = new Uint16Array(to - from);
+  for (let i = from; i < to; i++) units[i - from] = text.charCodeAt(i);
+  return featuresOf(units, 0, units.length);
+}
+
+/** The bucket of hash h, recorded once per call (`stamp`), appended to `taken` from index `count`; the new count. */
+function take(h: number, count: number): number {
+  const b = toBucket(h);
+  if (stampOf[b] === stamp) return count;
+  stampOf[b] = stamp;
+  if (count === taken.length) {
+    const grown = new Int32Array(count * 2);
+    grown.set(taken);
+    taken = grown;
+  }
+  taken[count] = b;
+  return count + 1;
+}
+
+function featuresOf(u: Uint16Array, from: number, to: number): Int32Array {
   stamp++;
   let count = 0;
-  const take = (h: number) => {
-    const b = toBucket(h);
-    if (stampOf[b] === stamp) return;
-    stampOf[b] = stamp;
-    if (count === taken.length) {
-      const grown = new Int32Array(count * 2);
-      grown.set(taken);
-      taken = grown;
-    }
-    taken[count++] = b;
-  };
   let prevWord = 0;
   let hasPrev = false;
   for (let i = from; i < to; ) {
-    if (!isWordUnit(at(i))) {
+    if (!isWordUnit(u[i]!)) {
       i++;
       continue;
     }
     let j = i;
     let word = SEED_WORD;
-    while (j < to && isWordUnit(at(j))) word = Math.imul(word ^ at(j++), FNV);
-    take(word);
-    if (hasPrev) take(Math.imul(Math.imul(prevWord ^ SEED_PAIR, FNV) ^ word, FNV));
-    // 4-unit pieces of " word ": the edge units are spaces.
+    while (j < to && isWordUnit(u[j]!)) word = Math.imul(word ^ u[j++]!, FNV);
+    count = take(word, count);
+    if (hasPrev) count = take(Math.imul(Math.imul(prevWord ^ SEED_PAIR, FNV) ^ word, FNV), count);
+    // 4-unit pieces of " word ": the unit before and after the word read as spaces.
     const len = j - i;
     for (let k = -1; k + 4 <= len + 1; k++) {
-      let h = SEED_PIECE;
-      for (let q = k; q < k + 4; q++) h = Math.imul(h ^ (q < 0 || q >= len ? 32 : at(i + q)), FNV);
-      take(h);
+      const c0 = k < 0 ? 32 : u[i + k]!;
+      const c1 = u[i + k + 1]!;
+      const c2 = k + 2 >= len ? 32 : u[i + k + 2]!;
+      const c3 = k + 3 >= len ? 32 : u[i + k + 3]!;
+      count = take(Math.imul(Math.imul(Math.imul(Math.imul(SEED_PIECE ^ c0, FNV) ^ c1, FNV) ^ c2, FNV) ^ c3, FNV), count);
     }
     prevWord = word;
     hasPrev = true;
