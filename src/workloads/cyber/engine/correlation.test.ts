@@ -79,6 +79,16 @@ test("temporal_ordered needs the rules in the order listed", () => {
   assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(40, { Outcome: "success", User: "a" })]).length, 0);
 });
 
+test("temporal_ordered goes by the events' times, not the order they arrive in", () => {
+  const corr = "correlation:\n  type: temporal_ordered\n  rules: [failed_logon, ok_logon]\n  group-by: [User]\n  timespan: 30s\n";
+  // The success (time 5) arrives before the failure (time 0) that preceded it: merged logs do this.
+  assert.equal(run(corr, [at(5, { Outcome: "success", User: "a" }), at(0, { Outcome: "failure", User: "a" })]).length, 1);
+  // The success happened first, whatever the arrival order.
+  assert.equal(run(corr, [at(5, { Outcome: "failure", User: "a" }), at(0, { Outcome: "success", User: "a" })]).length, 0);
+  // In order but too far apart.
+  assert.equal(run(corr, [at(40, { Outcome: "success", User: "a" }), at(0, { Outcome: "failure", User: "a" })]).length, 0);
+});
+
 test("aliases group different fields of different rules under one name", () => {
   const corr = "correlation:\n  type: temporal\n  rules: [failed_logon, ok_logon]\n  group-by: [ip]\n  timespan: 30s\n  aliases:\n    ip:\n      failed_logon: SourceIp\n      ok_logon: DestIp\n";
   assert.equal(run(corr, [at(0, { Outcome: "failure", SourceIp: "1.2.3.4" }), at(1, { Outcome: "success", DestIp: "1.2.3.4" })]).length, 1);

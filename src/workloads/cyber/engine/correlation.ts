@@ -24,6 +24,8 @@ export interface Occurrence {
 interface Entry {
   time: number;
   rule: string;
+  /** The matched rule's name, when it has one (correlations may refer to it by name). */
+  name?: string;
   source: AlertSource;
   value?: string;
 }
@@ -32,8 +34,6 @@ interface Group {
   values: Record<string, unknown>;
   entries: Entry[];
   windowStart?: number;
-  /** temporal_ordered: for each step, the start time of the most recent chain that reached it. */
-  chain?: Array<number | undefined>;
 }
 
 const MAX_LISTED = 100;
@@ -120,7 +120,7 @@ export class Correlator {
     const groups = this.state.get(c)!;
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { values: groupValues, entries: [] }));
-    const entry: Entry = { time: o.time, rule: o.rule, source: o.source };
+    const entry: Entry = { time: o.time, rule: o.rule, source: o.source, ...(o.name === undefined ? {} : { name: o.name }) };
     if (c.field !== undefined) {
       const v = o.values[c.field];
       if (v === undefined || v === null) return undefined; // no value to count
@@ -160,20 +160,14 @@ export class Correlator {
         return alert;
       }
       case "temporal_ordered": {
-        const chain = (g.chain ??= new Array<number | undefined>(c.rules.length).fill(undefined));
-        // Later steps first, so an event matching two consecutive steps does not complete both alone.
-        for (let step = c.rules.length - 1; step >= 0; step--) {
-          const r = c.rules[step];
-          if (r !== o.rule && r !== o.name) continue;
-          if (step === 0) chain[0] = o.time;
-          else {
-            const start = chain[step - 1];
-            if (start !== undefined && o.time - start <= c.timespanMs) chain[step] = Math.max(chain[step] ?? -Infinity, start);
-          }
-        }
-        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs);
-        g.entries.push(entry);
-        if (chain[c.rules.length - 1] === undefined) return undefined;
+        // By the events' times, not their arrival: merged or delayed logs arrive out of order. Entries are kept in
+        // time order (an equal time after the earlier arrival) and only within the timespan of the newest.
+        let at = g.entries.length;
+        while (at > 0 && g.entries[at - 1]!.time > entry.time) at--;
+        g.entries.splice(at, 0, entry);
+        const newest = g.entries.at(-1)!.time;
+        g.entries = g.entries.filter((e) => e.time >= newest - c.timespanMs);
+        if (!inOrderWithin(c, g.entries)) return undefined;
         const alert = this.alert(c, g, c.rules.length);
         groups.delete(key);
         return alert;
@@ -197,6 +191,25 @@ export class Correlator {
     const { id, title, level, status, tags } = c.info;
     return { rule: { id, title, level, status, tags }, source: last.source, matched: g.values, event: null, correlation: details };
   }
+}
+
+/**
+ * Whether time-ordered entries hold the correlation's rules in the order listed, all within its timespan: from
+ * each entry of the first rule, each later entry advances at most one step (so one event matching two
+ * consecutive rules does not complete both alone).
+ */
+function inOrderWithin(c: CorrelationRule, entries: readonly Entry[]): boolean {
+  const is = (e: Entry, step: number) => c.rules[step] === e.rule || (e.name !== undefined && c.rules[step] === e.name);
+  for (let s = 0; s < entries.length; s++) {
+    if (!is(entries[s]!, 0)) continue;
+    let step = 1;
+    for (let k = s + 1; k < entries.length && step < c.rules.length; k++) {
+      if (entries[k]!.time - entries[s]!.time > c.timespanMs) break;
+      if (is(entries[k]!, step)) step++;
+    }
+    if (step === c.rules.length) return true;
+  }
+  return false;
 }
 
 function count(c: CorrelationRule, entries: readonly Entry[]): number {
