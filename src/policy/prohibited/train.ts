@@ -5,7 +5,7 @@
  * legitimate nearby requests at or under `maxNearbyFalseRate`.
  */
 import { normalise } from "./prepare.ts";
-import { BUCKET_BITS, features, REASONS, type ClassifierModel, type LinearModel } from "./classifier.ts";
+import { BUCKET_BITS, features, probability, REASONS, type ClassifierModel, type LinearModel } from "./classifier.ts";
 import type { ProhibitedReason } from "./detect.ts";
 
 export interface TrainingSet {
@@ -68,13 +68,6 @@ function fit(x: readonly Int32Array[], y: readonly number[]): LinearModel {
   return { weights, bias };
 }
 
-function score(m: LinearModel, ids: Int32Array): number {
-  const scale = ids.length === 0 ? 0 : 1 / Math.sqrt(ids.length);
-  let z = m.bias;
-  for (let k = 0; k < ids.length; k++) z += m.weights[ids[k]!]! * scale;
-  return 1 / (1 + Math.exp(-z));
-}
-
 export function trainClassifier(set: TrainingSet, maxNearbyFalseRate = 0.01): { model: ClassifierModel; report: TrainingReport } {
   const feats = (t: string) => features(normalise(t));
   const pos = set.prohibited.map((p) => feats(p.text));
@@ -89,7 +82,7 @@ export function trainClassifier(set: TrainingSet, maxNearbyFalseRate = 0.01): { 
   for (let fold = 0; fold < FOLDS; fold++) {
     const train = order.filter((_, j) => j % FOLDS !== fold);
     const m = fit(train.map((i) => x[i]!), train.map((i) => y[i]!));
-    for (const i of order.filter((_, j) => j % FOLDS === fold)) cv[i] = score(m, x[i]!);
+    for (const i of order.filter((_, j) => j % FOLDS === fold)) cv[i] = probability(m, x[i]!);
   }
   const nearbyFrom = pos.length;
   const nearbyTo = pos.length + nearby.length;
