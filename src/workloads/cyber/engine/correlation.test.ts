@@ -79,6 +79,14 @@ test("temporal_ordered needs the rules in the order listed", () => {
   assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(40, { Outcome: "success", User: "a" })]).length, 0);
 });
 
+test("event_count counts within the timespan of the newest event, whatever order events arrive in", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 30s\n  condition: { gte: 2 }\n";
+  // 100 s apart: never two within 30 s, though the older one arrives last.
+  assert.equal(run(corr, [at(100, { Outcome: "failure", User: "a" }), at(0, { Outcome: "failure", User: "a" })]).length, 0);
+  // 20 s apart, arriving newest first: two within 30 s.
+  assert.equal(run(corr, [at(20, { Outcome: "failure", User: "a" }), at(0, { Outcome: "failure", User: "a" })]).length, 1);
+});
+
 test("temporal_ordered goes by the events' times, not the order they arrive in", () => {
   const corr = "correlation:\n  type: temporal_ordered\n  rules: [failed_logon, ok_logon]\n  group-by: [User]\n  timespan: 30s\n";
   // The success (time 5) arrives before the failure (time 0) that preceded it: merged logs do this.

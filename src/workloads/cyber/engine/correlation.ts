@@ -141,8 +141,11 @@ export class Correlator {
           g.entries.push(entry);
           return alert;
         }
-        g.entries.push(entry);
-        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs);
+        // The window ends at the newest event seen, whatever order they arrive in: a late event counts if it falls
+        // inside it, and an early one never stretches it beyond the timespan.
+        insertByTime(g.entries, entry);
+        const newest = g.entries.at(-1)!.time;
+        g.entries = g.entries.filter((e) => e.time >= newest - c.timespanMs);
         const n = count(c, g.entries);
         if (!satisfies(c.condition, n)) return undefined;
         const alert = this.alert(c, g, n);
@@ -162,9 +165,7 @@ export class Correlator {
       case "temporal_ordered": {
         // By the events' times, not their arrival: merged or delayed logs arrive out of order. Entries are kept in
         // time order (an equal time after the earlier arrival) and only within the timespan of the newest.
-        let at = g.entries.length;
-        while (at > 0 && g.entries[at - 1]!.time > entry.time) at--;
-        g.entries.splice(at, 0, entry);
+        insertByTime(g.entries, entry);
         const newest = g.entries.at(-1)!.time;
         g.entries = g.entries.filter((e) => e.time >= newest - c.timespanMs);
         if (!inOrderWithin(c, g.entries)) return undefined;
@@ -191,6 +192,13 @@ export class Correlator {
     const { id, title, level, status, tags } = c.info;
     return { rule: { id, title, level, status, tags }, source: last.source, matched: g.values, event: null, correlation: details };
   }
+}
+
+/** Inserts an entry into time-ordered entries, after any of the same time (arrival breaks ties). */
+function insertByTime(entries: Entry[], entry: Entry): void {
+  let at = entries.length;
+  while (at > 0 && entries[at - 1]!.time > entry.time) at--;
+  entries.splice(at, 0, entry);
 }
 
 /**
