@@ -96,21 +96,32 @@ export function foldWords(text: string): string {
   return out;
 }
 
-/** Letters only, with the positions of word breaks (index of the letter a break precedes). */
-export function foldSpelling(spelling: string): { letters: string; breaks: number[]; slashes: boolean } {
+/**
+ * Letters only, with the positions of word breaks (index of the letter a break precedes) and, among them, those
+ * whose separator holds a full stop: an abbreviation of the marking's own spelling ("STG. GEHEIM"), which a text
+ * then may write in any case without the stop reading as the end of a sentence.
+ */
+export function foldSpelling(spelling: string): { letters: string; breaks: number[]; dotted: number[]; slashes: boolean } {
   let letters = "";
   const breaks: number[] = [];
+  const dotted: number[] = [];
   let pendingBreak = false;
+  let pendingDot = false;
   for (const ch of spelling) {
     const cp = ch.codePointAt(0)!;
     const cls = classOf(cp);
     if (cls >= 65 || cls === MULTI) {
-      if (pendingBreak && letters.length > 0) breaks.push(letters.length);
+      if (pendingBreak && letters.length > 0) {
+        breaks.push(letters.length);
+        if (pendingDot) dotted.push(letters.length);
+      }
       pendingBreak = false;
+      pendingDot = false;
       letters += cls >= 65 ? String.fromCharCode(cls) : multiLetters(cp);
     } else if (cls !== IGN) {
       pendingBreak = true;
+      if (ch === ".") pendingDot = true;
     }
   }
-  return { letters, breaks, slashes: spelling.includes("/") };
+  return { letters, breaks, dotted, slashes: spelling.includes("/") };
 }

@@ -112,3 +112,15 @@ test("a stream gives the same findings as scanning the whole text, whatever the 
     assert.deepEqual(got, whole, `chunk size ${size}`);
   }
 });
+
+test("a full stop inside a marking's own spelling is not a sentence end: 'Stg. GEHEIM' in any case", () => {
+  assert.deepEqual(scanMarkings("Stg. GEHEIM\n\nMinisterie van Defensie").map((f) => f.marking), ["STG. GEHEIM"]);
+  assert.deepEqual(scanMarkings("We met at the NATO. Secret ballots were held later.").map((f) => f.marking), []);
+});
+
+test("page footers in the member languages stay banner lines", () => {
+  for (const footer of ["TAJNO – stran 2 od 5", "HEMMELIG – side 2 av 5", "SALAINEN – sivu 3", "TITKOS – oldal 4"]) {
+    assert.equal(scanMarkings(`Raport.\n\n${footer}`).length, 1, footer);
+  }
+  assert.deepEqual(scanMarkings("Flokkun: LEYNDARMÁL").map((f) => f.marking), ["LEYNDARMÁL"]);
+});

@@ -127,7 +127,7 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
       if (gap.ignorable) evasions |= ZERO_WIDTH;
       if (gap.slash) slashInside = true;
       if (gap.newline) evasions |= LINE_BREAK;
-      if (gap.sentenceEnd && !gap.slash && wordBreak) sentenceBreak = true;
+      if (gap.sentenceEnd && !gap.slash && wordBreak && !pattern.dotted.has(j)) sentenceBreak = true;
       if (!wordBreak && gap.visible > 0) {
         if (gap.sentenceEnd && !gap.newline && gap.visible > 1) return null;
         evasions |= SPACING;

@@ -26,6 +26,8 @@ export interface MarkingRow {
 export interface Pattern {
   readonly letters: string;
   readonly breaks: ReadonlySet<number>;
+  /** Word breaks some spelling writes with a full stop (an abbreviation, "STG. GEHEIM"). */
+  readonly dotted: ReadonlySet<number>;
   readonly slashes: boolean;
   readonly rows: MarkingRow[];
 }
@@ -53,15 +55,16 @@ export function parseMarkingsTable(tsv: string, source = "markings table"): Mark
 }
 
 export function patternsOf(rows: readonly MarkingRow[]): Pattern[] {
-  const byLetters = new Map<string, { letters: string; breaks: Set<number>; slashes: boolean; rows: MarkingRow[] }>();
+  const byLetters = new Map<string, { letters: string; breaks: Set<number>; dotted: Set<number>; slashes: boolean; rows: MarkingRow[] }>();
   for (const row of rows) {
     if (row.kind === "portion") continue; // portion marks are matched by their own syntax, see portion.ts
     for (const spelling of row.spellings) {
-      const { letters, breaks, slashes } = foldSpelling(spelling);
+      const { letters, breaks, dotted, slashes } = foldSpelling(spelling);
       if (letters.length < 2 || letters.length > 64) throw new Error(`marking spelling "${spelling}" must fold to 2..64 letters`);
       let p = byLetters.get(letters);
-      if (!p) byLetters.set(letters, (p = { letters, breaks: new Set(), slashes: false, rows: [] }));
+      if (!p) byLetters.set(letters, (p = { letters, breaks: new Set(), dotted: new Set(), slashes: false, rows: [] }));
       breaks.forEach((b) => p.breaks.add(b));
+      dotted.forEach((b) => p.dotted.add(b));
       p.slashes ||= slashes;
       if (!p.rows.includes(row)) p.rows.push(row);
     }
