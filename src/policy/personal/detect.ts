@@ -123,6 +123,8 @@ export const NAME_PATTERN = new RegExp(
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
 export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı"]);
+/** A word that is only a particle ("de", "van der"): a name does not end on one. */
+const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
 
 /**
  * The end of a name the pattern matched at `start`: trailing words that are not surnames ("Anna Kowalska Street")
@@ -136,7 +138,7 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray): number
   let keep = words.length;
   while (keep > 0 && NOT_SURNAMES.has(words[keep - 1]!)) keep--;
   // A particle left last ("Anna Kowalska de" before a dropped word) is not a name word either.
-  while (keep > 0 && new RegExp(`^${PARTICLE}$`, "u").test(words[keep - 1]!)) keep--;
+  while (keep > 0 && WHOLE_PARTICLE.test(words[keep - 1]!)) keep--;
   if (keep === 0) return -1;
   if (g.given !== undefined && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
   const dropped = words.slice(keep).join(" ");
