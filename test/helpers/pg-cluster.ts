@@ -133,9 +133,17 @@ export async function createPgCluster(tag: string): Promise<PgCluster | string> 
     },
     async kill() {
       if (!postmaster) throw new Error("the server is not running");
-      // detached: the postmaster leads its own process group, which every server process it forks joins.
-      process.kill(-(postmaster.child.pid as number), "SIGKILL");
+      const pid = postmaster.child.pid as number;
+      // Each backend makes itself a process-group leader (PostgreSQL's InitPostmasterChild calls setsid), so the
+      // postmaster's group does not hold them: kill them one by one too, as `kill -9` of every server process
+      // would. Otherwise a backend still attached to the shared memory makes the restart fail ("pre-existing
+      // shared memory block is still in use") when it notices the postmaster's death a moment late.
+      const backends = childrenOf(pid);
+      process.kill(-pid, "SIGKILL");
+      for (const b of backends) signal(b, "SIGKILL");
       await postmaster.exited;
+      const deadline = Date.now() + 30_000;
+      while (backends.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       postmaster = null;
     },
     async stop() {
@@ -157,4 +165,39 @@ export async function createPgCluster(tag: string): Promise<PgCluster | string> 
     },
   };
   return cluster;
+}
+
+/** Pids whose parent is `pid`, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after its last ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** Whether a process still runs (a zombie has exited: it holds no shared memory). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
 }
