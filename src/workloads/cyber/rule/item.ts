@@ -9,6 +9,7 @@ import { compilePieces, hasWildcards, literal, parseSigmaString, withStars, type
 import { base64, base64Offsets, toBytes, type Encoding } from "./encode.ts";
 import { UnsupportedRule } from "./unsupported.ts";
 import { regexNeedle } from "./regex-needle.ts";
+import { pcreToJs } from "./pcre.ts";
 
 export interface CompileOptions {
   /** Values for `expand` placeholders (`%name%` -> list). A placeholder without values makes its rule unsupported. */
@@ -234,9 +235,11 @@ function regexTest(spec: ModifierSpec, value: unknown): ValueTest {
     for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
     source = source.slice(inline[0].length);
   }
+  // PCRE meaning for the anchors and the dot (pcre.ts); what cannot be carried over throws UnsupportedRule.
+  const js = pcreToJs(source, flags);
   let re: RegExp;
   try {
-    re = new RegExp(source, flags);
+    re = new RegExp(js.source, js.flags);
   } catch {
     throw new UnsupportedRule(`regular expression is not valid in JavaScript: ${value.slice(0, 80)}`);
   }
