@@ -45,7 +45,8 @@ test("held-out markings are refused when they arrive in chunks of 1 to 9 charact
 // 50 look-alikes, by a writer who never saw the table. On arrival: 45/50 found, 0/46 look-alikes refused. Its
 // misses then led to: abbreviations in a marking's own spelling ("Stg. GEHEIM") no longer read as a sentence end,
 // page footers in the other member languages ("TAJNO – stran 2 od 5"), Icelandic LEYNDARMÁL and the label
-// "Flokkun". Still missed: a marking as a CSV cell under a "gradering" column, and a bare "NS" banner line.
+// "Flokkun". Still missed then: a marking as a CSV cell under a "gradering" column (found since session 5, by the
+// column reading below), and a bare "NS" banner line.
 // Four items are judgement calls (declassified stamps, training prose listing the levels): printed, not asserted.
 const batchJ = readFileSync(new URL("./heldout/markings-j.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
 
@@ -58,6 +59,29 @@ test("held-out markings batch j: found and refused within the floors reached", (
   const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
   t.diagnostic(`batch j: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
   t.diagnostic(`batch j missed: ${missed.join("; ") || "none"}`);
-  assert.ok(marked.length - missed.length >= 48, `batch j: ${marked.length - missed.length}/${marked.length} found, floor 48`);
+  assert.ok(marked.length - missed.length >= 49, `batch j: ${marked.length - missed.length}/${marked.length} found, floor 49`);
+  assert.deepEqual(refused, []);
+});
+
+// Batch k (heldout/markings-k.jsonl, session 5): 50 marked texts in 28 languages, weighted to the less common ones
+// (memo and report headers, PDF headers and footers, registers as CSV, Markdown and fixed-width printouts, STANAG
+// labels, forwarded mail, OCR noise, 11 evasions) and 50 look-alikes (national "unclassified" headers such as
+// NESECRET and JAWNE, disclaimers, minutes), by a writer who never saw the table. On arrival: 44/50 found, 0/45
+// look-alikes refused, 2/5 judgement calls refused. Its misses led to: table cells under a column headed by a label
+// (columns.ts), a marking opening a subject line ("Onderwerp: Dep. VERTROUWELIJK – ..."), an abbreviation in a
+// marking's spelling keeping its Title case in capitals, and labels in the remaining member languages ("Stepen
+// tajnosti", "Klasifikimi", "Classificação de segurança").
+const batchK = readFileSync(new URL("./heldout/markings-k.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
+
+test("held-out markings batch k: found and refused within the floors reached", (t) => {
+  const marked = batchK.filter((i) => i.marked);
+  const lookAlikes = batchK.filter((i) => !i.marked && i.judgement !== true);
+  const judgement = batchK.filter((i) => i.judgement === true);
+  const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+  const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+  const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
+  t.diagnostic(`batch k: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
+  t.diagnostic(`batch k missed: ${missed.join("; ") || "none"}`);
+  assert.ok(marked.length - missed.length >= 50, `batch k: ${marked.length - missed.length}/${marked.length} found, floor 50`);
   assert.deepEqual(refused, []);
 });

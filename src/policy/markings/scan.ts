@@ -14,7 +14,8 @@ import * as letterStream from "./letters.ts";
 import type { LetterStream, RawMatch } from "./letters.ts";
 import { buildTrie } from "./starts.ts";
 import { findPortionMarks } from "./portion.ts";
-import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, type MarkingKind, type MarkingRow } from "./table.ts";
+import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, SUBJECT_LABELS, type MarkingKind, type MarkingRow } from "./table.ts";
+import { inLabelColumn, LabelColumns } from "./columns.ts";
 
 // Imported bindings copied into module constants once: when tsx loads these files as CommonJS (from a CommonJS
 // entry point), each read of an imported name is a getter call, and the scan's inner loops read them per character.
@@ -134,7 +135,8 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
       }
     }
     if (wordBreak && wordPos > 0) {
-      phrase = endWord(phrase, word);
+      // An abbreviation of the marking's own spelling keeps its Title case on a banner in capitals ("Dep. VERTROUWELIJK").
+      if (!(pattern.dotted.has(j) && (word & (WORD_TITLE | WORD_UPPER)) !== 0)) phrase = endWord(phrase, word);
       word = WORD_UPPER | WORD_LOWER | WORD_TITLE;
       wordPos = 0;
     }
@@ -290,10 +292,26 @@ function bannerLine(text: string, all: readonly Candidate[], i: number, openStar
   return words.split(" ").every((w) => BANNER_WORDS.has(w) || /^\d+$/.test(w));
 }
 
-function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
+/**
+ * The candidate opens the value of a subject or title field and is set off from the rest of it: "Subject: SECRET –
+ * Exercise plan", "Onderwerp: RE: Dep. VERTROUWELIJK | rooster". Reply and forward prefixes may come between.
+ */
+function subjectOpener(text: string, c: Candidate): boolean {
+  const from = lineStart(text, c.start, 64);
+  if (from === -1 || text.lastIndexOf(":", c.start) < from) return false;
+  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*(?:[A-Za-z]{1,3}\s*:\s*)*[\[(]?$/.exec(text.slice(from, c.start));
+  if (m === null || !SUBJECT_LABELS.has(foldWords(m[1]!))) return false;
+  return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(text.slice(c.end, c.end + 4)) || lineEnd(text, c.end, 0) === c.end;
+}
+
+/** The columns of the text's tables that are headed by a label, read only for tables some candidate sits in. */
+type Columns = () => LabelColumns;
+const isLabel = (folded: string): boolean => LABELS.has(folded);
+
+function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean, columns: Columns): boolean {
   const c = all[i]!;
   // A common word in ordinary case is a marking only in a labelled field.
-  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true);
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns);
   if (c.strength === "distinct") {
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
@@ -302,7 +320,11 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.caseClass === "evasive") return true;
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
-  return syntax(text, all, i) || bannerLine(text, all, i, openStart);
+  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || inColumn(text, c, columns);
+}
+
+function inColumn(text: string, c: Candidate, columns: Columns): boolean {
+  return inLabelColumn(text, columns(), c.start, c.end);
 }
 
 // ---- the scan ---------------------------------------------------------------------------------------------
@@ -329,10 +351,12 @@ export function markingHits(text: string, openStart = false, exhaustive = false)
   }
   candidates.sort((a, b) => a.start - b.start || b.end - a.end);
   const hits: Hit[] = [];
+  let found: LabelColumns | undefined;
+  const columns: Columns = () => (found ??= new LabelColumns(text, isLabel));
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
-    // Evidence comes from the same line: neighbours in text order are enough.
-    if (!accept(text, candidates, i, openStart)) continue;
+    // Evidence comes from the same line (or, for a table cell, its column's header).
+    if (!accept(text, candidates, i, openStart, columns)) continue;
     const kind = c.rows.find((r) => r.kind !== "control")?.kind ?? "control";
     hits.push({ rows: c.rows, start: c.start, end: c.end, kind, evasions: evasionList(c.evasions) });
   }

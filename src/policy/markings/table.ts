@@ -99,3 +99,5 @@ export function wordList(text: string): Set<string> {
 export const MARKINGS: readonly MarkingRow[] = parseMarkingsTable(dataFile("./markings.tsv"), "markings.tsv");
 export const LABELS: ReadonlySet<string> = wordList(dataFile("./labels.txt"));
 export const BANNER_WORDS: ReadonlySet<string> = wordList(dataFile("./banner-words.txt"));
+/** Mail and memo fields whose value may open with a marking ("Subject: SECRET – ..."). */
+export const SUBJECT_LABELS: ReadonlySet<string> = wordList(dataFile("./subject-labels.txt"));
