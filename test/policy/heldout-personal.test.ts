@@ -7,18 +7,17 @@
 // word, spaced SSNs after "SSN", titles with given name and surname, hyphenated and accented given names,
 // particles, a larger gazetteer), so the floors below are development figures, not unseen ones.
 // The one Steuer-ID missed is written 71/409/626/566, the layout of a tax number (Steuernummer), not of the ID.
-import { test } from "node:test";
+// The look-alike still flagged ("Santiago de Compostela") is clean since the place-name rule of the second batch.
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { findPersonalData } from "../../src/policy/index.ts";
 
 interface Item { id: string; lang: string; text: string; expect: { type: string; value: string }[] }
-const items = readFileSync(new URL("./heldout/personal.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
+const load = (file: string) => readFileSync(new URL(`./heldout/${file}`, import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
 
-// At least this many of each type found (a finding that holds the value, or most of it), as reached.
-const FLOORS: Record<string, number> = { name: 74, phone: 56, iban: 22, email: 22, card: 13, pesel: 10, nino: 10, nir: 10, codice_fiscale: 10, ssn: 10, steuer_id: 9 };
-
-test("held-out personal data: each type is found at its floor, and look-alikes mostly yield nothing", (t) => {
+/** Each type found at least at its floor (a finding that holds the value, or 60% of it), look-alikes at most `lookAlikes` flagged. */
+function measure(t: TestContext, items: Item[], floors: Record<string, number>, lookAlikes: number): void {
   const found: Record<string, number> = {};
   const total: Record<string, number> = {};
   const missed: string[] = [];
@@ -35,6 +34,25 @@ test("held-out personal data: each type is found at its floor, and look-alikes m
   }
   t.diagnostic(`found: ${Object.keys(total).map((k) => `${k} ${found[k] ?? 0}/${total[k]}`).join(", ")}; look-alikes with a finding ${lookAlikesFlagged}/${items.filter((i) => i.expect.length === 0).length}`);
   t.diagnostic(`missed: ${missed.join(", ") || "none"}`);
-  for (const [type, floor] of Object.entries(FLOORS)) assert.ok((found[type] ?? 0) >= floor, `${type}: ${found[type] ?? 0} found, floor ${floor}`);
-  assert.ok(lookAlikesFlagged <= 1, `${lookAlikesFlagged} look-alikes had a finding, at most 1`);
+  for (const [type, floor] of Object.entries(floors)) assert.ok((found[type] ?? 0) >= floor, `${type}: ${found[type] ?? 0} found, floor ${floor}`);
+  assert.ok(lookAlikesFlagged <= lookAlikes, `${lookAlikesFlagged} look-alikes had a finding, at most ${lookAlikes}`);
+}
+
+test("held-out personal data: each type is found at its floor, and look-alikes mostly yield nothing", (t) => {
+  // At least this many of each type found, as reached.
+  measure(t, load("personal.jsonl"), { name: 74, phone: 56, iban: 22, email: 22, card: 13, pesel: 10, nino: 10, nir: 10, codice_fiscale: 10, ssn: 10, steuer_id: 9 }, 0);
+});
+
+// Second held-out batch (test/policy/heldout/personal-2.jsonl): 200 texts in some twenty member languages by a writer
+// who never saw the detector (130 with 328 items of personal data; 70 look-alikes: identifiers failing their checks,
+// order, tracking and serial numbers, amounts, dates, coordinates, places and brands). Measured once on arrival, the unseen figures: names 123/137, phones
+// 55/69, IBANs 30/30, SSNs 9/10, NIR 9/9, NINO 10/10, emails 20/20, codici fiscali 11/11, PESEL 10/10, cards 12/12,
+// Steuer-IDs 10/10; 3/70 look-alikes had a finding ("Santiago de Compostela", "Mercedes-Benz Sprinter", "Maria
+// Novella" after "Santa"). Its misses were then used for development (given names in Greek and Cyrillic script,
+// upper-case names on forms, Hungarian family-name-first order, declined Slavic given names, everyday-word given
+// names after "she is", a few more given names; phone layouts of member nations without a phone word, phone words
+// in Greek and Cyrillic, "00 44" with a space, extensions; nine-digit SSNs after an SSN cue; place heads and brands
+// are not names), so the floors below are development figures, not unseen ones.
+test("held-out personal data, second batch: each type is found at its floor, and look-alikes yield nothing", (t) => {
+  measure(t, load("personal-2.jsonl"), { name: 137, phone: 69, iban: 30, ssn: 10, nir: 9, nino: 10, email: 20, codice_fiscale: 11, pesel: 10, card: 12, steuer_id: 10 }, 0);
 });

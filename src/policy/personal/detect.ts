@@ -42,13 +42,16 @@ export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+
 
 /** Words that introduce a phone number, in the member languages (case-insensitive, accents as written). */
 const PHONE_CUES = [
-  String.raw`tel\.?|t[eé]l[eé]phone|telephone|phone|mobile?|mobil|cell(?:ulare)?|cel|gsm|fax|tlf|handy|portable`,
+  String.raw`t[eé]l\.?|t[eé]l[eé]phone|telephone|phone|mobile?|mobil|mob\.?|cell(?:ulare)?|cel|gsm|fax|tlf|handy|portable`,
   String.raw`telefon\w*|tel[eé]fono|telefoon|m[oó]vil|fijo|cep|kom[oó]rk\w*|rufnummer|festnetz|r[uü]ckruf\w*|erreichbar\w*|anrufen|vaste lijn|lijn`,
   String.raw`ring(?:e)?|call|chiama\w*|dzwo[nń]\w*|contact number|numer telefonu|n[uú]mero de tel[eé]fono|numero di telefono`,
+  String.raw`ll[aá]m\w*|bel(?: terug)?|zur[uü]ckruf\w*`,
 ].join("|");
-const PHONE_CUE = String.raw`\b(?:${PHONE_CUES})[^\d\n]{0,24}`;
+/** The same in Greek and Cyrillic script (τηλ., κινητό, тел., моб.): \b knows ASCII letters only, hence a look-behind. */
+const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|тел|моб)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
+const PHONE_CUE = String.raw`(?:\b(?:${PHONE_CUES})|${PHONE_CUES_GREEK_CYRILLIC})[^\d\n]{0,24}`;
 /** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
-const PHONE_GROUPS = String.raw`(?:\(\d{2,5}\)|\d{1,5})(?:[ .\/-]?\d{2,4}){1,5}`;
+const PHONE_GROUPS = String.raw`(?:\(\d{2,5}\)|\d{1,5})(?:(?:[ .\/-]| [\/-] )?\d{2,4}){1,5}`;
 
 // Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
 const DETECTORS: readonly Detector[] = [
@@ -65,20 +68,31 @@ const DETECTORS: readonly Detector[] = [
   { kind: "NINO", digits: true, pattern: /\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b/g, valid: ninoValid },
   { kind: "SSN", digits: true, pattern: /\b\d{3}-\d{2}-\d{4}\b/g, valid: ssnValid },
   // Nine digits in 3-2-4 groups split by spaces are an SSN only where the text says so ("SSN 651 16 0297").
-  { kind: "SSN", digits: true, cued: true, pattern: /\b(?:SSN|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?)?)[^\d\n]{0,5}?(\d{3} \d{2} \d{4})\b/dg, valid: (m) => ssnValid(m.replace(/ /g, "-")) },
+  // Or nine digits unbroken after the same cue, also as a field name ("applicant_ssn=878716864").
+  { kind: "SSN", digits: true, cued: true, pattern: /(?<![A-Za-z])(?:SSN|ssn|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?)?)[^\d\n]{0,5}?(\d{3} \d{2} \d{4}|\d{9})\b/dg, valid: (m) => ssnValid(m.length === 9 ? `${m.slice(0, 3)}-${m.slice(3, 5)}-${m.slice(5)}` : m.replace(/ /g, "-")) },
   // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
   { kind: "PHONE", digits: true, pattern: /(?<![\w+(]|\d[ .-])\(?\+\d{1,3}\)?[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
   // 00 and the country code, then a one-digit area or mobile prefix too ("0033 6 98 76 54 32").
-  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00\d{2,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
+  // The country code may stand apart ("00 44 161 496 0753").
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00 ?\d{2,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
   {
     kind: "PHONE",
     digits: true,
     pattern: new RegExp(
       [
         String.raw`0[1-9](?:[ .]\d{2}){4}`, // FR 01 23 45 67 89
+        String.raw`0\d{3}(?: \d{2}){3}`, // FR overseas 0590 82 14 37, BE 0470 98 76 54
+        String.raw`0\d{3}([ .-])\d{3}\1\d{3}`, // RO 0744.123.456, 0744 123 456
+        String.raw`0\d{2}([ .-])\d{3}\2\d{3,4}`, // IT 051 634 2218, HR 091 234 5678
+        String.raw`0\d{1,3}-\d{2,3}(?: \d{2}){2,3}`, // SE 070-123 45 67, 08-123 456 78
+        String.raw`0\d{2,3} - \d{2,3}(?: \d{2}){2,3}`, // NL 010 - 414 22 33
+        String.raw`06 \d{1,2} \d{3} \d{3,4}`, // HU 06 30 123 4567, 06 1 234 5678
+        String.raw`0(?: \d{2,3}){1,3} \/ \d{2,8}(?: \d{2,3}){0,3}`, // DE in pairs 0 62 21 / 45 67 89
+        String.raw`\(0 ?\d{1,4}\) ?\d{2,8}(?:[ -]\d{2,4}){0,3}`, // DE trunk in brackets (0 89) 4523 8871
+        String.raw`[6-9]\d{2}(?: \d{2}){3}`, // ES 612 34 56 78
         String.raw`\(\d{3}\) ?\d{3}-\d{4}`, // US (202) 555-0143
         String.raw`\d{3}-\d{3}-\d{4}`, // US 202-555-0143
-        String.raw`0\d{2,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 089/1234567; NL 020-1234567; IT 06 1234 5678
+        String.raw`0\d{2,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 030 12345678-21; NL 020-1234567; IT 06 1234 5678
         String.raw`07\d{3} ?\d{6}`, // UK mobile 07700 900123
         String.raw`0\d{3} \d{3} \d{2} \d{2}`, // TR 0312 123 45 67
         String.raw`06-?\d{8}`, // NL mobile 06-12345678
@@ -87,7 +101,8 @@ const DETECTORS: readonly Detector[] = [
       ].map((p) => String.raw`(?<![\w+]|\d[ .-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
       "g",
     ),
-    valid: (m) => digitsOf(m).length >= 9 && digitsOf(m).length <= 12,
+    // Up to 13 for an extension after a German number ("030 12345678-21"); only the forms that open with 0 reach it.
+    valid: (m) => digitsOf(m).length >= 9 && digitsOf(m).length <= 13,
   },
   // Any national layout of 8 to 13 digits in groups, where the text calls it a phone: right after a phone word
   // ("Tel.", "Móvil:", "gsm", "chiamare lo", "pod numer", "Ring") or before Turkish "numarası".
@@ -104,13 +119,49 @@ const DETECTORS: readonly Detector[] = [
   },
 ];
 
-function wordList(name: string): Set<string> {
+/** The words of a list, by the section (a "# xx" line) they stand under. */
+function sectionedWords(name: string): Map<string, Set<string>> {
   const text = readFileSync(new URL(name, import.meta.url), "utf8");
-  return new Set(text.split("\n").filter((l) => !l.startsWith("#")).flatMap((l) => l.split(/\s+/)).filter(Boolean));
+  const sections = new Map<string, Set<string>>();
+  let section = "";
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#")) {
+      const label = /^# ([\w\/ -]+)$/u.exec(line.trim());
+      if (label !== null) section = label[1]!;
+      continue;
+    }
+    let words = sections.get(section);
+    if (words === undefined) sections.set(section, (words = new Set()));
+    for (const w of line.split(/\s+/)) if (w !== "") words.add(w);
+  }
+  return sections;
 }
 
+const NAME_SECTIONS = sectionedWords("./first-names.txt");
 /** Exported for the unit test that holds the candidate-driven scans equal to whole-text scans. */
-export const GIVEN_NAMES: ReadonlySet<string> = wordList("./first-names.txt");
+export const GIVEN_NAMES: ReadonlySet<string> = new Set([...NAME_SECTIONS.values()].flatMap((s) => [...s]));
+/**
+ * Given names listed as Hungarian and under no other language: Hungarian writes the family name first
+ * ("Nagy Katalin"), and only a name that is Hungarian alone says the word before it is a family name.
+ */
+export const HUNGARIAN_GIVEN_NAMES: ReadonlySet<string> = (() => {
+  // Also left out: names listed as Hungarian but as common in other languages (only their spelling is unlisted).
+  const international = ["Viktor", "Anita", "Alexandra", "Vivien", "Melinda", "Izabella", "Dorina", "Zita", "Lili", "Kitti", "Brigitta", "Marcell", "Zeno", "Iren"];
+  const elsewhere = new Set([...NAME_SECTIONS].filter(([k]) => k !== "hu").flatMap(([, s]) => [...s]).concat(international));
+  return new Set([...(NAME_SECTIONS.get("hu") ?? [])].filter((w) => !elsewhere.has(w)));
+})();
+/**
+ * Slavic languages decline given names: Slovene and Croatian "pokličite Natašo", Polish "dla Katarzyny", Czech
+ * "s Kateřinou". Feminine names in -a of five letters or more from those sections, by the stem before the -a; a
+ * word is taken for one when a case ending follows the stem. Shorter names are left out: their forms are
+ * everyday words too often ("Anno", "Mare").
+ */
+const SLAVIC_SECTIONS = ["pl", "cs", "sk", "sl", "hr", "bg", "mk", "ru", "ru/uk/bg/mk/sr-script"];
+const SLAVIC_FEMININE_STEMS: ReadonlySet<string> = new Set(
+  SLAVIC_SECTIONS.flatMap((k) => [...(NAME_SECTIONS.get(k) ?? [])]).filter((w) => w.length >= 5 && /[aа]$/u.test(w)).map((w) => w.slice(0, -1)),
+);
+const SLAVIC_CASE_ENDINGS = ["o", "e", "i", "u", "y", "ę", "ą", "ou", "om", "oj"];
+const CYRILLIC_CASE_ENDINGS = ["ой", "у", "ю", "ы", "е", "и", "о", "ою"];
 const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan";
 /** One capitalised name word: "Kowalska", "McAllister", "O’Connor", "Lefèvre", "Ben-Ali". */
 const NAME_WORD = String.raw`\p{Lu}[\p{Ll}'’]*(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{L}[\p{Ll}'’]+)*`;
@@ -125,13 +176,43 @@ export const NAME_PATTERN = new RegExp(
 export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı"]);
 /** A word that is only a particle ("de", "van der"): a name does not end on one. */
 const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
+/**
+ * Words that open place names, so the given name after one is part of a place ("Santa Maria Novella", "San José",
+ * "São Paulo", "Sankt Peter"), and given names that head a place when a particle follows ("Santiago de Compostela",
+ * "Santiago de Chile"): a person so named is missed, a station or a city is no longer redacted.
+ */
+const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt|Sveti|Sveta|Monte|Porto|Puerto|Villa|Fort|Mount|Cape|Cabo|Isla|Ilha|Lake|Lago) $/u;
+const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
+/**
+ * Brands and models whose first word is a listed given name; a match that opens with one is no name. Written out
+ * whole, so "Mercedes Ruiz" is still a name and "Mercedes-Benz Sprinter" is not.
+ */
+const BRANDS = ["Mercedes-Benz", "Mercedes-AMG", "Hugo Boss", "Louis Vuitton", "Christian Dior", "Ralph Lauren", "Calvin Klein",
+  "Tommy Hilfiger", "Giorgio Armani", "Alfa Romeo", "Aston Martin", "Johnnie Walker", "Jack Daniel's", "Yves Saint Laurent",
+  "Ford Transit", "Ford Focus", "Ford Fiesta", "Ford Ranger"];
+const BRANDS_BY_FIRST = new Map<string, string[]>();
+for (const b of BRANDS) {
+  const first = b.split(/[ -]/)[0]!;
+  BRANDS_BY_FIRST.set(first, [...(BRANDS_BY_FIRST.get(first) ?? []), b]);
+}
+
+/** Whether a given-name-led match at start is a place or a brand instead. */
+function placeOrBrand(text: string, start: number, given: string, tail: string): boolean {
+  if (PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 7), start))) return true;
+  const first = given.split("-")[0]!;
+  if (PLACE_HEAD_GIVEN.has(first) && /^(?:de|del|da|do|di|dos) /u.test(tail)) return true;
+  for (const b of BRANDS_BY_FIRST.get(first) ?? []) {
+    if (text.startsWith(b, start) && !/[\p{L}]/u.test(text[start + b.length] ?? "")) return true;
+  }
+  return false;
+}
 
 /**
  * The end of a name the pattern matched at `start`: trailing words that are not surnames ("Anna Kowalska Street")
  * are dropped, and with nothing left after the given name or title the match is no name (-1). The tests' reference
  * scan uses the same rule.
  */
-export function nameEnd(text: string, start: number, m: RegExpExecArray): number {
+export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKnown = false): number {
   const g = m.groups ?? {};
   const tail = g.surname ?? g.titled!;
   const words = tail.split(" ");
@@ -140,7 +221,8 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray): number
   // A particle left last ("Anna Kowalska de" before a dropped word) is not a name word either.
   while (keep > 0 && WHOLE_PARTICLE.test(words[keep - 1]!)) keep--;
   if (keep === 0) return -1;
-  if (g.given !== undefined && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
+  if (g.given !== undefined && !givenKnown && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
+  if (g.given !== undefined && placeOrBrand(text, start, g.given, tail)) return -1;
   const dropped = words.slice(keep).join(" ");
   return start + m[0].length - (dropped.length > 0 ? dropped.length + 1 : 0);
 }
@@ -149,6 +231,30 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray): number
 // name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
 const NAME_AT = new RegExp(NAME_PATTERN.source, "uy");
 const TITLE_WORDS = new Set(TITLES.split("|").map((t) => t.replace(/\\\..*$/, "")));
+
+/**
+ * Given names left out of the gazetteer because they are everyday words (first-names.txt's header): a name only
+ * where the text introduces someone by it ("she is Grace ...", "my name is Will ...", "I'm Rose ...").
+ */
+const EVERYDAY_GIVEN_NAMES = new Set(["Grace", "Mark", "May", "Will", "Rose", "Hope", "Faith", "Joy", "Dawn", "Iris", "Ruby", "Jade", "Bill", "Pat", "Guy", "Summer", "Holly", "Ivy", "Olive", "Heath", "Glen", "Dean", "Chase", "Hunter", "Sky", "Robin", "Crystal", "Amber", "Daisy", "Pearl", "Destiny"]);
+const SELF_NAMING_BEFORE = /(?<![\p{L}])(?:(?:[Ss]he|[Hh]e|[Tt]his|[Nn]ame) is|I am|I'm|I’m|named|called) $/u;
+
+/**
+ * What a word may open: "name" for a listed given name or a title (then NAME_PATTERN), "declined" for a declined
+ * Slavic given name ("Natašo", "Katarzyny", "Марию"), "everyday" for an everyday-word given name (a name only after
+ * SELF_NAMING_BEFORE), "caps" for a listed given name in capitals (capsNameAt; "JEAN" of "JEAN-BAPTISTE").
+ * All spelled out in advance, so each capitalised word costs one lookup.
+ */
+const WORD_ROLE = new Map<string, "name" | "declined" | "everyday" | "caps">();
+for (const w of GIVEN_NAMES) {
+  WORD_ROLE.set(w.toUpperCase(), "caps");
+  WORD_ROLE.set(w.split("-")[0]!.toUpperCase(), "caps");
+}
+for (const stem of SLAVIC_FEMININE_STEMS) {
+  for (const ending of /[\u0400-\u04ff]/u.test(stem) ? CYRILLIC_CASE_ENDINGS : SLAVIC_CASE_ENDINGS) WORD_ROLE.set(stem + ending, "declined");
+}
+for (const w of EVERYDAY_GIVEN_NAMES) WORD_ROLE.set(w, "everyday");
+for (const w of [...GIVEN_NAMES, ...TITLE_WORDS]) WORD_ROLE.set(w, "name");
 
 /** 0: not a letter; 1: a letter; 2: an uppercase letter (\p{L}, \p{Lu}), per UTF-16 code unit of the BMP. */
 const LETTER = new Uint8Array(65536).fill(255);
@@ -168,7 +274,7 @@ function letterClass(text: string, i: number): number {
 }
 
 /**
- * Where a listed given name or title may start: one of their first letters, not right after an ASCII letter
+ * Where a listed given name or title (any word of WORD_ROLE) may start: one of their first letters, not right after an ASCII letter
  * (NAME_PATTERN's look-behind rejects those). It only proposes: findNames checks each proposal as
  * findNamesEverywhere's loop would, the reference the unit test holds it to.
  */
@@ -179,7 +285,7 @@ const NAME_STARTS = (() => {
   const BLOCKS: [number, number][] = [[0xc0, 0xde], [0x100, 0x17f], [0x180, 0x24f], [0x386, 0x3ab], [0x400, 0x42f], [0x1e00, 0x1eff]];
   const hex = (c: number) => `\\u${c.toString(16).padStart(4, "0")}`;
   const parts = new Set<string>();
-  for (const w of [...GIVEN_NAMES, ...TITLE_WORDS]) {
+  for (const w of WORD_ROLE.keys()) {
     const c = w.charCodeAt(0);
     const block = c < 128 ? undefined : BLOCKS.find(([a, b]) => c >= a && c <= b);
     parts.add(block === undefined ? hex(c) : `${hex(block[0])}-${hex(block[1])}`);
@@ -224,12 +330,74 @@ export function findNames(text: string, out: PersonalDataMatch[]): void {
 /** The name starting at i whose first word ends at j, if any; returns where the next name may start. */
 function nameAt(text: string, i: number, j: number, after: number, out: PersonalDataMatch[]): number {
   const word = text.slice(i, j);
-  if (!GIVEN_NAMES.has(word) && !TITLE_WORDS.has(word)) return after;
+  const role = WORD_ROLE.get(word);
+  if (role === undefined) return after;
+  if (role === "caps") return capsNameAt(text, i, after, out);
+  const givenKnown = role === "declined" || (role === "everyday" && SELF_NAMING_BEFORE.test(text.slice(Math.max(0, i - 16), i)));
+  if (role === "everyday" && !givenKnown) return after;
   NAME_AT.lastIndex = i;
   const m = NAME_AT.exec(text);
+  const end = m === null ? -1 : nameEnd(text, i, m, givenKnown);
+  if (end < 0) return HUNGARIAN_GIVEN_NAMES.has(word) ? familyNameFirst(text, i, j, after, out) : after;
+  out.push({ kind: "NAME", start: i, end });
+  return end;
+}
+
+/** Capitalised words before a Hungarian given name that are not family names: greetings, articles, conjunctions. */
+const NOT_FAMILY_NAMES = new Set(["Kedves", "Tisztelt", "Szia", "Szervusz", "Üdv", "Dear", "Hi", "Hello", "Hallo", "Liebe", "Lieber", "Az", "És", "De", "Ha", "Hogy", "Mert", "Ma", "Ez", "Ezt", "Is", "Van", "Nem", "Igen", "Köszönöm", "Köszi",
+  "Then", "When", "But", "So", "Also", "Thanks", "Thank", "Ask", "Call", "Tell", "Cc", "By", "Per", "Via", "Danke", "Merci", "Grazie", "Gracias"]);
+const FAMILY_NAME_BEFORE = /(?<![\p{L}.])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?) $/u;
+
+/** Hungarian order, family name first ("Nagy Katalin", "Szabó Zsófia"): the capitalised word before a Hungarian given name. */
+function familyNameFirst(text: string, i: number, j: number, after: number, out: PersonalDataMatch[]): number {
+  const m = FAMILY_NAME_BEFORE.exec(text.slice(Math.max(0, i - 25), i));
   if (m === null) return after;
-  const end = nameEnd(text, i, m);
-  if (end < 0) return after;
+  const start = i - m[0].length;
+  if (start < after || NOT_SURNAMES.has(m[1]!) || NOT_FAMILY_NAMES.has(m[1]!) || TITLE_WORDS.has(m[1]!)) return after;
+  out.push({ kind: "NAME", start, end: j });
+  return j;
+}
+
+const titleCase = (w: string) => w.split("-").map((p) => p.charAt(0) + p.slice(1).toLowerCase()).join("-");
+
+/** Names of the identifiers this module finds and other field labels: on a form they follow a name, not end it. */
+const FORM_LABELS = new Set(["PESEL", "NIR", "NINO", "NI", "SSN", "IBAN", "BIC", "SWIFT", "NIP", "REGON", "TEL", "FAX", "DOB", "ID", "NO", "NR", "CF", "DNI", "NIE", "NIF", "BSN", "OIB", "EGN", "EMŞO", "EMSO", "AMKA", "AFM", "TC", "PIN", "EMAIL", "E-MAIL", "MAIL", "ADDRESS", "ADRESSE", "DATE", "DATUM", "NUMBER", "NUMMER", "NUMER", "NUMERO", "NUMÉRO", "PHONE", "TELEFON", "PASSPORT", "STEUER-ID", "CODICE", "FISCALE"]);
+const CAPS_WORD = String.raw`\p{Lu}[\p{Lu}'’]*(?:-\p{Lu}[\p{Lu}'’]*)*`;
+const CAPS_PARTICLE = "(?:VAN DER|VAN DEN|VAN DE|VAN|VON DER|VON|DE LA|DE LOS|DEL|DE|DI|DA|DOS|DU|LE|LA|TER|TEN)";
+const CAPS_NAME_AT = new RegExp(String.raw`${CAPS_WORD}((?: (?:${CAPS_PARTICLE} )?${CAPS_WORD}){1,3})(?![\p{L}])`, "uy");
+const WHOLE_CAPS_PARTICLE = new RegExp(`^${CAPS_PARTICLE}$`, "u");
+/**
+ * Whether a form field may stand at i: before it on its line nothing, a label's colon, or another upper-case word
+ * of two letters or more (the label). Read backwards from i, so the cost is that of the label.
+ */
+function formFieldAt(text: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (text[k] === " " || text[k] === "\t")) k--;
+  if (k < 0 || text[k] === "\n" || text[k] === "\r" || text[k] === ":") return true;
+  if (k === i - 1) return false;
+  let upper = 0;
+  while (k >= 0 && letterClass(text, k) === 2) {
+    upper++;
+    k--;
+  }
+  return upper >= 2 && (k < 0 || letterClass(text, k) === 0);
+}
+
+/**
+ * An upper-case name on a scanned form or card ("UBEZPIECZONY TOMASZ KAMIŃSKI PESEL ...", "JEAN-BAPTISTE LACROIX"
+ * alone on a line): a listed given name in capitals, then one to three upper-case words, where a form field stands.
+ * Headlines in capitals are left alone unless a label precedes, and label words after the name are not part of it.
+ */
+function capsNameAt(text: string, i: number, after: number, out: PersonalDataMatch[]): number {
+  if (!formFieldAt(text, i)) return after;
+  CAPS_NAME_AT.lastIndex = i;
+  const m = CAPS_NAME_AT.exec(text);
+  if (m === null) return after;
+  const words = m[1]!.slice(1).split(" ");
+  let keep = words.length;
+  while (keep > 0 && (FORM_LABELS.has(words[keep - 1]!) || NOT_SURNAMES.has(titleCase(words[keep - 1]!)) || WHOLE_CAPS_PARTICLE.test(words[keep - 1]!))) keep--;
+  if (keep === 0) return after;
+  const end = i + m[0].length - m[1]!.length + 1 + words.slice(0, keep).join(" ").length;
   out.push({ kind: "NAME", start: i, end });
   return end;
 }
