@@ -70,6 +70,34 @@ test("Windows: EventData as named values and as a list of Data elements give the
   );
 });
 
+test("Windows: Data elements as xmltodict (@Name) and plain {Name, #text} write them; System attributes as Element_Attribute", () => {
+  const system = {
+    EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational",
+    Provider: { "@Name": "Microsoft-Windows-Sysmon", "@Guid": "{5770385f}" },
+    Execution: { "#attributes": { ProcessID: 3000, ThreadID: 4000 } },
+    TimeCreated: { "#attributes": { SystemTime: "2024-05-01T10:00:00Z" } },
+    Correlation: { "#attributes": { ActivityID: "{a1}" } },
+    Security: { "@UserID": "S-1-5-18" },
+  };
+  for (const data of [
+    [{ "@Name": "Image", "#text": "C:\\r.exe" }, { "@Name": "CommandLine", "#text": "r.exe x" }],
+    [{ Name: "Image", "#text": "C:\\r.exe" }, { Name: "CommandLine", "#text": "r.exe x" }],
+    [{ Name: "Image", Value: "C:\\r.exe" }, { Name: "CommandLine", Value: "r.exe x" }],
+  ]) {
+    const ev = decode(JSON.stringify({ Event: { System: system, EventData: { Data: data } } }));
+    assert.equal(ev.get("Image"), "C:\\r.exe", JSON.stringify(data));
+    assert.equal(ev.get("CommandLine"), "r.exe x");
+    assert.equal(ev.get("Provider_Name"), "Microsoft-Windows-Sysmon");
+    assert.equal(ev.get("Provider_Guid"), "{5770385f}");
+    assert.equal(ev.get("Execution_ProcessID"), 3000);
+    assert.equal(ev.get("Execution_ThreadID"), 4000);
+    assert.equal(ev.get("Security_UserID"), "S-1-5-18");
+    assert.equal(ev.get("TimeCreated_SystemTime"), "2024-05-01T10:00:00Z");
+    assert.equal(ev.get("Correlation_ActivityID"), "{a1}");
+    assert.equal(ev.time, Date.parse("2024-05-01T10:00:00Z"));
+  }
+});
+
 test("winlogbeat and flat Windows records", () => {
   const beat = decode(JSON.stringify({ "@timestamp": "2026-01-01T00:00:00Z", winlog: { channel: "Security", event_id: 4624, event_data: { LogonType: "3" } } }));
   assert.equal(beat.get("LogonType"), "3");

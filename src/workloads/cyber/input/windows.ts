@@ -16,7 +16,26 @@ function text(v: unknown): unknown {
   return isObj(v) && "#text" in v ? v["#text"] : v;
 }
 
-const attr = (v: unknown, name: string): unknown => (isObj(v) && isObj(v["#attributes"]) ? v["#attributes"][name] : undefined);
+/** An XML attribute as converters write it: under "#attributes" (evtx_dump, python-evtx) or as "@Name" (xmltodict). */
+function attr(v: unknown, name: string): unknown {
+  if (!isObj(v)) return undefined;
+  const attrs = v["#attributes"];
+  if (isObj(attrs) && attrs[name] !== undefined) return attrs[name];
+  return v[`@${name}`];
+}
+
+/** The name of a <Data Name="x"> element: an attribute, or a plain "Name" key beside its text ({Name, #text}). */
+function dataName(d: unknown): unknown {
+  const name = attr(d, "Name");
+  if (name !== undefined || !isObj(d)) return name;
+  return typeof d.Name === "string" && ("#text" in d || "Value" in d || "value" in d) ? d.Name : undefined;
+}
+
+/** The text of a <Data> element: "#text", or "Value" beside a plain name. */
+function dataText(d: unknown): unknown {
+  if (isObj(d) && !("#text" in d) && typeof d.Name === "string") return "Value" in d ? d.Value : "value" in d ? d.value : text(d);
+  return text(d);
+}
 
 export interface WindowsFields {
   fields: Obj;
@@ -63,9 +82,16 @@ function fromEventTree(event: Obj): WindowsFields {
   if ((v = text(system.Opcode)) !== undefined) fields.Opcode = v;
   if ((v = text(system.Keywords)) !== undefined) fields.Keywords = v;
   if ((v = text(system.EventRecordID)) !== undefined) fields.EventRecordID = v;
-  if ((v = attr(system.Execution, "ProcessID")) !== undefined) fields.ProcessID = v;
-  if ((v = attr(system.Execution, "ThreadID")) !== undefined) fields.ThreadID = v;
+  if ((v = attr(system.Execution, "ProcessID")) !== undefined) fields.ProcessID = fields.Execution_ProcessID = v;
+  if ((v = attr(system.Execution, "ThreadID")) !== undefined) fields.ThreadID = fields.Execution_ThreadID = v;
   if ((v = text(system.Version)) !== undefined) fields.Version = v;
+  // The other attributes of System elements, under the specification's Element_Attribute names (a loop over every
+  // element's attributes cost a sixth of the decoding).
+  if ((v = attr(system.Provider, "Guid")) !== undefined) fields.Provider_Guid = v;
+  if ((v = attr(system.Provider, "EventSourceName")) !== undefined) fields.Provider_EventSourceName = v;
+  if ((v = attr(system.TimeCreated, "SystemTime")) !== undefined) fields.TimeCreated_SystemTime = v;
+  if ((v = attr(system.Correlation, "ActivityID")) !== undefined) fields.Correlation_ActivityID = v;
+  if ((v = attr(system.Correlation, "RelatedActivityID")) !== undefined) fields.Correlation_RelatedActivityID = v;
   return finish(fields, attr(system.TimeCreated, "SystemTime"));
 }
 
@@ -88,17 +114,17 @@ function flattenData(body: Obj, out: Obj): void {
       // <Data Name="x">v</Data> elements some converters keep as a list; unnamed ones stay a list under Data.
       const unnamed: unknown[] = [];
       for (const d of value) {
-        const name = attr(d, "Name");
+        const name = dataName(d);
         if (typeof name === "string") {
           if (name.includes(" ")) spaced = true;
-          setField(out, name, text(d));
+          setField(out, name, dataText(d));
         } else unnamed.push(text(d));
       }
       if (unnamed.length > 0) out.Data = unnamed;
-    } else if (key === "Data" && isObj(value) && typeof attr(value, "Name") === "string") {
-      const name = attr(value, "Name") as string;
+    } else if (key === "Data" && isObj(value) && typeof dataName(value) === "string") {
+      const name = dataName(value) as string;
       if (name.includes(" ")) spaced = true;
-      setField(out, name, text(value));
+      setField(out, name, dataText(value));
     } else {
       setField(out, key, text(value));
     }
