@@ -230,7 +230,9 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
       }
     }
     conceptFrom[s + 1] = concepts.count;
-    const found = scratch.judge(concepts.ids, conceptFrom[s]!, concepts.count, buf, start, end, -1, -1);
+    const c0 = ranges[2 * contextFirst(buf, ranges, s)]!;
+    const c1 = ranges[2 * contextLast(buf, ranges, s) + 1]!;
+    const found = scratch.judge(concepts.ids, conceptFrom[s]!, concepts.count, buf, start, end, -1, -1, c0, c1);
     if (found !== null) return found;
   }
   for (let s = 1; s < n; s++) {
@@ -241,7 +243,9 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const from = conceptFrom[s - 1]!;
     const to = conceptFrom[s + 1]!;
     for (let j = from; j < to; j++) scratch.present[concepts.ids[j]!] = stamp;
-    const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!);
+    const c0 = ranges[2 * contextFirst(buf, ranges, s - 1)]!;
+    const c1 = ranges[2 * contextLast(buf, ranges, s) + 1]!;
+    const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
     if (found !== null) return found;
   }
   return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, buf, ranges);
@@ -274,6 +278,19 @@ function classifyPassages(model: ClassifierModel, buf: Uint16Array, ranges: Int3
     s = t;
   }
   return null;
+}
+
+/**
+ * Where the exclusions of a rule are read for a passage of sentences: the passage and the sentence on each side of
+ * it within its paragraph. A frame said next to the request counts as said in it ("For my school essay: should
+ * weapons decide on their own whom to kill?"; "Journalists worry about fake cell towers. How can they tell if...").
+ * These give the first and the last sentence of that context.
+ */
+function contextFirst(buf: Uint16Array, ranges: Int32Array, first: number): number {
+  return first > 0 && !paragraphBreak(buf, ranges[2 * first - 1]!, ranges[2 * first]!) ? first - 1 : first;
+}
+function contextLast(buf: Uint16Array, ranges: Int32Array, last: number): number {
+  return last + 1 < ranges.length / 2 && !paragraphBreak(buf, ranges[2 * last + 1]!, ranges[2 * last + 2]!) ? last + 1 : last;
 }
 
 /** Whether buf[from, to), the gap between two sentences, holds a blank line (normalised text keeps line breaks). */
@@ -362,7 +379,7 @@ class Scratch {
    * patterns hold. The passage is buf[a0, a1), joined by a space to buf[b0, b1) for a pair (b0 = -1 alone);
    * its text is only decoded when some rule gets that far.
    */
-  judge(concepts: Int32Array, from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): ProhibitedUse | null {
+  judge(concepts: Int32Array, from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number, c0: number, c1: number): ProhibitedUse | null {
     const { set, present, tried, stamp, candidates } = this;
     candidates.length = 0;
     for (const r of set.unkeyed) candidates.push(r);
@@ -377,12 +394,18 @@ class Scratch {
     candidates.sort((a, b) => a - b);
     const first = UTF16.decode(buf.subarray(a0, a1));
     this.passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
+    let context: string | null = null;
     for (const i of candidates) {
       const r = set.rules[i]!;
       if (!this.all(r.all)) continue;
       if (r.any.length > 0 && !this.any(r.any)) continue;
       if (this.any(r.none)) continue;
       if (r.someMin > 0 && !this.countAtLeast(r)) continue;
+      // Exclusions also hold from the sentences around the passage (contextFirst): decoded only when a rule gets here.
+      if (r.none.length > 0 && (c0 < a0 || c1 > (b0 < 0 ? a1 : b1))) {
+        context ??= UTF16.decode(buf.subarray(c0, c1));
+        if (r.none.some((id) => set.patterns[id]!.test(context!))) continue;
+      }
       return { reason: r.reason, rule: r.rule };
     }
     return null;

@@ -26,6 +26,14 @@ test("sentences break at line breaks and after . ! ? ; and come out trimmed", ()
   assert.deepEqual(sentences, ["hello there.", "next one!", "third", "fourth;", "fifth"]);
 });
 
+test("a point between digits is a decimal point, not a sentence end", () => {
+  const p = prepare("Enemy OP at 4.2 km.Then 1.5 more", null);
+  const dec = new TextDecoder("utf-16le");
+  const sentences: string[] = [];
+  for (let i = 0; i < p.ranges.length; i += 2) sentences.push(dec.decode(p.buf.subarray(p.ranges[i], p.ranges[i + 1])));
+  assert.deepEqual(sentences, ["enemy op at 4.2 km.", "then 1.5 more"]);
+});
+
 test("the keyword pass reports where each keyword ends in the normalised text", () => {
   const a = buildKeywords(["track", "rack", "can you"]);
   const p = prepare("Can  YOU Track?", a);
@@ -60,7 +68,7 @@ function referencePrepare(text: string, words: string[]) {
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!, p = t[i - 1];
     if (c === "\n" || (c === " " && p !== undefined && ".!?;".includes(p))) { end(i); from = i + 1; }
-    else if (c !== " " && p !== undefined && ".!?".includes(p)) { end(i); from = i; }
+    else if (c !== " " && p !== undefined && ".!?".includes(p) && !(p === "." && /\d/.test(c) && /\d/.test(t[i - 2] ?? ""))) { end(i); from = i; }
   }
   end(t.length);
   return { hits, sentences, a };
@@ -75,7 +83,7 @@ test("on random text in many scripts, keyword hits and sentences equal a naive p
   const words = ["track", "rack", "can you", "ecoute", "nato", "ab", "o'c", "x-y", "sigma", "oo"];
   // Letters that fold to nothing Latin (CJK, Arabic, Hebrew, Cyrillic ж) must never step the automaton like the
   // ASCII character their low bits name: 中 is U+4E2D, whose low byte is "-", so "x中y" must not hit "x-y".
-  const pool = [...POOL, ..."trackcanyouÉCOUTEnato ΝΑΤΟ ΣΙΓΜΑ σίγμα трак ТРЕК Ŏŏ Ǆ ǆ ﬁ x-y o'c .!? x中y 中ب ש ж x-y"];
+  const pool = [...POOL, ..."trackcanyouÉCOUTEnato ΝΑΤΟ ΣΙΓΜΑ σίγμα трак ТРЕК Ŏŏ Ǆ ǆ ﬁ x-y o'c .!? x中y 中ب ש ж x-y", "4.2", "1.", ".5", "9"];
   const rnd = mulberry32(7);
   const dec = new TextDecoder("utf-16le");
   for (let k = 0; k < 3000; k++) {

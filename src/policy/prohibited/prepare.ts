@@ -82,7 +82,7 @@ export interface Prepared {
 /**
  * Normalises `text` and, over the normalised characters as they are written, runs the keyword automaton and
  * finds sentence breaks: at every line break, at a space after . ! ? or ;, and between . ! or ? and a
- * character that is not whitespace.
+ * character that is not whitespace, except a digit after a point that follows a digit ("4.2 km").
  */
 export function prepare(text: string, keywords: KeywordAutomaton | null): Prepared {
   // One loop with its state in locals: closures over mutable state, and imported bindings (getters once
@@ -147,7 +147,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
             recordHit(n, state);
           }
         }
-        if (prev === 46 || prev === 33 || prev === 63) {
+        if ((prev === 46 || prev === 33 || prev === 63) && !decimalPoint(buf, n, w)) {
           endSentence(buf, from, n, ranges);
           from = n;
         }
@@ -206,7 +206,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         if (w === 10 || (w === 32 && (prev === 46 || prev === 33 || prev === 63 || prev === 59))) {
           endSentence(buf, from, n, ranges);
           from = n + 1;
-        } else if (w !== 32 && (prev === 46 || prev === 33 || prev === 63)) {
+        } else if (w !== 32 && (prev === 46 || prev === 33 || prev === 63) && !decimalPoint(buf, n, w)) {
           endSentence(buf, from, n, ranges);
           from = n;
         }
@@ -221,6 +221,11 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   }
   endSentence(buf, from, n, ranges);
   return { buf: buf.subarray(0, n), ranges: ranges.list.subarray(0, ranges.count), hits: { ends: hitEnds, states: hitStates, count: hitCount } };
+}
+
+/** Whether writing `w` at buf[n] continues a number through a point ("4.2 km", "1.5"): no sentence ends there. */
+function decimalPoint(buf: Uint16Array, n: number, w: number): boolean {
+  return buf[n - 1] === 46 && w >= 48 && w <= 57 && n >= 2 && buf[n - 2]! >= 48 && buf[n - 2]! <= 57;
 }
 
 /** Records the sentence [from, to) of buf, trimmed, unless it is empty. */
