@@ -124,3 +124,131 @@ test("Windows: a Data-list name with spaces is also offered without them, as Eve
   const both = decodeRecord(st, JSON.stringify({ Event: { System: system, EventData: { Data: [{ "#attributes": { Name: "NewValue" }, "#text": "own" }, { "#attributes": { Name: "New Value" }, "#text": "abc" }] } } }), 1)[0]!;
   assert.equal(both.get("NewValue"), "own");
 });
+
+// --- Session 6 probe: Zeek header blocks in stream order, RFC 5424 BOM, damaged gzip, directories as log paths.
+import { gzipSync as gzipBytes } from "node:zlib";
+import { mkdirSync } from "node:fs";
+import { compileRules, detectStream } from "../../src/workloads/cyber/index.ts";
+
+const zeekRules = compileRules([
+  { path: "dns.yml", text: "title: dns query\nid: zeek-dns\nlogsource: { product: zeek, service: dns }\ndetection:\n  sel:\n    query: x.example\n  condition: sel\n" },
+  { path: "http.yml", text: "title: http uri\nid: zeek-http\nlogsource: { product: zeek, service: http }\ndetection:\n  sel:\n    uri: x.example\n  condition: sel\n" },
+]);
+const zeekHeader = (path: string, fields: string[]) =>
+  ["#separator \\x09", "#set_separator\t,", "#empty_field\t(empty)", "#unset_field\t-", `#path\t${path}`, `#fields\t${fields.join("\t")}`, `#types\t${fields.map(() => "string").join("\t")}`];
+
+test("Zeek TSV: each header block applies only to the rows after it (one thread and worker threads, within and across batches)", async () => {
+  // Same width in both blocks, so a row read with the wrong header would still decode (as the wrong service).
+  const rows = (n: number, value: string) => Array.from({ length: n }, (_, i) => `17000000${String(i).padStart(2, "0")}.0\tC${i}\t${value}`);
+  const small = [...zeekHeader("dns", ["ts", "uid", "query"]), ...rows(1, "x.example"), "#close\t2024-05-01-11-00-00",
+    ...zeekHeader("http", ["ts", "uid", "uri"]), ...rows(1, "/a.php")];
+  // The second block starts in a later batch of the reader (batches hold 512 records).
+  const large = [...zeekHeader("dns", ["ts", "uid", "query"]), ...rows(600, "a.example"), ...rows(1, "x.example"),
+    ...zeekHeader("http", ["ts", "uid", "uri"]), ...rows(600, "/b"), ...rows(1, "x.example")];
+  for (const [name, lines, want] of [["small", small, ["zeek-dns"]], ["large", large, ["zeek-dns", "zeek-http"]]] as const) {
+    const file = join(dir, `zeek-${name}.log`);
+    writeFileSync(file, lines.join("\n") + "\n");
+    for (const threads of [1, 2]) {
+      const got: string[] = [];
+      const summary = await detectStream(zeekRules, [file], { threads, onAlert: (a) => got.push(a.rule.id) });
+      assert.deepEqual(got, want, `${name}, ${threads} thread(s)`);
+      assert.equal(summary.records, lines.filter((l) => !l.startsWith("#")).length, `${name}, ${threads} thread(s): header lines are not records`);
+    }
+  }
+});
+
+test("syslog RFC 5424: a UTF-8 BOM opening MSG is not part of the message (RFC 5424 6.4)", () => {
+  const ev = decodeRecord(newDecoderState("f"), "<34>1 2024-05-01T10:00:00Z host su - ID47 - \uFEFF'su root' failed", 1)[0]!;
+  assert.equal(ev.get("message"), "'su root' failed");
+  const sd = decodeRecord(newDecoderState("f"), '<34>1 2024-05-01T10:00:00Z host su - ID47 [a b="c"] \uFEFFhello', 1)[0]!;
+  assert.equal(sd.get("message"), "hello");
+});
+
+test("reader: a gzip cut short or corrupt yields every line that inflates, then reports the damage (not thrown when asked)", async () => {
+  const text = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, pad: "p".repeat(i % 40) })).join("\n") + "\n";
+  const gz = gzipBytes(Buffer.from(text));
+  const corrupt = Buffer.from(gz);
+  corrupt[corrupt.length - 6]! ^= 0xff; // the CRC: every byte inflates, the check fails
+  for (const [what, bytes, reason] of [
+    ["trailer cut", gz.subarray(0, gz.length - 4), /gzip data is corrupt: it ends early/],
+    ["cut mid-stream", gz.subarray(0, Math.floor(gz.length / 2)), /gzip data is corrupt: it ends early/],
+    ["bad checksum", corrupt, /gzip data is corrupt \(incorrect data check\)/],
+  ] as const) {
+    const damage: string[] = [];
+    const recs = [];
+    for await (const batch of readRecords(Readable.from([bytes]), { onDamage: (r) => damage.push(r) })) recs.push(...batch);
+    assert.equal(damage.length, 1, what);
+    assert.match(damage[0]!, reason, what);
+    const whole = recs.filter((r) => { try { JSON.parse(r.text); return true; } catch { return false; } });
+    // Every complete line before the damage is a record, in order; at most the last (cut) one is broken.
+    // (On a failed checksum zlib withholds its last output chunk, up to 64 KiB, so only most lines come back.)
+    assert.ok(whole.length >= { "trailer cut": 3000, "cut mid-stream": 1000, "bad checksum": 1000 }[what], `${what}: ${whole.length} lines`);
+    assert.ok(recs.length - whole.length <= 1, what);
+    assert.deepEqual(whole.map((r) => r.line), whole.map((_, i) => i + 1), what);
+  }
+  // Without onDamage the reader still refuses the input (the API's uploads).
+  await assert.rejects(async () => { for await (const _ of readRecords(Readable.from([gz.subarray(0, gz.length - 4)]))) { /* drain */ } }, /gzip/);
+});
+
+test("concord detect: a damaged gzip is read up to the damage, reported by name, and the files after it are read; exit 2", () => {
+  const good = join(dir, "good.jsonl");
+  writeFileSync(good, '{"F":"x"}\n');
+  const gz = gzipBytes(Buffer.from('{"F":"x"}\n{"F":"x"}\n{"F":"x"}\n'));
+  const cut = join(dir, "cut.jsonl.gz");
+  writeFileSync(cut, gz.subarray(0, gz.length - 4));
+  for (const threads of ["1", "2"]) {
+    const r = detect(["--threads", threads, good, cut, good]);
+    assert.deepEqual(r.lines, [1, 1, 2, 3, 1], `threads ${threads}`);
+    assert.match(r.stderr, /cut\.jsonl\.gz: gzip data is corrupt: it ends early/);
+    assert.match(r.stderr, /5 events in 3 file\(s\), 5 alerts, 1 damaged file/);
+    assert.equal(r.status, 2);
+  }
+});
+
+test("concord detect: a directory among the log files is refused before anything is read, like a missing file (exit 2)", () => {
+  const logdir = join(dir, "logdir");
+  mkdirSync(logdir, { recursive: true });
+  const good = join(dir, "good2.jsonl");
+  writeFileSync(good, '{"F":"x"}\n');
+  for (const threads of [[], ["--threads", "1"]]) {
+    const r = detect([...threads, good, logdir, good]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.deepEqual(r.lines, []);
+    assert.match(r.stderr, /logdir is a directory/);
+    const missing = detect([...threads, good, join(dir, "no-such.jsonl")]);
+    assert.equal(missing.status, 2, missing.stderr);
+    assert.deepEqual(missing.lines, []);
+    assert.match(missing.stderr, /cannot read log file \S*no-such\.jsonl/);
+  }
+});
+
+test("concord detect: with a damaged file, every alert reaches a piped stdout before the exit with 2", () => {
+  // 4,000 alert lines (under spawnSync's 1 MiB output limit), far more than one pipe write holds.
+  const gz = gzipBytes(Buffer.from('{"F":"x"}\n'.repeat(4_000)));
+  const cut = join(dir, "many-cut.jsonl.gz");
+  writeFileSync(cut, gz.subarray(0, gz.length - 4));
+  const r = detect([cut]);
+  assert.equal(r.status, 2);
+  assert.equal(r.lines.length, 4_000);
+});
+
+test("reader: a slow consumer still gets every line inflated before a gzip breaks off (zlib's error must not drop its last output)", async () => {
+  const { setTimeout: sleep } = await import("node:timers/promises");
+  const text = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, pad: "p".repeat(i % 40) })).join("\n") + "\n";
+  const gz = gzipBytes(Buffer.from(text));
+  const fast: number[] = [];
+  for (const cut of [gz.length - 4, gz.length - 9, Math.floor(gz.length / 2)]) {
+    for (const [batch, pause] of [[512, 0], [64, 1], [1, 1]] as const) {
+      let lines = 0;
+      let damage = 0;
+      for await (const b of readRecords(Readable.from([gz.subarray(0, cut)]), { batch, onDamage: () => damage++ })) {
+        lines += b.filter((r) => r.text.endsWith("}")).length;
+        if (pause) await sleep(pause);
+      }
+      assert.equal(damage, 1);
+      if (pause === 0) fast.push(lines);
+      else assert.equal(lines, fast[fast.length - 1], `cut at ${cut} of ${gz.length}, batches of ${batch}`);
+    }
+  }
+  assert.deepEqual(fast.slice(0, 2), [3000, 3000]);
+});

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { readFileSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { InvalidRequest } from "../../errors/index.ts";
@@ -39,11 +39,14 @@ export function register(program: Command): void {
     .option("--no-event", "leave the event out of each alert (source file and line still locate it)")
     .option("--show-unsupported", "list every rule that could not be loaded, with the reason, on stderr")
     .addHelpText("after", "\nAlert lines: {\"rule\":{\"id\",\"title\",\"level\",\"status\",\"tags\"},\"source\":{\"file\",\"line\"},\"matched\":{...},\"event\":{...}}\n" +
-      "Exit status: 0 when the input was read (alerts or none), 2 on bad input.")
+      "Exit status: 0 when the input was read (alerts or none), 2 on bad input: a log path that is missing, unreadable or a\n" +
+      "directory is refused before anything is read; a damaged file (gzip cut short or corrupt) is read up to the damage,\n" +
+      "reported by name, and the other files are still read and their alerts printed before the exit with 2.")
     .action(async (positional: string[], opts: DetectOptions) => {
       const { rules, logs } = splitPaths(opts.rules);
       const logfiles = [...logs, ...positional];
       if (logfiles.length === 0) throw new InvalidRequest("name at least one log file after the rules ('-' reads stdin)");
+      checkLogFiles(logfiles);
       opts.rules = rules;
       const ruleSet = compileRules(await readRuleSources(opts.rules), { placeholders: readPlaceholders(opts.placeholders) });
       const loaded = ruleSet.detections.length + ruleSet.correlations.length;
@@ -69,7 +72,14 @@ export function register(program: Command): void {
         ...(progress ? { onProgress: progress.update } : {}),
       }).finally(() => progress?.done());
       process.stderr.write(`concord detect: ${summary.events} events in ${summary.files} file(s), ${summary.alerts} alerts` +
+        `${summary.damaged.length > 0 ? `, ${summary.damaged.length} damaged file(s)` : ""}` +
         `${summary.undecodable.length > 0 ? `, ${summary.undecodable.length} undecodable records (first: ${summary.undecodable[0]!.file}:${summary.undecodable[0]!.line} ${summary.undecodable[0]!.reason})` : ""}\n`);
+      // Every alert is out and the other files were read; the exit status still says some input was bad.
+      if (summary.damaged.length > 0) {
+        // A failed command ends with process.exit(), which would drop alerts still queued for a pipe: flush first.
+        await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+        throw new InvalidRequest(`${summary.damaged.map((d) => `${d.file}: ${d.reason}`).join("; ")}; the lines before the damage were read`);
+      }
     });
 }
 
@@ -100,16 +110,27 @@ function logsourceOf(opts: DetectOptions): EventLogsource | undefined {
   };
 }
 
-function defaultThreads(files: readonly string[]): number {
-  let bytes = 0;
+/**
+ * Every log path is checked before anything is read, so a typo or a directory is one clear refusal (exit 2), not a
+ * crash halfway through the files with the alerts of the earlier ones already printed.
+ */
+function checkLogFiles(files: readonly string[]): void {
   for (const f of files) {
     if (f === "-") continue;
+    let isDir: boolean;
     try {
-      bytes += statSync(f).size;
+      isDir = statSync(f).isDirectory();
+      if (!isDir) accessSync(f, constants.R_OK);
     } catch {
       throw new InvalidRequest(`cannot read log file ${f}`);
     }
+    if (isDir) throw new InvalidRequest(`log file ${f} is a directory: name the files in it (e.g. ${f}/*.log)`);
   }
+}
+
+function defaultThreads(files: readonly string[]): number {
+  let bytes = 0;
+  for (const f of files) if (f !== "-") bytes += safeSize(f);
   return bytes >= THREADS_FROM_BYTES ? availableParallelism() : 1;
 }
 

@@ -7,7 +7,7 @@ import type { Alert } from "./alert.ts";
 import type { EventLogsource } from "./event.ts";
 import { Detector } from "./engine/detector.ts";
 import type { RuleSet } from "./engine/ruleset.ts";
-import { absorbHeader, decodeRecord, newDecoderState, UndecodableRecord, type InputFormat } from "./input/decode.ts";
+import { absorbHeader, copyDecoderState, decodeRecord, newDecoderState, UndecodableRecord, type InputFormat } from "./input/decode.ts";
 import { openInput, readRecords } from "./input/read.ts";
 import { WorkerPool } from "./engine/pool.ts";
 
@@ -29,12 +29,14 @@ export interface StreamSummary {
   alerts: number;
   /** Records that were not valid in the forced format (or not valid JSON), by file and line. */
   undecodable: Array<{ file: string; line: number; reason: string }>;
+  /** Files that broke off or were corrupt (a gzip cut short): read up to the damage, then the next file. */
+  damaged: Array<{ file: string; reason: string }>;
 }
 
 const MAX_LISTED_UNDECODABLE = 100;
 
 export async function detectStream(ruleSet: RuleSet, files: readonly string[], opts: StreamOptions): Promise<StreamSummary> {
-  const summary: StreamSummary = { files: 0, records: 0, events: 0, alerts: 0, undecodable: [] };
+  const summary: StreamSummary = { files: 0, records: 0, events: 0, alerts: 0, undecodable: [], damaged: [] };
   const emit = (a: Alert): void => { summary.alerts++; opts.onAlert(a); };
   const noteBad = (file: string, line: number, reason: string): void => {
     if (summary.undecodable.length < MAX_LISTED_UNDECODABLE) summary.undecodable.push({ file, line, reason });
@@ -48,18 +50,23 @@ export async function detectStream(ruleSet: RuleSet, files: readonly string[], o
       const state = newDecoderState(file === "-" ? "stdin" : file, opts.format ?? "auto", opts.logsource);
       const input = openInput(file);
       const progress = opts.onProgress ? (bytes: number) => opts.onProgress!(file, bytes) : undefined;
-      for await (const batch of readRecords(input, progress ? { onBytes: progress } : {})) {
-        const records = batch.filter((r) => !absorbHeader(state, r.text));
-        summary.records += records.length;
+      const onDamage = (reason: string): void => { summary.damaged.push({ file: state.file, reason }); };
+      for await (const batch of readRecords(input, progress ? { onBytes: progress, onDamage } : { onDamage })) {
         if (pool) {
-          await pool.submit(state, records, (result) => {
+          // The worker replays the batch's header lines from the state where the batch starts, so each header
+          // applies only to the rows after it; this thread's state moves past them for the next batch.
+          const start = copyDecoderState(state);
+          for (const r of batch) if (!absorbHeader(state, r.text)) summary.records++;
+          await pool.submit(start, batch, (result) => {
             summary.events += result.events;
             for (const bad of result.undecodable) noteBad(state.file, bad.line, bad.reason);
             for (const a of result.alerts) emit(a);
           });
           continue;
         }
-        for (const r of records) {
+        for (const r of batch) {
+          if (absorbHeader(state, r.text)) continue;
+          summary.records++;
           try {
             for (const ev of decodeRecord(state, r.text, r.line)) {
               summary.events++;

@@ -1,7 +1,9 @@
 /**
  * Records (one line, or one multi-line JSON document) to events. The format is recognised per record unless
- * forced, so a file may mix formats; Zeek TSV headers are the only state, and travel with the decoder so a
- * worker thread can decode rows read elsewhere.
+ * forced, so a file may mix formats; Zeek TSV headers are the only state. A header line changes it for the
+ * records after it only (a file may hold several header blocks: rotated logs concatenated, `#close` then a new
+ * `#path`), so a batch decoded elsewhere (a worker thread) gets a copy of the state where the batch starts, header
+ * lines included, and replays them in order.
  */
 import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
@@ -23,6 +25,9 @@ export interface DecoderState {
 export const newDecoderState = (file: string, format: InputFormat = "auto", logsource?: EventLogsource): DecoderState =>
   ({ file, format, zeek: newZeekHeader(), ...(logsource ? { logsource } : {}) });
 
+/** A copy of the state to decode a batch with while the reader's own state moves on past the batch's headers. */
+export const copyDecoderState = (state: DecoderState): DecoderState => ({ ...state, zeek: { ...state.zeek } });
+
 /** Takes in a Zeek header line; true when the record was one (and so holds no event). */
 export function absorbHeader(state: DecoderState, text: string): boolean {
   return text.startsWith("#") && (state.format === "auto" || state.format === "zeek") && zeekDirective(text, state.zeek);
@@ -32,6 +37,8 @@ export class UndecodableRecord extends Error {}
 
 export function decodeRecord(state: DecoderState, text: string, line: number): SigmaEvent[] {
   const first = text.charCodeAt(0);
+  // A header line in a batch changes the state for the rows after it, in stream order.
+  if (first === 0x23 /* # */ && absorbHeader(state, text)) return [];
   const fmt = state.format;
   if (fmt === "json" || (fmt === "auto" && (first === 0x7b /* { */ || first === 0x5b /* [ */))) {
     let doc: unknown;

@@ -3,7 +3,8 @@
  * lines (pretty-printed, or several concatenated) is one record numbered by its first line. A document that breaks
  * off (a truncated JSON line, a text line opening a bracket) is cut at the first line that cannot continue it: the
  * broken part is one record (which then fails to decode and is counted) and reading resumes at the next line that
- * starts a document, so no later line is lost. Gzip input is recognised by its magic bytes and inflated on the fly.
+ * starts a document, so no later line is lost. Gzip input is recognised by its magic bytes and inflated on the fly;
+ * gzip data cut short or corrupt yields what inflated before the damage, then reports it (`onDamage`).
  * Memory stays constant: only the current batch and an unfinished document are held.
  */
 import { createReadStream } from "node:fs";
@@ -23,6 +24,11 @@ export interface ReadOptions {
   batch?: number;
   /** Called with the count of input bytes (as stored, so compressed for gzip) consumed so far. */
   onBytes?: (bytes: number) => void;
+  /**
+   * Called once when the input turns out damaged (a gzip cut short or corrupt), after every line read before the
+   * damage has been yielded; the reading then ends normally. Without it the damage is thrown as DamagedInput.
+   */
+  onDamage?: (reason: string) => void;
 }
 
 export function openInput(path: string): Readable {
@@ -45,15 +51,76 @@ async function* inflated(input: Readable, onBytes?: (n: number) => void): AsyncG
     yield head;
     yield* counted;
   })();
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = Readable.from(all).pipe(createGunzip());
-    try {
-      yield* gunzip;
-    } catch (err) {
-      // zlib's own errors would surface as internal errors; a damaged upload is the sender's to fix.
-      throw new InvalidRequest(`the gzip data is corrupt (${(err as { code?: string }).code ?? "inflate failed"})`, { cause: err });
+  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzipped(all);
+  else yield* all;
+}
+
+/** Compressed bytes handed to zlib at a time: bounds what inflates ahead of the reader (typically some MiB). */
+const GZIP_PIECE = 64 * 1024;
+
+/**
+ * Inflates gzip data, paced by the consumer. zlib is fed one piece at a time and its output is taken from its
+ * `data` events as it comes, not through the stream's async iterator: on an error (data cut short, a bad
+ * checksum) zlib destroys the stream, and the iterator drops output still buffered, so the last lines before
+ * the damage would be lost depending on timing.
+ */
+async function* gunzipped(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const zlib = createGunzip();
+  let out: Buffer[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const settled = (): Promise<void> => new Promise((resolve) => { wake = resolve; });
+  zlib.on("data", (c: Buffer) => { out.push(c); poke(); });
+  zlib.on("error", (err: Error) => { failure ??= err; poke(); });
+  zlib.on("end", () => { ended = true; poke(); });
+  const taken = (): Buffer[] => {
+    const o = out;
+    out = [];
+    return o;
+  };
+  /** Yields output until `done()` holds or zlib fails. */
+  async function* until(done: () => boolean): AsyncGenerator<Buffer> {
+    for (;;) {
+      if (out.length > 0) yield* taken();
+      else if (done() || failure) return;
+      else await settled();
     }
-  } else yield* all;
+  }
+  try {
+    for await (const chunk of source) {
+      for (let at = 0; at < chunk.length && !failure; at += GZIP_PIECE) {
+        let consumed = false;
+        zlib.write(chunk.subarray(at, at + GZIP_PIECE), () => { consumed = true; poke(); });
+        yield* until(() => consumed);
+      }
+      if (failure) break;
+    }
+    if (!failure) {
+      zlib.end();
+      yield* until(() => ended);
+    }
+    yield* taken();
+  } finally {
+    zlib.destroy();
+  }
+  // zlib's own errors would surface as internal errors; a damaged file or upload is the sender's to fix.
+  if (failure) throw new DamagedInput(gzipDamage(failure), { cause: failure });
+}
+
+/** A file that breaks off or is corrupt after some of it was read (so far only gzip data can tell). */
+export class DamagedInput extends InvalidRequest {}
+
+function gzipDamage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  // A file still being written, or copied in part: everything before the cut has been inflated and read.
+  if (e.code === "Z_BUF_ERROR") return "gzip data is corrupt: it ends early (unexpected end of file)";
+  return `gzip data is corrupt (${e.message ?? e.code ?? "inflate failed"})`;
 }
 
 const OPEN = -1;
@@ -248,18 +315,25 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
     }
   };
 
-  for await (const chunk of inflated(input, opts.onBytes)) {
-    const text = rest + decoder.write(chunk);
-    let from = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
-      take(text.slice(from, nl));
-      from = nl + 1;
+  let damage: string | undefined;
+  try {
+    for await (const chunk of inflated(input, opts.onBytes)) {
+      const text = rest + decoder.write(chunk);
+      let from = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
+        take(text.slice(from, nl));
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
-    rest = text.slice(from);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
-    }
+  } catch (err) {
+    if (!(err instanceof DamagedInput) || !opts.onDamage) throw err;
+    // The lines inflated before the damage are still records (a cut last line fails to decode and is counted).
+    damage = err.message;
   }
   rest += decoder.end();
   if (rest !== "") take(rest);
@@ -274,4 +348,5 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
     }
   }
   if (batch.length > 0) yield batch;
+  if (damage !== undefined) opts.onDamage!(damage);
 }

@@ -39,7 +39,7 @@ export function parseSyslog(line: string): Parsed | undefined {
     const nil = (s: string | undefined): string | undefined => (s === "-" ? undefined : s);
     const fields: Record<string, unknown> = {
       facility: pri >> 3, severity: SEVERITIES[pri & 7], timestamp: nil(m[3]), host: nil(m[4]), program: nil(m[5]),
-      pid: nil(m[6]), msgid: nil(m[7]), message: m[9] ?? "",
+      pid: nil(m[6]), msgid: nil(m[7]), message: withoutBom(m[9] ?? ""),
     };
     if (m[8] !== "-") Object.assign(fields, structuredData(m[8]!));
     return { fields: dropUndefined(fields), logsource: syslogLogsource(nil(m[5])), time: m[3] === "-" ? undefined : parseTimestamp(m[3]!) };
@@ -55,6 +55,9 @@ export function parseSyslog(line: string): Parsed | undefined {
   }
   return undefined;
 }
+
+/** RFC 5424 6.4: a MSG in UTF-8 may open with a BOM, which marks the encoding and is not part of the text. */
+const withoutBom = (msg: string): string => (msg.charCodeAt(0) === 0xfeff ? msg.slice(1) : msg);
 
 /** `[id k="v" ...]` elements -> `id.k` fields. */
 function structuredData(sd: string): Record<string, string> {
