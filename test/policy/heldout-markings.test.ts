@@ -85,3 +85,28 @@ test("held-out markings batch k: found and refused within the floors reached", (
   assert.ok(marked.length - missed.length >= 50, `batch k: ${marked.length - missed.length}/${marked.length} found, floor 50`);
   assert.deepEqual(refused, []);
 });
+
+// Batch n (heldout/markings-n.jsonl, session 5): 50 marked texts in the forms requests and model outputs carry (raw
+// JSON bodies with \n escapes, HTML banner divs, pasted chat transcripts, SMS openers, model answers quoting a
+// marking, CSV exports, YAML/TOML, 10 evasions; 28 languages) and 50 look-alikes (API secrets in JSON, disclaimers,
+// party themes, secret ballots), by a writer who never saw the table. On arrival: 37/50 found, 0/43 look-alikes
+// refused, 1/8 judgement calls refused. Its misses led to: a start after a JSON escape ("\nPOUFNE"), markup not
+// counted as text on a banner line, a pasted header after a speaker's name when a subject line follows, a line
+// opening with a marking set off by a dash, a parenthesised level code after a cell's marking, NATO's French
+// markings (NATO DIFFUSION RESTREINTE, NATO CONFIDENTIEL, COSMIC TRÈS SECRET), and the verbs of marking
+// ("märgitud", "mit dem Vermerk") as labels. Still missed: "ДОВЕРЛИВО: ..." opening an SMS with a colon, left
+// because "CONFIDENTIAL: This e-mail is intended..." opens many a disclaimer.
+const batchN = readFileSync(new URL("./heldout/markings-n.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
+
+test("held-out markings batch n: found and refused within the floors reached", (t) => {
+  const marked = batchN.filter((i) => i.marked);
+  const lookAlikes = batchN.filter((i) => !i.marked && i.judgement !== true);
+  const judgement = batchN.filter((i) => i.judgement === true);
+  const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+  const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+  const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
+  t.diagnostic(`batch n: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
+  t.diagnostic(`batch n missed: ${missed.join("; ") || "none"}`);
+  assert.ok(marked.length - missed.length >= 49, `batch n: ${marked.length - missed.length}/${marked.length} found, floor 49`);
+  assert.deepEqual(refused, []);
+});

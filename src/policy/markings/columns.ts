@@ -146,7 +146,10 @@ function bounded(text: string, at: number, step: -1 | 1): boolean {
  * Whether [start, end) is the whole of a cell under a label column of its table: same separator, same column
  * (by index, or by overlapping character span for fixed-width printouts), below the header and before the table ends.
  */
-export function inLabelColumn(text: string, columns: LabelColumns, start: number, end: number): boolean {
+export function inLabelColumn(text: string, columns: LabelColumns, start: number, markingEnd: number): boolean {
+  // The marking is the cell, or opens it before a parenthesised level code: "SALAINEN (TL II)".
+  const code = /^\s*\([^()\n]{1,24}\)/.exec(text.slice(markingEnd, markingEnd + 32));
+  const end = markingEnd + (code === null ? 0 : code[0].length);
   if (!mayBeCell(text, start, end)) return false;
   const lineFrom = text.lastIndexOf("\n", start - 1) + 1;
   let lineTo = text.indexOf("\n", end);

@@ -67,12 +67,19 @@ let endsBuffer = new Int32Array(1 << 16);
  * Records the patterns ending at letter `count` (text offset `end`) that stand as whole words. A plain
  * function, not a closure: a closure over the scan's state would move that state off the hot loop's registers.
  */
+/** A plain letter or digit right before `at`, unless it ends a JSON escape ("\\nSECRET": the n is a line break). */
+function wordCharBefore(text: string, at: number): boolean {
+  const c = text.charCodeAt(at - 1);
+  if (!isAsciiWordChar(c)) return false;
+  return !((c === 110 || c === 114 || c === 116) && text.charCodeAt(at - 2) === 92);
+}
+
 function emit(text: string, patterns: readonly Pattern[], count: number, starts: Int32Array, end: number, matches: RawMatch[]): void {
   // Plain ASCII letters or digits right beside the match: part of a longer word ("Secretary").
   if (isAsciiWordChar(text.charCodeAt(end))) return;
   for (const pattern of patterns) {
     const first = count - pattern.letters.length + 1;
-    if (first >= 0 && !isAsciiWordChar(text.charCodeAt(starts[first]! - 1))) matches.push({ pattern, last: count });
+    if (first >= 0 && !wordCharBefore(text, starts[first]!)) matches.push({ pattern, last: count });
   }
 }
 

@@ -124,3 +124,21 @@ test("page footers in the member languages stay banner lines", () => {
   }
   assert.deepEqual(scanMarkings("Flokkun: LEYNDARMÁL").map((f) => f.marking), ["LEYNDARMÁL"]);
 });
+
+test("markings in the forms requests and outputs carry: JSON escapes, HTML banners, pasted headers, message openers", () => {
+  assert.deepEqual(names('{"messages":[{"content":"Fasse zusammen:\\nPOUFNE\\nEgz. nr 2"}]}'), ["POUFNE"]);
+  assert.deepEqual(names('{"prompt":"x\\nVS-VERTRAULICH\\nAmtlich"}'), ["VS-VERTRAULICH"]);
+  assert.deepEqual(names('<div class="banner">DÔVERNÉ</div>\n<h1>Správa</h1>'), ["DÔVERNÉ"]);
+  assert.deepEqual(names("User: Översätt detta\nUser: BEGRÄNSAT HEMLIG\nÄmne: Förflyttning vecka 41"), ["BEGRÄNSAT HEMLIG"]);
+  assert.deepEqual(names("RISERVATO - riunione spostata alle 15, non inoltrare."), ["RISERVATO"]);
+  assert.deepEqual(names("D'après la note, qui porte la mention NATO DIFFUSION RESTREINTE, le dépôt sera déplacé."), ["NATO DIFFUSION RESTREINTE"]);
+  assert.deepEqual(names("asiakirja;otsikko;turvallisuusluokka\n2026-118;Huoltosuunnitelma;SALAINEN (TL II)"), ["SALAINEN"]);
+  assert.deepEqual(names("Dokument on päises märgitud „SALAJANE“ ja see läheb Võrru."), ["SALAJANE"]);
+});
+
+test("their look-alikes are not: a disclaimer opening with CONFIDENTIAL:, a form's secret-ballot field, API secrets in JSON", () => {
+  assert.deepEqual(names("CONFIDENTIAL: This e-mail and its attachments are intended only for the addressee."), []);
+  assert.deepEqual(names("Bod 4: Volba místostarosty\nZpůsob hlasování: TAJNÉ\nNávrh: Ing. Pavel Novák"), []);
+  assert.deepEqual(names('{"auth":{"jwtSecret":"change-me","clientSecret":"abc"},"secret":"x","confidential":false}'), []);
+  assert.deepEqual(names('{"text":"Our \\nsecret\\n sauce"}'), []);
+});

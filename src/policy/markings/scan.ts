@@ -287,9 +287,27 @@ function bannerLine(text: string, all: readonly Candidate[], i: number, openStar
     pos = o.end;
   }
   residue += text.slice(pos, le);
-  const words = foldWords(residue.replace(/\\[nrt]/g, " "));
+  // Markup around a banner is not text on its line: <div class="banner">SECRET</div>.
+  const words = foldWords(residue.replace(/\\[nrt]/g, " ").replace(MARKUP, " "));
   if (words === "") return true;
   return words.split(" ").every((w) => BANNER_WORDS.has(w) || /^\d+$/.test(w));
+}
+
+const MARKUP = /<\/?[A-Za-z][^<>]{0,200}>/g;
+
+/**
+ * A header pasted after a speaker's name: the candidate is the whole value of a "Name:" line, in capitals, and the
+ * next line opens a subject field ("User: BEGRÄNSAT HEMLIG" then "Ämne: ..."; "Kullanıcı: GİZLİ" then "KONU: ...").
+ * The subject line is what tells it from a form ("Způsob hlasování: TAJNÉ" is a secret ballot).
+ */
+function fieldValue(text: string, c: Candidate): boolean {
+  const from = lineStart(text, c.start, 48);
+  const to = lineEnd(text, c.end, 8);
+  if (from === -1 || to === -1) return false;
+  if (!/^[\s>*]*[^\s:]{1,24}(?: [^\s:]{1,24})?\s*:\s*$/.test(text.slice(from, c.start))) return false;
+  if (!/^[\s.!]*$/.test(text.slice(c.end, to))) return false;
+  const next = /^(?:\r?\n|\\[nr])+\s*([^\s:]{1,24})\s*:/.exec(text.slice(to, to + 64));
+  return next !== null && SUBJECT_LABELS.has(foldWords(next[1]!));
 }
 
 /**
@@ -298,10 +316,16 @@ function bannerLine(text: string, all: readonly Candidate[], i: number, openStar
  */
 function subjectOpener(text: string, c: Candidate): boolean {
   const from = lineStart(text, c.start, 64);
-  if (from === -1 || text.lastIndexOf(":", c.start) < from) return false;
-  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*(?:[A-Za-z]{1,3}\s*:\s*)*[\[(]?$/.exec(text.slice(from, c.start));
+  if (from === -1) return false;
+  const before = text.slice(from, c.start);
+  // At the start of a line ("RISERVATO - riunione spostata"), or after a subject or title field name.
+  const after = text.slice(c.end, c.end + 4);
+  // A line opening with the marking is set off by a dash or bar (not a colon: "CONFIDENTIAL: This e-mail is
+  // intended only for..." opens many a disclaimer).
+  if (/^[\s>]*[\[(]?$/.test(before)) return /^[\])]?\s*[–—\-|]/.test(after);
+  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*(?:[A-Za-z]{1,3}\s*:\s*)*[\[(]?$/.exec(before);
   if (m === null || !SUBJECT_LABELS.has(foldWords(m[1]!))) return false;
-  return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(text.slice(c.end, c.end + 4)) || lineEnd(text, c.end, 0) === c.end;
+  return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(after) || lineEnd(text, c.end, 0) === c.end;
 }
 
 /** The columns of the text's tables that are headed by a label, read only for tables some candidate sits in. */
@@ -320,7 +344,7 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.caseClass === "evasive") return true;
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
-  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || inColumn(text, c, columns);
+  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || fieldValue(text, c) || inColumn(text, c, columns);
 }
 
 function inColumn(text: string, c: Candidate, columns: Columns): boolean {

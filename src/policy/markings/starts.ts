@@ -89,6 +89,8 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
   // A character only the walk reads, unless it follows a Greek, Cyrillic or accented letter: toCandidate rejects a
   // spelling there, and without this every character of Greek or Cyrillic text would be walked from.
   const first = `${byFirst.join("|")}|(?<![${ranges(lettersBefore())}])${CX}`;
-  const starts = new RegExp(`[^A-Za-z0-9](?=${first})`, "gi");
+  // Before a start: a character that is not a letter or digit, or a JSON escape of a line break or tab ("\\nSECRET"
+  // in a raw request body), whose letter would otherwise hide the start.
+  const starts = new RegExp(`(?:[^A-Za-z0-9]|\\\\[nrt])(?=${first})`, "gi");
   return { child: Int32Array.from(child), own, starts, atTextStart: new RegExp(`^(?=${first})`, "i") };
 }
