@@ -252,3 +252,28 @@ test("reader: a slow consumer still gets every line inflated before a gzip break
   }
   assert.deepEqual(fast.slice(0, 2), [3000, 3000]);
 });
+
+test("Zeek TSV: \\xNN escapes (non-printable and non-ASCII bytes, the separator, a backslash) are decoded, in set elements after the split", () => {
+  const state = newDecoderState("x.log");
+  for (const h of [...zeekHeader("http", ["ts", "uid", "query", "user_agent", "tags"]), "#types\ttime\tstring\tstring\tstring\tset[string]"]) {
+    assert.ok(decodeRecord(state, h, 1).length === 0, h);
+  }
+  const ev = decodeRecord(state, "1714557600.0\tC1\tcaf\\xc3\\xa9.example\ta\\x09b \\x5cx41 \\x\tx\\x2cy,z", 2)[0]!;
+  assert.equal(ev.get("query"), "café.example");
+  assert.equal(ev.get("user_agent"), "a\tb \\x41 \\x");
+  assert.deepEqual(ev.get("tags"), ["x,y", "z"]);
+  // A byte sequence that is not UTF-8 keeps each byte as the character of that code.
+  assert.equal(decodeRecord(state, "1\tC2\t\\xff\\xfe-\t-\t-", 3)[0]!.get("query"), "\u00ff\u00fe-");
+});
+
+test("Windows: a <Data Name='x'/> element with no text is an empty string, not absent or an object", () => {
+  const st = newDecoderState("f");
+  const system = { EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational" };
+  for (const empty of [{ "#attributes": { Name: "ParentCommandLine" } }, { "@Name": "ParentCommandLine" }]) {
+    const ev = decodeRecord(st, JSON.stringify({ Event: { System: system, EventData: { Data: [{ "#attributes": { Name: "Image" }, "#text": "C:\\cmd.exe" }, empty] } } }), 1)[0]!;
+    assert.equal(ev.get("ParentCommandLine"), "", JSON.stringify(empty));
+    assert.equal(ev.get("Image"), "C:\\cmd.exe");
+    const single = decodeRecord(st, JSON.stringify({ Event: { System: system, EventData: { Data: empty } } }), 1)[0]!;
+    assert.equal(single.get("ParentCommandLine"), "", JSON.stringify(empty));
+  }
+});

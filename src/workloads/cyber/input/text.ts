@@ -181,10 +181,32 @@ export function parseZeekRow(line: string, h: ZeekHeader): Parsed | undefined {
     if (v === h.unsetField) return;
     const type = h.types[i] ?? "";
     if (v === h.emptyField) fields[h.fields[i]!] = /^(set|vector)\[/.test(type) ? [] : "";
-    else fields[h.fields[i]!] = /^(set|vector)\[/.test(type) ? v.split(h.setSeparator) : v;
+    // Set elements are split first: a separator inside an element is written escaped (\x2c).
+    else if (/^(set|vector)\[/.test(type)) fields[h.fields[i]!] = v.split(h.setSeparator).map(zeekUnescape);
+    else fields[h.fields[i]!] = zeekUnescape(v);
   });
   const ts = typeof fields.ts === "string" ? Number(fields.ts) * 1000 : undefined;
   return { fields, logsource: zeekLogsource(h.path), time: ts };
 }
+
+/**
+ * Zeek's ASCII writer writes a byte that is not printable (also each byte of non-ASCII text in older versions),
+ * the separator and a backslash as `\xNN`; the bytes are UTF-8 text, else each stands for itself.
+ */
+function zeekUnescape(v: string): string {
+  if (!v.includes("\\x")) return v;
+  const parts = v.split(/\\x([0-9a-fA-F]{2})/);
+  if (parts.length === 1) return v;
+  const bytes: Buffer[] = [];
+  parts.forEach((p, i) => bytes.push(i % 2 === 1 ? Buffer.from([parseInt(p, 16)]) : Buffer.from(p, "utf8")));
+  const all = Buffer.concat(bytes);
+  try {
+    return UTF8.decode(all);
+  } catch {
+    return parts.map((p, i) => (i % 2 === 1 ? String.fromCharCode(parseInt(p, 16)) : p)).join("");
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 export const zeekLogsource = (path: string | undefined): EventLogsource => ({ product: "zeek", categories: [], services: path === undefined ? [] : [path] });

@@ -31,10 +31,13 @@ function dataName(d: unknown): unknown {
   return typeof d.Name === "string" && ("#text" in d || "Value" in d || "value" in d) ? d.Name : undefined;
 }
 
-/** The text of a <Data> element: "#text", or "Value" beside a plain name. */
+/** The text of a <Data> element: "#text", or "Value" beside a plain name; none (`<Data Name="x"/>`) is "". */
 function dataText(d: unknown): unknown {
-  if (isObj(d) && !("#text" in d) && typeof d.Name === "string") return "Value" in d ? d.Value : "value" in d ? d.value : text(d);
-  return text(d);
+  if (!isObj(d) || "#text" in d) return text(d);
+  if (typeof d.Name === "string" && ("Value" in d || "value" in d)) return "Value" in d ? d.Value : d.value;
+  // Nothing but attributes ("#attributes" or "@Name"): the element is empty, and Sigma's '' matches it.
+  for (const k in d) if (k !== "#attributes" && k.charCodeAt(0) !== 0x40 /* @ */) return d;
+  return "";
 }
 
 export interface WindowsFields {
