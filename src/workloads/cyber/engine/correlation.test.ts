@@ -123,3 +123,32 @@ test("a correlation naming an unknown rule is reported unsupported", () => {
   const rs = compileRules([{ path: "c.yml", text: "title: c\nid: c\ncorrelation: { type: temporal, rules: [nope], group-by: [x], timespan: 1m }\n" }]);
   assert.match(rs.unsupported[0]?.reason ?? "", /unknown or unsupported rules: nope/);
 });
+
+test("value_sum fires when a group's number field adds up past the bound within the timespan (spec v2.1)", () => {
+  const corr = "correlation:\n  type: value_sum\n  rules: [ok_logon]\n  group-by: [User]\n  timespan: 1h\n  condition: { field: bytes, gt: 1000 }\n";
+  const alerts = run(corr, [at(0, { Outcome: "success", User: "a", bytes: 400 }), at(1, { Outcome: "success", User: "b", bytes: 900 }), at(2, { Outcome: "success", User: "a", bytes: "700" })]);
+  assert.equal(alerts.length, 1);
+  assert.deepEqual(alerts[0]!.correlation?.group, { User: "a" });
+  assert.equal(alerts[0]!.correlation?.count, 1100);
+  // A value that is not a number adds nothing.
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a", bytes: 900 }), at(1, { Outcome: "success", User: "a", bytes: "lots" })]).length, 0);
+});
+
+test("value_avg compares the mean of the field over the group's events (spec v2.1)", () => {
+  const corr = "correlation:\n  type: value_avg\n  rules: [ok_logon]\n  group-by: [User]\n  timespan: 1h\n  condition: { field: bytes, gt: 500 }\n";
+  assert.equal(run(corr, [at(0, { Outcome: "success", User: "a", bytes: 100 }), at(1, { Outcome: "success", User: "a", bytes: 200 })]).length, 0);
+  const alerts = run(corr, [at(0, { Outcome: "success", User: "a", bytes: 100 }), at(1, { Outcome: "success", User: "a", bytes: 1000 })]);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.correlation?.count, 550);
+});
+
+test("neq is judged when the window closes: a count different from the value fires (spec v2.1)", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { neq: 2 }\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "a" })]).length, 0);
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "a" }), at(2, { Outcome: "failure", User: "a" })]).length, 1);
+});
+
+test("value_percentile is reported unsupported with its reason, not guessed", () => {
+  const rs = compileRules([{ path: "c.yml", text: `${BASE}---\ntitle: corr\nid: corr\ncorrelation:\n  type: value_percentile\n  rules: [ok_logon]\n  group-by: [Host]\n  timespan: 24h\n  condition: { field: Image, lte: 1 }\n` }]);
+  assert.match(rs.unsupported.find((u) => u.id === "corr")?.reason ?? "", /value_percentile/);
+});

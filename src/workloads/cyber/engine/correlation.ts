@@ -1,10 +1,10 @@
 /**
- * Correlation rules (sigma-correlation-rules-specification v2): event_count, value_count, temporal and
- * temporal_ordered, per group-by value and within a timespan. The correlator is fed occurrences (a rule matched
+ * Correlation rules (sigma-correlation-rules-specification v2.1): event_count, value_count, value_sum, value_avg,
+ * temporal and temporal_ordered, per group-by value and within a timespan. The correlator is fed occurrences (a rule matched
  * an event, with the fields correlations need) in stream order and keeps per-group state.
  *
  * Windows: for conditions with only a lower bound (gt/gte), counts are taken over a sliding window and fire as
- * soon as they are met; conditions with an upper bound (lt/lte/eq) can only be judged once a window is over, so
+ * soon as they are met; conditions with an upper bound (lt/lte/eq/neq) can only be judged once a window is over, so
  * they use a window opened by a group's first event, judged when a later event falls outside it or at `flush`.
  * A group that fired starts afresh, so one burst raises one alert.
  */
@@ -40,10 +40,13 @@ const MAX_LISTED = 100;
 
 export function satisfies(c: CountCondition, n: number): boolean {
   return (c.gt === undefined || n > c.gt) && (c.gte === undefined || n >= c.gte) && (c.lt === undefined || n < c.lt) &&
-    (c.lte === undefined || n <= c.lte) && (c.eq === undefined || n === c.eq);
+    (c.lte === undefined || n <= c.lte) && (c.eq === undefined || n === c.eq) && (c.neq === undefined || n !== c.neq);
 }
 
-const lowerBoundOnly = (c: CountCondition): boolean => c.lt === undefined && c.lte === undefined && c.eq === undefined;
+const lowerBoundOnly = (c: CountCondition): boolean => c.lt === undefined && c.lte === undefined && c.eq === undefined && c.neq === undefined;
+
+/** Correlations counted over a window of events (the others look for rules in turn). */
+const windowed = (c: CorrelationRule): boolean => c.type !== "temporal" && c.type !== "temporal_ordered";
 
 export class Correlator {
   private readonly state = new Map<CorrelationRule, Map<string, Group>>();
@@ -87,7 +90,7 @@ export class Correlator {
   flush(): Alert[] {
     const alerts: Alert[] = [];
     for (const c of this.correlations) {
-      if (c.type !== "event_count" && c.type !== "value_count") continue;
+      if (!windowed(c)) continue;
       if (lowerBoundOnly(c.condition)) continue;
       for (const [key, g] of this.state.get(c)!) {
         const alert = this.judgeWindow(c, g);
@@ -125,11 +128,15 @@ export class Correlator {
       const v = o.values[c.field];
       if (v === undefined || v === null) return undefined; // no value to count
       entry.value = typeof v === "string" ? v : JSON.stringify(v);
+      // A sum or an average takes numbers: an event whose field is not one adds nothing to either.
+      if ((c.type === "value_sum" || c.type === "value_avg") && !Number.isFinite(numberOf(entry.value))) return undefined;
     }
 
     switch (c.type) {
       case "event_count":
-      case "value_count": {
+      case "value_count":
+      case "value_sum":
+      case "value_avg": {
         if (!lowerBoundOnly(c.condition)) {
           let alert: Alert | undefined;
           if (g.windowStart !== undefined && o.time > g.windowStart + c.timespanMs) {
@@ -220,9 +227,17 @@ function inOrderWithin(c: CorrelationRule, entries: readonly Entry[]): boolean {
   return false;
 }
 
+/** What a windowed correlation's condition compares: events, distinct values, or the sum or mean of a number field. */
 function count(c: CorrelationRule, entries: readonly Entry[]): number {
-  return c.type === "value_count" ? new Set(entries.map((e) => e.value)).size : entries.length;
+  switch (c.type) {
+    case "value_count": return new Set(entries.map((e) => e.value)).size;
+    case "value_sum": return entries.reduce((sum, e) => sum + numberOf(e.value!), 0);
+    case "value_avg": return entries.length === 0 ? 0 : entries.reduce((sum, e) => sum + numberOf(e.value!), 0) / entries.length;
+    default: return entries.length;
+  }
 }
+
+const numberOf = (v: string): number => (v.trim() === "" ? Number.NaN : Number(v));
 
 /** The event field behind a group-by name for the given referenced rule (aliases map it per rule name). */
 function fieldOf(c: CorrelationRule, groupBy: string, ref: string): string {

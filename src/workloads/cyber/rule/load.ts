@@ -150,11 +150,15 @@ export function parseTimespan(text: unknown): number {
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
-const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "temporal", "temporal_ordered"];
+const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "value_sum", "value_avg", "temporal", "temporal_ordered"];
+/** Correlation types that aggregate a field of the events (condition.field). */
+const FIELD_TYPES: readonly CorrelationType[] = ["value_count", "value_sum", "value_avg"];
 
 function compileCorrelation(doc: Obj, id: string, file: string): CorrelationRule {
   const c = doc.correlation as Obj;
   const type = c.type as CorrelationType;
+  // value_percentile (v2.1): the specification does not say which percentile of what its condition compares.
+  if (type === ("value_percentile" as CorrelationType)) throw new UnsupportedRule("correlation type 'value_percentile' is not supported: the specification leaves open what its condition compares");
   if (!TYPES.includes(type)) throw new UnsupportedRule(`correlation type '${String(c.type)}' is not supported`);
   const rules = Array.isArray(c.rules) ? c.rules.map(String) : typeof c.rules === "string" ? [c.rules] : [];
   if (rules.length === 0) throw new UnsupportedRule("correlation names no rules");
@@ -164,14 +168,14 @@ function compileCorrelation(doc: Obj, id: string, file: string): CorrelationRule
   if (isObj(c.condition)) {
     for (const [k, v] of Object.entries(c.condition)) {
       if (k === "field") { field = String(v); continue; }
-      if (!["gt", "gte", "lt", "lte", "eq"].includes(k) || typeof v !== "number") throw new UnsupportedRule(`correlation condition '${k}' is not supported`);
+      if (!["gt", "gte", "lt", "lte", "eq", "neq"].includes(k) || typeof v !== "number") throw new UnsupportedRule(`correlation condition '${k}' is not supported`);
       condition[k as keyof CountCondition] = v;
     }
   } else if (c.condition !== undefined) {
     throw new UnsupportedRule("correlation condition is not a map");
   }
-  if ((type === "event_count" || type === "value_count") && Object.keys(condition).length === 0) throw new UnsupportedRule(`${type} needs a condition`);
-  if (type === "value_count" && field === undefined) throw new UnsupportedRule("value_count needs condition.field");
+  if ((type === "event_count" || FIELD_TYPES.includes(type)) && Object.keys(condition).length === 0) throw new UnsupportedRule(`${type} needs a condition`);
+  if (FIELD_TYPES.includes(type) && field === undefined) throw new UnsupportedRule(`${type} needs condition.field`);
   const aliases: Record<string, Record<string, string>> = {};
   if (isObj(c.aliases)) {
     for (const [alias, map] of Object.entries(c.aliases)) {

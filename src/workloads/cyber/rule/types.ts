@@ -23,7 +23,7 @@ export interface DetectionRule {
   emit: boolean;
 }
 
-export type CorrelationType = "event_count" | "value_count" | "temporal" | "temporal_ordered";
+export type CorrelationType = "event_count" | "value_count" | "value_sum" | "value_avg" | "temporal" | "temporal_ordered";
 
 export interface CountCondition {
   gt?: number;
@@ -31,6 +31,7 @@ export interface CountCondition {
   lt?: number;
   lte?: number;
   eq?: number;
+  neq?: number;
 }
 
 export interface CorrelationRule {
@@ -42,7 +43,7 @@ export interface CorrelationRule {
   groupBy: string[];
   timespanMs: number;
   condition: CountCondition;
-  /** value_count: the field whose distinct values are counted. */
+  /** value_count: the field whose distinct values are counted; value_sum, value_avg: the number field aggregated. */
   field?: string;
   /** alias -> rule name or id -> field holding the alias's value in that rule's events. */
   aliases: Record<string, Record<string, string>>;
