@@ -11,7 +11,8 @@ import { authenticate, authorize, meter, parse } from "./stages.ts";
 
 const DetectRequest = z
   .object({
-    events: z.array(z.record(z.string(), z.unknown())).min(1).max(10_000),
+    /** JSON records, or raw log lines (syslog, auditd, CEF, Zeek TSV...) read as `concord detect` reads a file. */
+    events: z.array(z.union([z.record(z.string(), z.unknown()), z.string().max(1_000_000)])).min(1).max(10_000),
     /** Sigma rules as YAML texts; without them the gateway's configured rule set runs. */
     rules: z.array(z.string().min(1).max(256 * 1024)).max(200).optional(),
     logsource: z.object({ product: z.string().optional(), category: z.string().optional(), service: z.string().optional() }).strict().optional(),

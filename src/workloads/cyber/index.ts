@@ -30,10 +30,22 @@ export { INPUT_FORMATS } from "./input/decode.ts";
  */
 export function detectEvents(ruleSet: RuleSet, events: readonly unknown[], opts: { source?: string; logsource?: EventLogsource } = {}): Alert[] {
   const state = newDecoderState(opts.source ?? "request", "json", opts.logsource);
+  // Raw log lines (syslog, auditd, CEF, Zeek TSV with its header lines...) are read as `concord detect` reads a file.
+  const lines = newDecoderState(opts.source ?? "request", "auto", opts.logsource);
   const detector = new Detector(ruleSet);
   const alerts: Alert[] = [];
   events.forEach((doc, i) => {
-    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new InvalidRequest(`event ${i} is not a JSON object`);
+    if (typeof doc === "string") {
+      if (absorbHeader(lines, doc)) return;
+      try {
+        for (const ev of decodeRecord(lines, doc, i + 1)) alerts.push(...detector.process(ev));
+      } catch (err) {
+        if (err instanceof UndecodableRecord) throw new InvalidRequest(`event ${i} is a log line that cannot be read: ${err.message}`);
+        throw err;
+      }
+      return;
+    }
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new InvalidRequest(`event ${i} is neither a JSON object nor a log line`);
     for (const ev of decodeDocument(state, doc, i + 1)) alerts.push(...detector.process(ev));
   });
   alerts.push(...detector.flush());

@@ -13,7 +13,7 @@ function fires(condition: string, event: Record<string, unknown>): boolean {
   const text = `title: t\nid: r\nlogsource: { product: test }\ndetection:${SEARCHES.replace(/^/gm, "    ")}\n    condition: ${condition}\n`;
   const rs = compileRules([{ path: "t.yml", text }]);
   assert.deepEqual(rs.unsupported, []);
-  return detectEvents(rs, [event]).length > 0;
+  return detectEvents(rs, [event], { logsource: { product: "test", categories: [], services: [] } }).length > 0;
 }
 
 test("and binds tighter than or; not binds tighter than and", () => {

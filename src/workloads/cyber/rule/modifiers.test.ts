@@ -7,7 +7,7 @@ function fires(detection: string, event: Record<string, unknown>, placeholders?:
   const text = `title: t\nid: rule-under-test\nlogsource: { product: test }\ndetection:\n${detection.replace(/^/gm, "    ")}\n`;
   const rs = compileRules([{ path: "t.yml", text }], placeholders ? { placeholders } : {});
   assert.deepEqual(rs.unsupported, [], "the rule must load");
-  return detectEvents(rs, [event]).some((a) => a.rule.id === "rule-under-test");
+  return detectEvents(rs, [event], { logsource: { product: "test", categories: [], services: [] } }).some((a) => a.rule.id === "rule-under-test");
 }
 
 function unsupportedReason(detection: string): string | undefined {
