@@ -227,13 +227,3 @@ detection: { keywords: ['true'], condition: keywords }
     assert.deepEqual(matcher.match(ev), rs.detections.flatMap((r, i) => (r.detection.test(ev) ? [i] : [])));
   }
 });
-
-test("a record of unknown source raises a rule only if a positive part of it matched, not by absence alone", () => {
-  const text = `title: not-rdp\nid: not-rdp\nlogsource: { product: zeek, service: rdp }\ndetection:\n  selection: { id.resp_h|cidr: 10.0.0.0/8 }\n  condition: not selection\n`;
-  const rs = compileRules([{ path: "r.yml", text }]);
-  const unknown = new SigmaEvent({ msg: "hello" }, null, undefined, { file: "x", line: 1 });
-  const zeek = new SigmaEvent({ "id.resp_h": "8.8.8.8" }, { product: "zeek", categories: [], services: ["rdp"] }, undefined, { file: "x", line: 2 });
-  const m = new Matcher(rs.detections);
-  assert.deepEqual(m.match(unknown), []);
-  assert.deepEqual(m.match(zeek), [0]);
-});

@@ -156,10 +156,7 @@ export class Matcher implements HitSink {
     const fired: number[] = [];
     for (let i = 0; i < always.length; i++) if (rules[always[i]!]!.detection.test(ev)) fired.push(always[i]!);
     for (let i = 0; i < candidates.length; i++) if (rules[candidates[i]!]!.detection.test(ev)) fired.push(candidates[i]!);
-    // A record of unknown source is tried against every rule; one that a rule matches only by what it lacks ("not
-    // selection": matched nothing) says nothing about a record the rule may not even apply to.
-    const kept = ev.logsource === null ? fired.filter((r) => hasKeys(rules[r]!.detection.matched(ev))) : fired;
-    return kept.length > 1 ? kept.sort((a, b) => a - b) : kept;
+    return fired.length > 1 ? fired.sort((a, b) => a - b) : fired;
   }
 
   /** The rules worth testing on the event: those the index cannot judge, and those holding a needle of each clause. */
@@ -301,9 +298,4 @@ export class Matcher implements HitSink {
     }
     return plan;
   }
-}
-
-function hasKeys(o: Record<string, unknown>): boolean {
-  for (const _ in o) return true;
-  return false;
 }
