@@ -81,6 +81,13 @@ test("matched lists the fields of positive searches only", () => {
   assert.deepEqual(alert?.matched, { Image: "C:\\cmd.exe", CommandLine: "cmd /c whoami" });
 });
 
+test("a double negation is the search itself: it fires on it and lists its fields as matched", () => {
+  const text = `title: t\nid: r\nlogsource: { product: test }\ndetection:\n    sel: { a: '1' }\n    condition: not not sel\n`;
+  const rs = compileRules([{ path: "t.yml", text }]);
+  const alerts = detectEvents(rs, [{ a: "1" }, { a: "2" }]);
+  assert.deepEqual(alerts.map((a) => a.matched), [{ a: "1" }]);
+});
+
 test("a condition nested deeper than the limit makes the rule unsupported instead of overflowing the stack", () => {
   const depth = 3000;
   const text = `title: t\nid: deep\nlogsource: { product: test }\ndetection:${SEARCHES.replace(/^/gm, "    ")}\n    condition: ${"(".repeat(depth)}selection_a${")".repeat(depth)}\n`;

@@ -144,6 +144,8 @@ function compileCondition(c: Condition, searches: Map<string, Search>, names: re
     case "and": return allOf(c.args.map((a) => compileCondition(a, searches, names, positive)));
     case "or": return anyOf(c.args.map((a) => compileCondition(a, searches, names, positive)));
     case "not": {
+      // "not not x" is x: its matches are positive evidence again (and its needles can index the rule).
+      if (c.arg.op === "not") return compileCondition(c.arg.arg, searches, names, positive);
       const inner = compileCondition(c.arg, searches, names, !positive);
       return { test: (ev) => !inner.test(ev), collect: () => {}, needles: [] };
     }
