@@ -67,12 +67,7 @@ export class SigmaEvent {
   get(field: string): unknown {
     const direct = this.fields[field];
     if (direct !== undefined || !field.includes(".")) return direct;
-    let node: unknown = this.fields;
-    for (const part of field.split(".")) {
-      if (node === null || typeof node !== "object") return undefined;
-      node = (node as Record<string, unknown>)[part];
-    }
-    return node;
+    return pathValue(this.fields, field.split("."), 0);
   }
 
   has(field: string): boolean {
@@ -112,4 +107,24 @@ export class SigmaEvent {
     }
     return this.keywordCache;
   }
+}
+
+/**
+ * The value at a dotted path. Through a list of objects the path goes on in each ("resources.ARN" over
+ * `resources: [{ARN}, {ARN}]`, as ECS and CloudTrail write them), and the values found are listed together.
+ */
+function pathValue(node: unknown, parts: readonly string[], i: number): unknown {
+  if (i === parts.length) return node;
+  if (node === null || typeof node !== "object") return undefined;
+  if (Array.isArray(node) && !/^\d+$/.test(parts[i]!)) {
+    const out: unknown[] = [];
+    for (const el of node) {
+      const v = pathValue(el, parts, i);
+      if (v === undefined) continue;
+      if (Array.isArray(v)) out.push(...(v as unknown[]));
+      else out.push(v);
+    }
+    return out.length === 0 ? undefined : out;
+  }
+  return pathValue((node as Record<string, unknown>)[parts[i]!], parts, i + 1);
 }

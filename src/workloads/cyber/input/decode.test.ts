@@ -184,3 +184,17 @@ test("reader: gzip input is inflated; CRLF endings and a last line without newli
   const recs = await records(gzipSync(Buffer.from("one\r\ntwo\r\nthree")));
   assert.deepEqual(recs.map((r) => [r.text, r.line]), [["one", 1], ["two", 2], ["three", 3]]);
 });
+
+test("Windows: evtx_dump's separate attributes, 4688's integrity SID under both names, dotted paths through lists", () => {
+  const sep = decode(JSON.stringify({ Event: { System: { Provider: "", Provider_attributes: { Name: "Microsoft-Windows-Sysmon" }, EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational", TimeCreated: "", TimeCreated_attributes: { SystemTime: "2024-05-01T10:00:00Z" }, Execution: "", Execution_attributes: { ProcessID: 3000 } }, EventData: { Image: "C:\\w.exe" } } }));
+  assert.equal(sep.get("Provider_Name"), "Microsoft-Windows-Sysmon");
+  assert.equal(sep.get("Execution_ProcessID"), 3000);
+  assert.equal(sep.time, Date.parse("2024-05-01T10:00:00Z"));
+  assert.deepEqual(sep.logsource?.categories, ["process_creation"]);
+  const audit = decode(JSON.stringify({ Event: { System: { EventID: 4688, Channel: "Security" }, EventData: { NewProcessName: "C:\\w.exe", MandatoryLabel: "S-1-16-12288" } } }));
+  assert.deepEqual(audit.values("IntegrityLevel"), ["High", "S-1-16-12288"]);
+  const list = decode(JSON.stringify({ users: [{ name: "alice" }, { name: "mallory" }], resources: [{ ARN: "a" }, { tags: [{ k: "x" }] }] }));
+  assert.deepEqual(list.values("users.name"), ["alice", "mallory"]);
+  assert.deepEqual(list.values("resources.tags.k"), ["x"]);
+  assert.deepEqual(list.values("users.0.name"), ["alice"]);
+});

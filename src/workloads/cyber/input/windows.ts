@@ -55,7 +55,7 @@ export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
 }
 
 function fromEventTree(event: Obj): WindowsFields {
-  const system = event.System as Obj;
+  const system = withSeparateAttributes(event.System as Obj);
   const data = event.EventData;
   let fields: Obj;
   if (isObj(data) && event.UserData === undefined && isPlainData(data)) {
@@ -96,6 +96,24 @@ function fromEventTree(event: Obj): WindowsFields {
   if ((v = attr(system.Correlation, "ActivityID")) !== undefined) fields.Correlation_ActivityID = v;
   if ((v = attr(system.Correlation, "RelatedActivityID")) !== undefined) fields.Correlation_RelatedActivityID = v;
   return finish(fields, attr(system.TimeCreated, "SystemTime"));
+}
+
+/**
+ * evtx_dump --separate-json-attributes (Zircolite's input) writes an element's attributes beside it, as
+ * "Provider_attributes": {...} next to "Provider": "". Folded back under "#attributes" so one reader serves both.
+ */
+function withSeparateAttributes(system: Obj): Obj {
+  let out: Obj | undefined;
+  for (const key in system) {
+    if (!key.endsWith("_attributes")) continue;
+    const attrs = system[key];
+    if (!isObj(attrs)) continue;
+    const tag = key.slice(0, -"_attributes".length);
+    out ??= { ...system };
+    const el = out[tag];
+    out[tag] = isObj(el) ? { ...el, "#attributes": attrs } : el === undefined || el === "" || el === null ? { "#attributes": attrs } : { "#text": el, "#attributes": attrs };
+  }
+  return out ?? system;
 }
 
 /** Data that `flattenData` would copy as it is: scalar values under names without spaces, no `Data` or `#` keys. */
@@ -178,8 +196,23 @@ function auditProcessCreation(f: Obj): void {
   alias("Image", "NewProcessName");
   alias("ParentImage", "ParentProcessName");
   alias("ProcessId", "NewProcessId");
-  alias("IntegrityLevel", "MandatoryLabel");
+  // 4688 writes the integrity level as its SID, Sysmon by name, and rules use either ("High", "S-1-16-12288"): both.
+  if (f.IntegrityLevel === undefined && typeof f.MandatoryLabel === "string") {
+    const name = INTEGRITY_LEVELS[f.MandatoryLabel.toUpperCase()];
+    f.IntegrityLevel = name === undefined ? f.MandatoryLabel : [name, f.MandatoryLabel];
+  }
   if (f.User === undefined && typeof f.SubjectUserName === "string") {
     f.User = typeof f.SubjectDomainName === "string" ? `${f.SubjectDomainName}\\${f.SubjectUserName}` : f.SubjectUserName;
   }
 }
+
+/** Mandatory label SIDs (Windows integrity levels) and the names Sysmon writes for them. */
+const INTEGRITY_LEVELS: Readonly<Record<string, string>> = {
+  "S-1-16-0": "Untrusted",
+  "S-1-16-4096": "Low",
+  "S-1-16-8192": "Medium",
+  "S-1-16-8448": "MediumPlus",
+  "S-1-16-12288": "High",
+  "S-1-16-16384": "System",
+  "S-1-16-20480": "ProtectedProcess",
+};
