@@ -165,6 +165,14 @@ test("Zeek JSON: the service is _path, or the file name", () => {
   assert.deepEqual(decode(JSON.stringify({ _path: "http", uri: "/x" })).logsource?.services, ["http"]);
   const byName = decodeRecord(newDecoderState("/logs/conn.log"), JSON.stringify({ ts: 1, uid: "C1", "id.orig_h": "1.1.1.1" }), 1)[0]!;
   assert.deepEqual(byName.logsource?.services, ["conn"]);
+  const row = JSON.stringify({ ts: 1, uid: "C1", "id.orig_h": "1.1.1.1" });
+  for (const [file, service] of [["zeek-http.log", "http"], ["dns_20261120.json.gz", "dns"], ["/x/http.00:00:00-01:00:00.log.gz", "http"]] as const) {
+    assert.deepEqual(decodeRecord(newDecoderState(file), row, 1)[0]!.logsource?.services, [service], file);
+  }
+  // A file name that names no Zeek log: the source the caller gave, else Zeek with no service.
+  const named = { product: "zeek", categories: [], services: ["http"] };
+  assert.deepEqual(decodeRecord(newDecoderState("-", "auto", named), row, 1)[0]!.logsource, named);
+  assert.deepEqual(decodeRecord(newDecoderState("plain.log"), row, 1)[0]!.logsource, { product: "zeek", categories: [], services: [] });
 });
 
 test("unknown text lines become a message with no known log source", () => {
@@ -197,4 +205,13 @@ test("Windows: evtx_dump's separate attributes, 4688's integrity SID under both 
   assert.deepEqual(list.values("users.name"), ["alice", "mallory"]);
   assert.deepEqual(list.values("resources.tags.k"), ["x"]);
   assert.deepEqual(list.values("users.0.name"), ["alice"]);
+});
+
+test("Windows: events forwarded into ForwardedEvents keep the log source of the channel their provider writes to", () => {
+  const ev = decode(JSON.stringify({ Event: { System: { Provider: { "#attributes": { Name: "Microsoft-Windows-Sysmon" } }, EventID: 1, Channel: "ForwardedEvents" }, EventData: { Image: "C:\\w.exe" } } }));
+  assert.deepEqual(ev.logsource?.categories, ["process_creation"]);
+  assert.equal(ev.get("Channel"), "ForwardedEvents");
+  const sec = decode(JSON.stringify({ Event: { System: { Provider: { "#attributes": { Name: "Microsoft-Windows-Security-Auditing" } }, EventID: 4688, Channel: "ForwardedEvents" }, EventData: { NewProcessName: "C:\\w.exe" } } }));
+  assert.deepEqual(sec.logsource?.services, ["security"]);
+  assert.equal(sec.get("Image"), "C:\\w.exe");
 });

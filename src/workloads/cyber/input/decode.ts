@@ -101,12 +101,27 @@ function fromJson(doc: unknown, state: DecoderState): Parsed {
   const win = fromWindowsJson(doc);
   if (win) return win;
   const fields = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : { message: doc };
-  return { fields, logsource: jsonLogsource(fields, state.file), time: jsonTime(fields) };
+  return { fields, logsource: jsonLogsource(fields, state), time: jsonTime(fields) };
 }
 
-function jsonLogsource(f: Record<string, unknown>, file: string): EventLogsource | null {
+/** Zeek's log types: a file name holding one ("http.log", "zeek-http.log", "dns_20261120.json.gz") names the service. */
+const ZEEK_LOGS = new Set(["conn", "dns", "http", "ssl", "x509", "files", "smtp", "ssh", "dhcp", "ntp", "rdp", "smb_files", "smb_mapping", "dce_rpc", "kerberos", "ntlm", "notice", "weird", "software", "pe", "tunnel", "known_hosts", "known_services", "known_certs", "radius", "sip", "snmp", "socks", "ftp", "irc", "mysql", "modbus", "dnp3", "quic", "traceroute", "syslog", "intel", "capture_loss", "stats", "reporter", "loaded_scripts", "packet_filter"]);
+
+function zeekService(file: string): string | undefined {
+  const tokens = basename(file).toLowerCase().split(/[^a-z0-9_]+/);
+  for (const t of tokens) if (ZEEK_LOGS.has(t)) return t;
+  for (const t of tokens) for (const part of t.split("_")) if (ZEEK_LOGS.has(part)) return part;
+  return undefined;
+}
+
+function jsonLogsource(f: Record<string, unknown>, state: DecoderState): EventLogsource | null {
   if (typeof f._path === "string") return zeekLogsource(f._path);
-  if (typeof f.uid === "string" && "id.orig_h" in f) return zeekLogsource(basename(file).replace(/\.log(\.gz)?$|\.json(\.gz)?$|\.gz$/g, "").split(".")[0]);
+  if (typeof f.uid === "string" && "id.orig_h" in f) {
+    // Zeek JSON without _path: the file name may tell its log type; else the source the caller named, if any.
+    const service = zeekService(state.file);
+    if (service !== undefined) return zeekLogsource(service);
+    return state.logsource ?? zeekLogsource(undefined);
+  }
   if (typeof f.eventSource === "string" && typeof f.eventName === "string" && "awsRegion" in f) return { product: "aws", categories: [], services: ["cloudtrail"] };
   return null;
 }

@@ -181,7 +181,9 @@ function fromWinlogbeat(doc: Obj): WindowsFields {
 
 function finish(fields: Obj, time: unknown): WindowsFields {
   const eventId = typeof fields.EventID === "number" ? fields.EventID : Number(fields.EventID);
-  const channel = typeof fields.Channel === "string" ? fields.Channel : undefined;
+  const written = typeof fields.Channel === "string" ? fields.Channel : undefined;
+  // Windows Event Forwarding collects every source into ForwardedEvents; the provider tells the original channel.
+  const channel = written?.toLowerCase() === "forwardedevents" && typeof fields.Provider_Name === "string" ? FORWARDED_FROM[fields.Provider_Name.toLowerCase()] ?? written : written;
   const logsource = windowsLogsource(channel, Number.isNaN(eventId) ? undefined : eventId, fields.EventType);
   if (channel?.toLowerCase() === "security" && eventId === 4688) auditProcessCreation(fields);
   const ms = typeof time === "string" ? Date.parse(time) : undefined;
@@ -215,4 +217,20 @@ const INTEGRITY_LEVELS: Readonly<Record<string, string>> = {
   "S-1-16-12288": "High",
   "S-1-16-16384": "System",
   "S-1-16-20480": "ProtectedProcess",
+};
+
+/** Providers whose events Windows Event Forwarding brings into ForwardedEvents, and the channel each writes to. */
+const FORWARDED_FROM: Readonly<Record<string, string>> = {
+  "microsoft-windows-sysmon": "Microsoft-Windows-Sysmon/Operational",
+  "microsoft-windows-security-auditing": "Security",
+  "microsoft-windows-powershell": "Microsoft-Windows-PowerShell/Operational",
+  "powershell": "Windows PowerShell",
+  "service control manager": "System",
+  "microsoft-windows-windows defender": "Microsoft-Windows-Windows Defender/Operational",
+  "microsoft-windows-taskscheduler": "Microsoft-Windows-TaskScheduler/Operational",
+  "microsoft-windows-wmi-activity": "Microsoft-Windows-WMI-Activity/Operational",
+  "microsoft-windows-bits-client": "Microsoft-Windows-Bits-Client/Operational",
+  "microsoft-windows-dns-client": "Microsoft-Windows-DNS Client Events/Operational",
+  "microsoft-windows-windows firewall with advanced security": "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall",
+  "microsoft-windows-eventlog": "System",
 };
