@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { absorbHeader, decodeRecord, newDecoderState } from "./decode.ts";
 import { readRecords } from "./read.ts";
+import { nearestYear } from "./text.ts";
 
 const decode = (line: string, state = newDecoderState("f")) => decodeRecord(state, line, 1)[0]!;
 
@@ -214,4 +215,17 @@ test("Windows: events forwarded into ForwardedEvents keep the log source of the 
   const sec = decode(JSON.stringify({ Event: { System: { Provider: { "#attributes": { Name: "Microsoft-Windows-Security-Auditing" } }, EventID: 4688, Channel: "ForwardedEvents" }, EventData: { NewProcessName: "C:\\w.exe" } } }));
   assert.deepEqual(sec.logsource?.services, ["security"]);
   assert.equal(sec.get("Image"), "C:\\w.exe");
+});
+
+test("RFC 3164 stamps without a year keep their file's sequence across New Year", () => {
+  const state = newDecoderState("auth.log");
+  const a = decodeRecord(state, "Dec 31 23:59:50 h sshd[1]: Failed password for bob", 1)[0]!;
+  const b = decodeRecord(state, "Jan  1 00:00:10 h sshd[1]: Failed password for bob", 2)[0]!;
+  assert.equal(b.time! - a.time!, 20_000);
+  const c = decodeRecord(state, "Jan  1 00:00:05 h sshd[1]: out of order by five seconds", 3)[0]!;
+  assert.equal(c.time! - b.time!, -5_000);
+  // Whatever today's date: a stamp eleven months before the previous one is next year's, and the reverse.
+  assert.equal(nearestYear(Date.UTC(2026, 0, 1, 0, 0, 10), Date.UTC(2026, 11, 31, 23, 59, 50)), Date.UTC(2027, 0, 1, 0, 0, 10));
+  assert.equal(nearestYear(Date.UTC(2027, 11, 31, 23, 59, 50), Date.UTC(2027, 0, 1, 0, 0, 10)), Date.UTC(2026, 11, 31, 23, 59, 50));
+  assert.equal(nearestYear(Date.UTC(2026, 5, 1), Date.UTC(2026, 4, 1)), Date.UTC(2026, 5, 1));
 });

@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { fromWindowsJson } from "./windows.ts";
-import { auditInSyslog, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
+import { auditInSyslog, nearestYear, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, yearless, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
 import { parseTimestamp } from "../rule/item.ts";
 
 export const INPUT_FORMATS = ["auto", "json", "syslog", "auditd", "cef", "zeek", "text"] as const;
@@ -20,6 +20,8 @@ export interface DecoderState {
   zeek: ZeekHeader;
   /** Log source for events whose own format says nothing of it (e.g. `--product linux --service auth`). */
   logsource?: EventLogsource;
+  /** Time of the file's last syslog stamp written without a year, to carry the year across New Year. */
+  lastYearless?: number;
 }
 
 export const newDecoderState = (file: string, format: InputFormat = "auto", logsource?: EventLogsource): DecoderState =>
@@ -80,7 +82,13 @@ function syslogOrAudit(text: string, fmt: InputFormat): Parsed | undefined {
 }
 
 function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {
-  return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, p.time, { file: state.file, line });
+  let time = p.time;
+  if (time !== undefined && yearless(p)) {
+    // "Dec 31 23:59:50" then "Jan  1 00:00:10": the second is the next year's, not eleven months earlier.
+    if (state.lastYearless !== undefined) time = nearestYear(time, state.lastYearless);
+    state.lastYearless = time;
+  }
+  return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, time, { file: state.file, line });
 }
 
 /** An already parsed JSON document (an array holds one event per element) to events. */

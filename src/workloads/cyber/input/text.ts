@@ -93,11 +93,38 @@ function structuredData(sd: string): Record<string, string> {
   return out;
 }
 
-/** RFC 3164 stamps carry no year: the current year is assumed (the usual reading). */
+/**
+ * RFC 3164 stamps carry no year: the current year is assumed (the usual reading), or the last one when that would
+ * put the stamp more than a day ahead of now (December's log read in January). decode.ts then keeps a file's
+ * stamps in sequence across New Year.
+ */
 function bsdTime(stamp: string): number | undefined {
   if (/^\d{4}-/.test(stamp)) return parseTimestamp(stamp);
-  const ms = Date.parse(`${stamp} ${new Date().getUTCFullYear()} UTC`);
-  return Number.isNaN(ms) ? undefined : ms;
+  const year = new Date().getUTCFullYear();
+  const ms = Date.parse(`${stamp} ${year} UTC`);
+  if (Number.isNaN(ms)) return undefined;
+  return ms > Date.now() + DAY_MS ? Date.parse(`${stamp} ${year - 1} UTC`) : ms;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whether a syslog record's stamp was written without a year (RFC 3164's "Mmm dd hh:mm:ss"). */
+export const yearless = (p: Parsed): boolean => typeof p.fields.timestamp === "string" && /^[A-Z][a-z]{2} /.test(p.fields.timestamp);
+
+/** A yearless time moved by whole years to lie nearest the previous one of its file (within six months). */
+export function nearestYear(time: number, previous: number): number {
+  let t = time;
+  for (let k = 0; k < 2 && t - previous > HALF_YEAR_MS; k++) t = shiftYears(t, -1);
+  for (let k = 0; k < 2 && previous - t > HALF_YEAR_MS; k++) t = shiftYears(t, 1);
+  return t;
+}
+
+const HALF_YEAR_MS = 183 * DAY_MS;
+
+function shiftYears(time: number, years: number): number {
+  const d = new Date(time);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.getTime();
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
