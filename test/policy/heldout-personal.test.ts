@@ -13,13 +13,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { findPersonalData } from "../../src/policy/index.ts";
 
-interface Item { id: string; lang: string; text: string; expect: { type: string; value: string }[] }
+interface Item { id: string; lang: string; text: string; expect: { type: string; value: string }[]; note?: string }
 const load = (file: string) => readFileSync(new URL(`./heldout/${file}`, import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item);
 
 /** Each type found at least at its floor (a finding that holds the value, or 60% of it), look-alikes at most `lookAlikes` flagged. */
 function measure(t: TestContext, items: Item[], floors: Record<string, number>, lookAlikes: number): void {
   const found: Record<string, number> = {};
   const total: Record<string, number> = {};
+  // The same counts over the items without a writer's note (personal-3 notes surnames alone in their own field).
+  const foundPlain: Record<string, number> = {};
+  const totalPlain: Record<string, number> = {};
   const missed: string[] = [];
   let lookAlikesFlagged = 0;
   for (const item of items) {
@@ -27,12 +30,15 @@ function measure(t: TestContext, items: Item[], floors: Record<string, number>, 
     if (item.expect.length === 0 && spans.length > 0) lookAlikesFlagged++;
     for (const e of item.expect) {
       total[e.type] = (total[e.type] ?? 0) + 1;
+      if (item.note === undefined) totalPlain[e.type] = (totalPlain[e.type] ?? 0) + 1;
       const hit = spans.some((s) => s.includes(e.value) || (e.value.includes(s) && s.length >= e.value.length * 0.6));
       if (hit) found[e.type] = (found[e.type] ?? 0) + 1;
-      else missed.push(`${item.id} ${e.type}`);
+      if (hit && item.note === undefined) foundPlain[e.type] = (foundPlain[e.type] ?? 0) + 1;
+      if (!hit) missed.push(`${item.id} ${e.type}`);
     }
   }
   t.diagnostic(`found: ${Object.keys(total).map((k) => `${k} ${found[k] ?? 0}/${total[k]}`).join(", ")}; look-alikes with a finding ${lookAlikesFlagged}/${items.filter((i) => i.expect.length === 0).length}`);
+  t.diagnostic(`without the items that carry a note: ${Object.keys(totalPlain).map((k) => `${k} ${foundPlain[k] ?? 0}/${totalPlain[k]}`).join(", ")}`);
   t.diagnostic(`missed: ${missed.join(", ") || "none"}`);
   for (const [type, floor] of Object.entries(floors)) assert.ok((found[type] ?? 0) >= floor, `${type}: ${found[type] ?? 0} found, floor ${floor}`);
   assert.ok(lookAlikesFlagged <= lookAlikes, `${lookAlikesFlagged} look-alikes had a finding, at most ${lookAlikes}`);
@@ -40,7 +46,7 @@ function measure(t: TestContext, items: Item[], floors: Record<string, number>, 
 
 test("held-out personal data: each type is found at its floor, and look-alikes mostly yield nothing", (t) => {
   // At least this many of each type found, as reached.
-  measure(t, load("personal.jsonl"), { name: 74, phone: 56, iban: 22, email: 22, card: 13, pesel: 10, nino: 10, nir: 10, codice_fiscale: 10, ssn: 10, steuer_id: 9 }, 0);
+  measure(t, load("personal.jsonl"), { name: 75, phone: 56, iban: 22, email: 22, card: 13, pesel: 10, nino: 10, nir: 10, codice_fiscale: 10, ssn: 10, steuer_id: 9 }, 0);
 });
 
 // Second held-out batch (test/policy/heldout/personal-2.jsonl): 200 texts in some twenty member languages by a writer
@@ -55,4 +61,20 @@ test("held-out personal data: each type is found at its floor, and look-alikes m
 // are not names), so the floors below are development figures, not unseen ones.
 test("held-out personal data, second batch: each type is found at its floor, and look-alikes yield nothing", (t) => {
   measure(t, load("personal-2.jsonl"), { name: 137, phone: 69, iban: 30, ssn: 10, nir: 9, nino: 10, email: 20, codice_fiscale: 11, pesel: 10, card: 12, steuer_id: 10 }, 0);
+});
+
+// Third held-out batch (test/policy/heldout/personal-3.jsonl): 200 texts in 19 languages by a writer who never
+// saw the detector (130 with 523 items; 70 look-alikes). Its conventions: names as written, "Surname, Given" in
+// headers and tables, a given name alone after a greeting or in a chat message, and surnames alone in their own
+// CSV/JSON field (those items carry a "note": no gazetteer finds a surname alone). Measured once on arrival, the
+// unseen figures: names 138/241 (133/172 without the noted items), phones 105/110, NINO 13/13, NIR 10/10, codici
+// fiscali 9/9, IBANs 41/41, emails 53/53, SSNs 11/11, cards 10/10, Steuer-IDs 12/12, PESEL 13/13; 2/70 look-alikes
+// had a finding ("Albert Heijn", "Romeo Giulia Quadrifoglio" of L'Alfa Romeo). Its misses were then used for
+// development (values of name and phone fields: JSON keys, key=value, form labels, table columns; "Surname, Given";
+// a given name alone after a greeting or in a chat message; given names of the Baltic, Finnish, Czech, Hungarian,
+// Greek, Portuguese, Dutch, Irish and Welsh lists; Polish mobiles in dashes, Greek mobiles, SMS as a phone word;
+// a given name inside a brand), so the floors below are development figures, not unseen ones. The one phone still
+// missed, "Aflysning på 59 57 57 99", is four bare pairs with no phone word: bare pairs are read as amounts or parts.
+test("held-out personal data, third batch: each type is found at its floor, and look-alikes yield nothing", (t) => {
+  measure(t, load("personal-3.jsonl"), { name: 241, phone: 109, nino: 13, nir: 10, codice_fiscale: 9, iban: 41, email: 53, ssn: 11, card: 10, steuer_id: 12, pesel: 13 }, 0);
 });

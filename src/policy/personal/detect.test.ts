@@ -207,8 +207,9 @@ test("upper-case names on forms: a listed given name in capitals where a field s
 test("Hungarian order: a family name before a given name that is Hungarian only", () => {
   assert.deepEqual(kinds("Aláírta: Horváth Ildikó és Varga Bence."), ["NAME:Horváth Ildikó", "NAME:Varga Bence"]);
   assert.deepEqual(kinds("Ügyintéző: Molnár Gergely\nTelefonszám nélkül"), ["NAME:Molnár Gergely"]);
-  // A greeting or an opener before the given name is no family name; a name listed in other languages too is not read so.
-  assert.deepEqual(kinds("Kedves Katalin, Thanks Anita, Then Gábor."), []);
+  // A greeting or an opener before the given name is no family name (the greeted given name alone is the name);
+  // a name listed in other languages too is not read so.
+  assert.deepEqual(kinds("Kedves Katalin, Thanks Anita, Then Gábor."), ["NAME:Katalin", "NAME:Anita"]);
 });
 
 test("given names added: German, French, Turkish, with particles", () => {
@@ -255,4 +256,79 @@ test("an SSN of nine unbroken digits is found after an SSN cue, also as a field 
   assert.deepEqual(kinds("applicant_ssn=219099999 state=NY"), ["SSN:219099999"]);
   assert.deepEqual(kinds("SSN: 219099999"), ["SSN:219099999"]);
   assert.deepEqual(kinds("batch=219099999 ssn=000123456"), []);
+});
+
+test("structured fields: values under a name key, in a name column or after a name label are names, gazetteer or not", () => {
+  assert.deepEqual(kinds('{"anagrafica": {"cognome": "Dell\'Acqua", "nome": "Niccolò", "cf": "x"}}'), ["NAME:Dell'Acqua", "NAME:Niccolò"]);
+  assert.deepEqual(kinds('{"employee": {"name": {"first": "Amelia", "last": "Fitzgerald"}}}'), ["NAME:Amelia", "NAME:Fitzgerald"]);
+  assert.deepEqual(kinds('ERROR [export] nazwisko="Szczepański" imie="Tomasz" customer_name=Brzęczyszczykiewicz'), ["NAME:Szczepański", "NAME:Tomasz", "NAME:Brzęczyszczykiewicz"]);
+  assert.deepEqual(kinds("Příjmení;Jméno;Město\nProcházková;Hana;Brno\nLo Russo;Alessandro;Praha"), ["NAME:Procházková", "NAME:Hana", "NAME:Lo Russo", "NAME:Alessandro"]);
+  assert.deepEqual(kinds('Id,Name,Plan\n7,"Johnson, Brandon",Gold\n8,Quiggley Thorne,Basic'), ["NAME:Johnson, Brandon", "NAME:Quiggley Thorne"]);
+  assert.deepEqual(kinds("| Nr | Nom | Ville |\n|---|---|---|\n| 1 | Bélanger | Lyon |"), ["NAME:Bélanger"]);
+  assert.deepEqual(kinds("Name, Vorname: Quaschnig, Xaver\nCOGNOME E NOME: Fumagalli, Luca"), ["NAME:Quaschnig, Xaver", "NAME:Fumagalli, Luca"]);
+  // Values that are no names, keys naming things, and a column that names nothing personal are left alone.
+  assert.deepEqual(kinds('{"name": "Server 42", "host_name": "Alpha Centauri", "nome": "rossi"}\nfile_name="Annual Report"'), []);
+  assert.deepEqual(kinds("Product;Colour;Name tag\nWidget;Blue;yes\nGadget;Red;no"), []);
+  assert.deepEqual(kinds("What is your name? Nome del prodotto: questo"), []);
+});
+
+test("phone numbers in a phone column or under a phone key, in layouts not read bare", () => {
+  assert.deepEqual(kinds("Efternavn;Fornavn;Telefon\nNørgaard;Mads;33 69 97 74"), ["NAME:Nørgaard", "NAME:Mads", "PHONE:33 69 97 74"]);
+  assert.deepEqual(kinds('{"telefon": "33 69 97 74"}'), ["PHONE:33 69 97 74"]);
+  assert.deepEqual(kinds("Ref;Telefon\n1;12 34\n2;n/a"), []);
+});
+
+test("Surname, Given with a listed given name after the comma, where a field stands", () => {
+  assert.deepEqual(kinds("Personalnr\tMitarbeiter\n40217\tBecker, Matthias\t1868"), ["NAME:Becker, Matthias"]);
+  assert.deepEqual(kinds("> De : Lefèvre, Jean-Luc <j.lefevre@free.fr>"), ["NAME:Lefèvre, Jean-Luc", "EMAIL:j.lefevre@free.fr"]);
+  assert.deepEqual(kinds("NOM / Prénom : de La Fontaine, Mathieu\n"), ["NAME:de La Fontaine, Mathieu"]);
+  assert.deepEqual(kinds("Organizador: Muñoz Peña, Lucía luciam71@gmail.com"), ["NAME:Muñoz Peña, Lucía", "EMAIL:luciam71@gmail.com"]);
+  assert.deepEqual(kinds("A-0931 | Moreau, Anaïs | 2750"), ["NAME:Moreau, Anaïs"]);
+  // Not a field: the given name runs on into the sentence; a place before the comma then is no surname.
+  assert.deepEqual(kinds("In Berlin, Anna said no."), []);
+});
+
+test("a listed given name alone after a greeting or thanks, before punctuation or the line's end", () => {
+  assert.deepEqual(kinds("Bonjour Mathieu,\nje transmets."), ["NAME:Mathieu"]);
+  assert.deepEqual(kinds("Dag Pieter-Jan,\nzie onder."), ["NAME:Pieter-Jan"]);
+  assert.deepEqual(kinds("Thanks Bethan, will action today."), ["NAME:Bethan"]);
+  assert.deepEqual(kinds("Hej Karin!"), ["NAME:Karin"]);
+  assert.deepEqual(kinds("Liebe/r Annegret Groß, Ihr Termin"), ["NAME:Annegret Groß"]);
+  assert.deepEqual(kinds("Bonjour Paris, bonjour Mathieu Dupont."), ["NAME:Mathieu Dupont"]);
+  assert.deepEqual(kinds("Hi Anna and Tom"), []);
+});
+
+test("a listed given name alone in a chat message (after the time stamp and sender) is a name", () => {
+  assert.deepEqual(kinds("[12.03.26, 14:02] Friederike Hoffmann: Hast du die Nummer von Annegret?"), ["NAME:Friederike Hoffmann", "NAME:Annegret"]);
+  assert.deepEqual(kinds("12/03/2026, 14:02 - Bethan Thompson: does anyone have Emily's number?"), ["NAME:Bethan Thompson", "NAME:Emily"]);
+  assert.deepEqual(kinds("Hast du die Nummer von Annegret?"), []);
+  assert.deepEqual(kinds("[12.03.26, 14:02] Jörg Müller: Das Paket liegt bei Albert Heijn."), ["NAME:Jörg Müller"]);
+});
+
+test("given names with an inner capital, and given names of the Baltic, Finnish, Irish and Greek gazetteer additions", () => {
+  assert.deepEqual(kinds("1 Name: DeShawn Nguyen"), ["NAME:DeShawn Nguyen"]);
+  assert.deepEqual(kinds("Mokėtojas: Mantas Kazlauskas, gavėja Aušra Jankauskienė"), ["NAME:Mantas Kazlauskas", "NAME:Aušra Jankauskienė"]);
+  assert.deepEqual(kinds("c/o Ciarán Byrne and Riikka Hämäläinen"), ["NAME:Ciarán Byrne", "NAME:Riikka Hämäläinen"]);
+});
+
+test("brands that hold a given name anywhere in them are not names", () => {
+  assert.deepEqual(kinds("Het pakket van Albert Heijn ligt klaar."), []);
+  assert.deepEqual(kinds("L'Alfa Romeo Giulia Quadrifoglio ha 520 CV."), []);
+});
+
+test("Polish mobiles in dashes, Greek mobiles, and numbers after SMS", () => {
+  assert.deepEqual(kinds("Łukasz;519-825-318;x"), ["PHONE:519-825-318"]);
+  assert.deepEqual(kinds("Νίκος, 699 320 5493 ή 699 320 5494"), ["PHONE:699 320 5493", "PHONE:699 320 5494"]);
+  assert.deepEqual(kinds("SMS sendes til 35 58 04 21."), ["PHONE:35 58 04 21"]);
+  assert.deepEqual(kinds("NIP 527-000-00-00, kod 519-825-31, 519-825-318-4"), []);
+});
+
+test("a field label before long runs of words without a colon, and long lines without newlines, are read in linear time", () => {
+  const words = Array.from({ length: 400 }, () => "Name Vorname abcdefghijabcdefghijabcdefghijabcdefghij und x").join(" ");
+  const lines = Array.from({ length: 400 }, () => `name${" ".repeat(30)}Nachname${"Ab".repeat(300)};Anna`).join(";");
+  const t0 = process.cpuUsage();
+  findPersonalData(words);
+  findPersonalData(lines);
+  const ms = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1000;
+  assert.ok(ms < 1500, `${ms.toFixed(0)} ms`);
 });

@@ -3,6 +3,7 @@
  * and person names through a small gazetteer of given names and titles. Kinds are the placeholder names.
  */
 import { readFileSync } from "node:fs";
+import { findFields, type FieldMatch } from "./fields.ts";
 import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
 
 export type PersonalDataKind =
@@ -46,6 +47,8 @@ const PHONE_CUES = [
   String.raw`telefon\w*|tel[eé]fono|telefoon|m[oó]vil|fijo|cep|kom[oó]rk\w*|rufnummer|festnetz|r[uü]ckruf\w*|erreichbar\w*|anrufen|vaste lijn|lijn`,
   String.raw`ring(?:e)?|call|chiama\w*|dzwo[nń]\w*|contact number|numer telefonu|n[uú]mero de tel[eé]fono|numero di telefono`,
   String.raw`ll[aá]m\w*|bel(?: terug)?|zur[uü]ckruf\w*`,
+  // Where a text message goes ("SMS sendes til 35 58 04 21", "SMS an", "per SMS al").
+  String.raw`sms`,
 ].join("|");
 /** The same in Greek and Cyrillic script (τηλ., κινητό, тел., моб.): \b knows ASCII letters only, hence a look-behind. */
 const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|тел|моб)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
@@ -98,6 +101,8 @@ const DETECTORS: readonly Detector[] = [
         String.raw`06-?\d{8}`, // NL mobile 06-12345678
         String.raw`3\d{2} \d{3} \d{3,4}`, // IT mobile 347 123 4567
         String.raw`[5-9]\d{2} \d{3} \d{3}`, // PL 601 234 567, ES 612 345 678
+        String.raw`[5-8]\d{2}-\d{3}-\d{3}`, // PL mobile 519-825-318
+        String.raw`69\d \d{3} \d{4}`, // GR mobile 699 320 5493
       ].map((p) => String.raw`(?<![\w+]|\d[ .-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
       "g",
     ),
@@ -146,7 +151,7 @@ export const GIVEN_NAMES: ReadonlySet<string> = new Set([...NAME_SECTIONS.values
  */
 export const HUNGARIAN_GIVEN_NAMES: ReadonlySet<string> = (() => {
   // Also left out: names listed as Hungarian but as common in other languages (only their spelling is unlisted).
-  const international = ["Viktor", "Anita", "Alexandra", "Vivien", "Melinda", "Izabella", "Dorina", "Zita", "Lili", "Kitti", "Brigitta", "Marcell", "Zeno", "Iren"];
+  const international = ["Viktor", "Anita", "Alexandra", "Vivien", "Melinda", "Izabella", "Dorina", "Zita", "Lili", "Kitti", "Brigitta", "Marcell", "Zeno", "Iren", "Irma", "Vince"];
   const elsewhere = new Set([...NAME_SECTIONS].filter(([k]) => k !== "hu").flatMap(([, s]) => [...s]).concat(international));
   return new Set([...(NAME_SECTIONS.get("hu") ?? [])].filter((w) => !elsewhere.has(w)));
 })();
@@ -168,8 +173,10 @@ const NAME_WORD = String.raw`\p{Lu}[\p{Ll}'’]*(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{L
 const PARTICLE = String.raw`(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an|[Vv]on der|[Vv]on|[Dd]e [Ll]a|[Dd]e los|[Dd]el|[Dd]e|[Dd]i|[Dd]a|[Dd]os|[Dd]u|[Ll]e|[Ll]a|[Tt]er|[Tt]en)`;
 /** A surname of one to three words, particles between ("de La Tour", "Martínez García", "van der Berg"). */
 const SURNAME = String.raw`(?:${PARTICLE} )?${NAME_WORD}(?: (?:${PARTICLE} )?${NAME_WORD}){0,2}`;
+/** A given name as written: "Anna", "Jean-Luc", "DeShawn". */
+const GIVEN_WORD = String.raw`\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?`;
 export const NAME_PATTERN = new RegExp(
-  String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?: \p{Lu}\.)? (?<surname>${SURNAME}))(?![\p{L}])`,
+  String.raw`(?<![\p{L}])(?:(?:${TITLES})\.? (?<titled>${SURNAME})|(?<given>${GIVEN_WORD})(?: \p{Lu}\.)? (?<surname>${SURNAME}))(?![\p{L}])`,
   "gu",
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
@@ -189,11 +196,11 @@ const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvado
  */
 const BRANDS = ["Mercedes-Benz", "Mercedes-AMG", "Hugo Boss", "Louis Vuitton", "Christian Dior", "Ralph Lauren", "Calvin Klein",
   "Tommy Hilfiger", "Giorgio Armani", "Alfa Romeo", "Aston Martin", "Johnnie Walker", "Jack Daniel's", "Yves Saint Laurent",
-  "Ford Transit", "Ford Focus", "Ford Fiesta", "Ford Ranger"];
-const BRANDS_BY_FIRST = new Map<string, string[]>();
+  "Ford Transit", "Ford Focus", "Ford Fiesta", "Ford Ranger", "Albert Heijn", "Alfa Romeo Giulia", "Alfa Romeo Stelvio"];
+/** Each brand under each of its words, with the word's offset in it: a match may start on any word of a brand. */
+const BRANDS_BY_WORD = new Map<string, [string, number][]>();
 for (const b of BRANDS) {
-  const first = b.split(/[ -]/)[0]!;
-  BRANDS_BY_FIRST.set(first, [...(BRANDS_BY_FIRST.get(first) ?? []), b]);
+  for (const w of b.matchAll(/[^ -]+/g)) BRANDS_BY_WORD.set(w[0], [...(BRANDS_BY_WORD.get(w[0]) ?? []), [b, w.index]]);
 }
 
 /** Whether a given-name-led match at start is a place or a brand instead. */
@@ -201,8 +208,9 @@ function placeOrBrand(text: string, start: number, given: string, tail: string):
   if (PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 7), start))) return true;
   const first = given.split("-")[0]!;
   if (PLACE_HEAD_GIVEN.has(first) && /^(?:de|del|da|do|di|dos) /u.test(tail)) return true;
-  for (const b of BRANDS_BY_FIRST.get(first) ?? []) {
-    if (text.startsWith(b, start) && !/[\p{L}]/u.test(text[start + b.length] ?? "")) return true;
+  for (const [b, offset] of BRANDS_BY_WORD.get(first) ?? []) {
+    const at = start - offset;
+    if (at >= 0 && text.startsWith(b, at) && !/[\p{L}]/u.test(text[at + b.length] ?? "") && !/[\p{L}]/u.test(text[at - 1] ?? "")) return true;
   }
   return false;
 }
@@ -325,6 +333,7 @@ export function findNames(text: string, out: PersonalDataMatch[]): void {
     while (j < text.length && letterClass(text, j) !== 0) j++;
     after = nameAt(text, i, j, after, out);
   }
+  lineCache.text = ""; // not kept alive past the scan
 }
 
 /** The name starting at i whose first word ends at j, if any; returns where the next name may start. */
@@ -338,9 +347,97 @@ function nameAt(text: string, i: number, j: number, after: number, out: Personal
   NAME_AT.lastIndex = i;
   const m = NAME_AT.exec(text);
   const end = m === null ? -1 : nameEnd(text, i, m, givenKnown);
-  if (end < 0) return HUNGARIAN_GIVEN_NAMES.has(word) ? familyNameFirst(text, i, j, after, out) : after;
-  out.push({ kind: "NAME", start: i, end });
-  return end;
+  if (end >= 0) {
+    out.push({ kind: "NAME", start: i, end });
+    return end;
+  }
+  if (HUNGARIAN_GIVEN_NAMES.has(word)) {
+    const found = familyNameFirst(text, i, j, after, out);
+    if (found !== after) return found;
+  }
+  return role === "name" && !TITLE_WORDS.has(word) ? givenAlone(text, i, after, out) : after;
+}
+
+const GIVEN_AT = new RegExp(GIVEN_WORD, "uy");
+/**
+ * Words after which a given name alone is a name: greetings and thanks in the member languages ("Bonjour Mathieu,",
+ * "Dag Pieter-Jan,", "Thanks Bethan,"), matched case-insensitively right before the name.
+ */
+const GREETINGS = ["Hi", "Hey", "Hello", "Dear", "Thanks", "Thank you", "Cheers", "Morning", "Good morning", "Bonjour", "Bonsoir", "Salut",
+  "Coucou", "Cher", "Chère", "Merci", "Hallo", "Liebe", "Lieber", "Liebe/r", "Servus", "Moin", "Danke", "Guten Morgen", "Guten Tag", "Hola",
+  "Querido", "Querida", "Estimado", "Estimada", "Buenos días", "Buenas", "Gracias", "Olá", "Ola", "Obrigado", "Obrigada", "Caro", "Cara",
+  "Ciao", "Gentile", "Salve", "Buongiorno", "Buonasera", "Grazie", "Cześć", "Dzień dobry", "Witaj", "Witam", "Szanowny", "Szanowna", "Drogi",
+  "Droga", "Dziękuję", "Merhaba", "Sayın", "Selam", "Sevgili", "Beste", "Hoi", "Dag", "Goedemorgen", "Bedankt", "Hej", "Hei", "Moi", "Kära", "Käre",
+  "Tack", "Kedves", "Szia", "Tisztelt", "Ahoj", "Dobrý den", "Milý", "Milá", "Vážený", "Vážená", "Bună", "Dragă", "Stimate", "Stimată",
+  "Γεια σου", "Γεια", "Αγαπητέ", "Αγαπητή", "Здравей", "Здравейте", "Здравствуйте", "Привет", "Скъпи", "Скъпа", "Dobar dan", "Draga", "Dragi",
+  "Živjo", "Bok", "Tere", "Labas", "Sveiki", "Kaixo", "Bon dia", "Benvolgut", "Benvolguda"];
+const GREETING_BEFORE = new RegExp(`(?<![\\p{L}])(?:${GREETINGS.map((g) => g.replace("/", "\\/")).join("|")})[ ,]*$`, "iu");
+/** Where a greeted name ends: punctuation or the line's end. */
+const GREETING_AFTER = /[,:!.;?]|[ \t]*(?:\r?\n|$)/y;
+/** The opening of a chat message line: "[12.03.26, 14:02] Friederike Hoffmann: " (WhatsApp and Signal exports). */
+const CHAT_LINE = /^(?:\[[^\]\n]{4,30}\]|\d{1,4}[./-]\d{1,2}[./-]\d{1,4},? \d{1,2}:\d{2}(?: ?[AaPp][Mm])? [-–]) [^:\n]{1,40}: /;
+/** A surname, then ", " right before a given name ("Becker, Matthias", "de La Fontaine, Mathieu", "Muñoz Peña, Lucía"). */
+const SURNAME_COMMA_BEFORE = new RegExp(String.raw`(?<![\p{L}'’-])(${SURNAME}), $`, "u");
+/** What may stand before a "Surname, Given" field: a line start, a cell delimiter, a label's colon, a comma, a quote. */
+const FIELD_START_BEFORE = /(?:^|[\n\t;|"(>] ?|[:,] ?)$/;
+/** What may end it: the line's end, a cell delimiter, a quote, an email in angle brackets or after a space. */
+const FIELD_END_AFTER = /(?:$|\r?\n| ?[\t;|")]| <| [^\s@]+@)/y;
+
+/**
+ * A listed given name that no surname follows: a name in "Surname, Given" order as headers, tables and address
+ * books write it, after a greeting or thanks, or anywhere in a chat message (people are called by given name there).
+ */
+function givenAlone(text: string, i: number, after: number, out: PersonalDataMatch[]): number {
+  GIVEN_AT.lastIndex = i;
+  const g = GIVEN_AT.exec(text);
+  if (g === null) return after;
+  const end = i + g[0].length;
+  // Checked only when a rule below would take the name: lone given names are many, and this reads text around each.
+  const placeOrBrandHere = () => placeOrBrand(text, i, g[0], text.slice(end + 1, end + 5));
+  FIELD_END_AFTER.lastIndex = end;
+  // The comma and the field's end are checked first: the surname pattern is dear, and lone given names are many.
+  const comma = text.charCodeAt(i - 1) === 32 && text.charCodeAt(i - 2) === 44;
+  const surname = comma && FIELD_END_AFTER.test(text) ? SURNAME_COMMA_BEFORE.exec(text.slice(Math.max(0, i - 60), i)) : null;
+  if (surname !== null) {
+    const start = i - surname[0].length;
+    const words = surname[1]!.split(/[ -]/);
+    const first = words[0]!;
+    const fieldStart = FIELD_START_BEFORE.test(text.slice(Math.max(0, start - 2), start));
+    if (start >= after && fieldStart && !GREETING_BEFORE.test(`${first} `) && !words.some((w) => NOT_SURNAMES.has(w) || NOT_FAMILY_NAMES.has(w) || TITLE_WORDS.has(w)) && !placeOrBrandHere()) {
+      out.push({ kind: "NAME", start, end });
+      return end;
+    }
+  }
+  GREETING_AFTER.lastIndex = end;
+  const greeted = GREETING_AFTER.test(text) && GREETING_BEFORE.test(text.slice(Math.max(0, i - 25), i));
+  if ((greeted || inChatMessage(text, i)) && !placeOrBrandHere()) {
+    out.push({ kind: "NAME", start: i, end });
+    return end;
+  }
+  return after;
+}
+
+/**
+ * The start of the line holding i. Names are visited in text order, so the last answer is kept and the search goes
+ * on from there: a lastIndexOf per name would read a long line again for every name on it.
+ */
+let lineCache = { text: "", lineStart: 0, nextNewline: -1 };
+function lineStartOf(text: string, i: number): number {
+  const c = lineCache;
+  // Still on the cached line: i lies between its start and its newline (none: the line runs to the end).
+  if (c.text === text && i >= c.lineStart && (c.nextNewline < 0 || i <= c.nextNewline)) return c.lineStart;
+  // Native searches, each over text no later call reads again while names go forward.
+  const lineStart = text.lastIndexOf("\n", i - 1) + 1;
+  lineCache = { text, lineStart, nextNewline: text.indexOf("\n", i) };
+  return lineStart;
+}
+
+/** Whether position i lies in the message of a chat line (after its time stamp and sender). */
+function inChatMessage(text: string, i: number): boolean {
+  const lineStart = lineStartOf(text, i);
+  if (i - lineStart > 400 || (text[lineStart] !== "[" && !/\d/.test(text[lineStart] ?? ""))) return false;
+  const m = CHAT_LINE.exec(text.slice(lineStart, i));
+  return m !== null;
 }
 
 /** Capitalised words before a Hungarian given name that are not family names: greetings, articles, conjunctions. */
@@ -418,6 +515,7 @@ export function findNamesEverywhere(text: string, out: PersonalDataMatch[]): voi
     prevLetter = cls !== 0;
     i += wide;
   }
+  lineCache.text = "";
 }
 
 /**
@@ -550,6 +648,10 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
     else if (d.digits) for (const [from, to] of (windows ??= digitWindows(text))) findIn(text, from, to, d.pattern, one);
     else findIn(text, 0, text.length, d.pattern, one);
   }
+  // Values named by their field (JSON keys, key=value, form labels, table columns), then names by the gazetteer.
+  const fields: FieldMatch[] = [];
+  findFields(text, fields);
+  for (const f of fields) if (!taken(f.start, f.end)) take(f);
   const names: PersonalDataMatch[] = [];
   (everywhere ? findNamesEverywhere : findNames)(text, names);
   for (const n of names) if (!taken(n.start, n.end)) take(n);
