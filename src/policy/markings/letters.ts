@@ -166,6 +166,11 @@ export function findRawMatchesFrom(text: string, trie: Trie): LetterStream {
   const re = trie.starts;
   re.lastIndex = 0;
   while (re.test(text)) walk(re.lastIndex);
+  if (text.includes("\\")) {
+    const esc = trie.escapeStarts;
+    esc.lastIndex = 0;
+    while (esc.test(text)) walk(esc.lastIndex);
+  }
   return { matches, starts: startsBuffer, ends: endsBuffer };
 }
 
