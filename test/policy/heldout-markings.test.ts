@@ -40,6 +40,26 @@ test("held-out markings are refused when they arrive in chunks of 1 to 9 charact
   assert.deepEqual(missed.map((i) => i.id), []);
 });
 
+/**
+ * One held-out batch: every marked text found (at least `floor`), no look-alike refused; judgement calls printed,
+ * not asserted.
+ */
+function batchTest(name: string, file: string, floor: number): void {
+  const items = readFileSync(new URL(`./heldout/${file}`, import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
+  test(`held-out markings batch ${name}: found and refused within the floors reached`, (t) => {
+    const marked = items.filter((i) => i.marked);
+    const lookAlikes = items.filter((i) => !i.marked && i.judgement !== true);
+    const judgement = items.filter((i) => i.judgement === true);
+    const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+    const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
+    const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
+    t.diagnostic(`batch ${name}: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
+    t.diagnostic(`batch ${name} missed: ${missed.join("; ") || "none"}`);
+    assert.ok(marked.length - missed.length >= floor, `batch ${name}: ${marked.length - missed.length}/${marked.length} found, floor ${floor}`);
+    assert.deepEqual(refused, []);
+  });
+}
+
 // Batch j (heldout/markings-j.jsonl, session 4): 50 marked texts inside realistic documents (forwarded mail, Markdown
 // tables, CSV columns, STANAG-style labels, YAML front matter, PDF footers, portion marks, 26 languages, evasions) and
 // 50 look-alikes, by a writer who never saw the table. On arrival: 45/50 found, 0/46 look-alikes refused. Its
@@ -48,20 +68,7 @@ test("held-out markings are refused when they arrive in chunks of 1 to 9 charact
 // "Flokkun". Still missed then: a marking as a CSV cell under a "gradering" column (found since session 5, by the
 // column reading below), and a bare "NS" banner line.
 // Four items are judgement calls (declassified stamps, training prose listing the levels): printed, not asserted.
-const batchJ = readFileSync(new URL("./heldout/markings-j.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
-
-test("held-out markings batch j: found and refused within the floors reached", (t) => {
-  const marked = batchJ.filter((i) => i.marked);
-  const lookAlikes = batchJ.filter((i) => !i.marked && i.judgement !== true);
-  const judgement = batchJ.filter((i) => i.judgement === true);
-  const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
-  t.diagnostic(`batch j: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
-  t.diagnostic(`batch j missed: ${missed.join("; ") || "none"}`);
-  assert.ok(marked.length - missed.length >= 49, `batch j: ${marked.length - missed.length}/${marked.length} found, floor 49`);
-  assert.deepEqual(refused, []);
-});
+batchTest("j", "markings-j.jsonl", 49);
 
 // Batch k (heldout/markings-k.jsonl, session 5): 50 marked texts in 28 languages, weighted to the less common ones
 // (memo and report headers, PDF headers and footers, registers as CSV, Markdown and fixed-width printouts, STANAG
@@ -71,20 +78,7 @@ test("held-out markings batch j: found and refused within the floors reached", (
 // (columns.ts), a marking opening a subject line ("Onderwerp: Dep. VERTROUWELIJK – ..."), an abbreviation in a
 // marking's spelling keeping its Title case in capitals, and labels in the remaining member languages ("Stepen
 // tajnosti", "Klasifikimi", "Classificação de segurança").
-const batchK = readFileSync(new URL("./heldout/markings-k.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
-
-test("held-out markings batch k: found and refused within the floors reached", (t) => {
-  const marked = batchK.filter((i) => i.marked);
-  const lookAlikes = batchK.filter((i) => !i.marked && i.judgement !== true);
-  const judgement = batchK.filter((i) => i.judgement === true);
-  const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
-  t.diagnostic(`batch k: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
-  t.diagnostic(`batch k missed: ${missed.join("; ") || "none"}`);
-  assert.ok(marked.length - missed.length >= 50, `batch k: ${marked.length - missed.length}/${marked.length} found, floor 50`);
-  assert.deepEqual(refused, []);
-});
+batchTest("k", "markings-k.jsonl", 50);
 
 // Batch n (heldout/markings-n.jsonl, session 5): 50 marked texts in the forms requests and model outputs carry (raw
 // JSON bodies with \n escapes, HTML banner divs, pasted chat transcripts, SMS openers, model answers quoting a
@@ -96,17 +90,4 @@ test("held-out markings batch k: found and refused within the floors reached", (
 // markings (NATO DIFFUSION RESTREINTE, NATO CONFIDENTIEL, COSMIC TRÈS SECRET), and the verbs of marking
 // ("märgitud", "mit dem Vermerk") as labels. Still missed: "ДОВЕРЛИВО: ..." opening an SMS with a colon, left
 // because "CONFIDENTIAL: This e-mail is intended..." opens many a disclaimer.
-const batchN = readFileSync(new URL("./heldout/markings-n.jsonl", import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
-
-test("held-out markings batch n: found and refused within the floors reached", (t) => {
-  const marked = batchN.filter((i) => i.marked);
-  const lookAlikes = batchN.filter((i) => !i.marked && i.judgement !== true);
-  const judgement = batchN.filter((i) => i.judgement === true);
-  const missed = marked.filter((i) => scanMarkings(i.text).length === 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const refused = lookAlikes.filter((i) => scanMarkings(i.text).length > 0).map((i) => `${i.id} (${i.lang}, ${i.how})`);
-  const judged = judgement.filter((i) => scanMarkings(i.text).length > 0).map((i) => i.id);
-  t.diagnostic(`batch n: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
-  t.diagnostic(`batch n missed: ${missed.join("; ") || "none"}`);
-  assert.ok(marked.length - missed.length >= 49, `batch n: ${marked.length - missed.length}/${marked.length} found, floor 49`);
-  assert.deepEqual(refused, []);
-});
+batchTest("n", "markings-n.jsonl", 49);
