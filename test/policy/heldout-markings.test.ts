@@ -58,6 +58,20 @@ function batchTest(name: string, file: string, floor: number): void {
     assert.ok(marked.length - missed.length >= floor, `batch ${name}: ${marked.length - missed.length}/${marked.length} found, floor ${floor}`);
     assert.deepEqual(refused, []);
   });
+  test(`held-out markings batch ${name}: what the whole text shows, chunks of 1 to 9 characters show too`, () => {
+    const next = mulberry32(13);
+    const lost = items.filter((item) => item.marked && scanMarkings(item.text).length > 0).filter((item) => {
+      const stream = createMarkingStream();
+      let found = 0;
+      for (let i = 0; i < item.text.length; ) {
+        const size = 1 + Math.floor(next() * 9);
+        found += stream.push(item.text.slice(i, i + size)).length;
+        i += size;
+      }
+      return found + stream.end().length === 0;
+    });
+    assert.deepEqual(lost.map((i) => i.id), []);
+  });
 }
 
 // Batch j (heldout/markings-j.jsonl, session 4): 50 marked texts inside realistic documents (forwarded mail, Markdown
