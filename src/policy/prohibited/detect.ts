@@ -204,7 +204,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   if (n === 0) return null;
   const { out } = set.keywords;
   const { keywordLength, keywordConcepts, stateConcepts, stateLongest } = set;
-  const scratch = new Scratch(set);
+  const scratch = scratchFor(set);
   // Concepts of each sentence: ids in concepts.ids, sentence s owning ids[conceptFrom[s] .. conceptFrom[s + 1]).
   const concepts = new ConceptList(Math.max(64, hits.count * 2));
   const conceptFrom = new Int32Array(n + 1);
@@ -346,7 +346,20 @@ function meets(rule: CompiledRule, present: Int32Array, stamp: number): boolean 
   return count >= someMin;
 }
 
-/** Per-call working memory: which concepts the current passage may hold, which rules were already tried. */
+/**
+ * Working memory per rule set, kept between calls (detection is synchronous, so one call at a time uses it): a
+ * request-sized text costs less than allocating it afresh. Marks are stamped per passage, so old ones never count.
+ */
+const scratches = new WeakMap<RuleSet, Scratch>();
+function scratchFor(set: RuleSet): Scratch {
+  let s = scratches.get(set);
+  if (s === undefined) scratches.set(set, (s = new Scratch(set)));
+  return s;
+}
+
+const STAMP_LIMIT = 0x7ffffff0;
+
+/** Which concepts the current passage may hold, which rules were already tried, which patterns matched. */
 class Scratch {
   readonly present: Int32Array;
   private readonly tried: Int32Array;
@@ -372,6 +385,13 @@ class Scratch {
   }
   /** A new passage: marks left by earlier ones no longer count. */
   next(): number {
+    if (this.stamp === STAMP_LIMIT) {
+      // Stamps are never reused while a mark of theirs may remain: start the marks afresh.
+      this.present.fill(0);
+      this.tried.fill(0);
+      this.testedAt.fill(0);
+      this.stamp = 0;
+    }
     return ++this.stamp;
   }
   /**
