@@ -41,10 +41,10 @@ test("held-out markings are refused when they arrive in chunks of 1 to 9 charact
 });
 
 /**
- * One held-out batch: every marked text found (at least `floor`), no look-alike refused; judgement calls printed,
- * not asserted.
+ * One held-out batch: at least `floor` marked texts found, at most `maxRefused` look-alikes refused; judgement calls
+ * printed, not asserted.
  */
-function batchTest(name: string, file: string, floor: number): void {
+function batchTest(name: string, file: string, floor: number, maxRefused = 0): void {
   const items = readFileSync(new URL(`./heldout/${file}`, import.meta.url), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Item & { judgement?: boolean });
   test(`held-out markings batch ${name}: found and refused within the floors reached`, (t) => {
     const marked = items.filter((i) => i.marked);
@@ -56,7 +56,7 @@ function batchTest(name: string, file: string, floor: number): void {
     t.diagnostic(`batch ${name}: marked found ${marked.length - missed.length}/${marked.length}; look-alikes refused ${refused.length}/${lookAlikes.length}; judgement calls refused ${judged.length}/${judgement.length} (${judged.join(" ") || "none"})`);
     t.diagnostic(`batch ${name} missed: ${missed.join("; ") || "none"}`);
     assert.ok(marked.length - missed.length >= floor, `batch ${name}: ${marked.length - missed.length}/${marked.length} found, floor ${floor}`);
-    assert.deepEqual(refused, []);
+    assert.ok(refused.length <= maxRefused, `batch ${name}: look-alikes refused: ${refused.join("; ")}`);
   });
   test(`held-out markings batch ${name}: what the whole text shows, chunks of 1 to 9 characters show too`, () => {
     const next = mulberry32(13);
