@@ -98,3 +98,9 @@ batchTest("k", "markings-k.jsonl", 50);
 // ("märgitud", "mit dem Vermerk") as labels. Still missed: "ДОВЕРЛИВО: ..." opening an SMS with a colon, left
 // because "CONFIDENTIAL: This e-mail is intended..." opens many a disclaimer.
 batchTest("n", "markings-n.jsonl", 49);
+
+// Batch p (heldout/markings-p.jsonl, end of session 5): 50 marked texts and 50 look-alikes in 27 member languages,
+// forms of the writer's choosing, 10 evasions, by a writer who never saw the table or earlier batches. Measured once
+// on arrival, after every session-5 change, and never read since: 47/50 found, 1/47 look-alikes refused, 4/4
+// judgement calls refused. The unseen figure of session 5.
+batchTest("p", "markings-p.jsonl", 47, 1);
