@@ -16,7 +16,7 @@ import { trainClassifier, type TrainingSet } from "../src/policy/prohibited/trai
 import type { ProhibitedReason } from "../src/policy/prohibited/detect.ts";
 
 /** Held-out batches never trained on. */
-export const UNSEEN = new Set(["h", "i", "m"]);
+export const UNSEEN = new Set(["h", "i", "m", "o"]);
 const root = new URL("../", import.meta.url);
 export const MODEL_FILE = new URL("src/policy/prohibited/classifier-model.txt", root);
 
