@@ -5,7 +5,8 @@
  * unseen (UNSEEN below: the figures they give are the honest ones), the training sets written for it
  * (test/policy/training: batches t1, surveillance; t2, weapons and targeting; t3, technical and code requests; t4,
  * indirect and pasted-context requests; t5, autonomy, drones and defence technology, mostly legitimate; t6, terse
- * and mixed-language requests: 1,040 prohibited and 1,200 legitimate in the eight languages,
+ * and mixed-language requests; t7, cyber defence, rescue and privacy work in attack and surveillance words, technical
+ * aiming and re-identification requests, asks hidden in task lists: 1,160 prohibited and 1,360 legitimate in the eight languages,
  * by writers who saw neither the rules nor any batch), and the language-identification sentences as ordinary prose. Deterministic: the same files give the same model; test/policy/classifier.test.ts checks that the
  * committed model is what these files train.
  */

@@ -104,3 +104,11 @@ batchTest("n", "markings-n.jsonl", 49);
 // on arrival, after every session-5 change, and never read since: 47/50 found, 1/47 look-alikes refused, 4/4
 // judgement calls refused. The unseen figure of session 5.
 batchTest("p", "markings-p.jsonl", 47, 1);
+
+// Batch q (heldout/markings-q.jsonl, session 6): 50 marked, 50 look-alikes, 19 languages, an eleventh writer. On
+// arrival, measured once before any change: 49/50 found, 3/50 look-alikes refused. Used for development since: a level
+// named as a person's clearance ("must hold a NATO SECRET clearance", clearance-words.txt) and three or more levels
+// listed in a sentence are mentions, not markings; a chat message opening with a marking and a colon after its time
+// and speaker is marked ("[10:02] kn. Holm: FORTROLIGT: ..."). One judgement call: a restaurant's "RESERVADO" table
+// card, a lone capitalised banner word that a Spanish or Portuguese document would carry the same way (refused).
+batchTest("q", "markings-q.jsonl", 50, 0);

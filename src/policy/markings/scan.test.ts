@@ -142,3 +142,23 @@ test("their look-alikes are not: a disclaimer opening with CONFIDENTIAL:, a form
   assert.deepEqual(names('{"auth":{"jwtSecret":"change-me","clientSecret":"abc"},"secret":"x","confidential":false}'), []);
   assert.deepEqual(names('{"text":"Our \\nsecret\\n sauce"}'), []);
 });
+
+test("a level named as someone's clearance in running text is a mention, not a marking", () => {
+  assert.deepEqual(names("Applicants must be eligible for a NATO SECRET security clearance before starting."), []);
+  assert.deepEqual(names("Le poste exige une habilitation SECRET DÉFENSE en cours de validité."), []);
+  // On a banner line, or set off by marking syntax, the same words still mark the text.
+  assert.deepEqual(names("NATO SECRET\nClearance review minutes"), ["NATO SECRET"]);
+  assert.deepEqual(names("Results of the audit (NATO SECRET) follow: clearance holders only."), ["NATO SECRET"]);
+});
+
+test("three or more levels listed in a sentence describe the marking system; two are not enough", () => {
+  assert.deepEqual(names("Handling rules differ for NATO RESTRICTED, NATO CONFIDENTIAL and NATO SECRET material."), []);
+  assert.equal(names("Handling rules for this NATO SECRET and NATO CONFIDENTIAL annex follow.").length > 0, true);
+});
+
+test("a chat message opening with a marking and a colon after its time and speaker is marked", () => {
+  assert.deepEqual(names("[09:41] maj. Lund: HEMMELIG: kompaniet flyttes til leir nord i morgen."), ["HEMMELIG"]);
+  assert.deepEqual(names("<lund> HEMMELIG: kompaniet flyttes i morgen."), ["HEMMELIG"]);
+  // Without a speaker, a colon after a common word opens many a disclaimer.
+  assert.deepEqual(names("CONFIDENTIAL: this message is meant only for the person it is addressed to."), []);
+});

@@ -14,7 +14,7 @@ import * as letterStream from "./letters.ts";
 import type { LetterStream, RawMatch } from "./letters.ts";
 import { buildTrie } from "./starts.ts";
 import { findPortionMarks } from "./portion.ts";
-import { BANNER_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, SUBJECT_LABELS, type MarkingKind, type MarkingRow } from "./table.ts";
+import { BANNER_WORDS, CLEARANCE_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, SUBJECT_LABELS, type MarkingKind, type MarkingRow } from "./table.ts";
 import { inLabelColumn, LabelColumns } from "./columns.ts";
 
 // Imported bindings copied into module constants once: when tsx loads these files as CommonJS (from a CommonJS
@@ -323,10 +323,15 @@ function subjectOpener(text: string, c: Candidate): boolean {
   // A line opening with the marking is set off by a dash or bar (not a colon: "CONFIDENTIAL: This e-mail is
   // intended only for..." opens many a disclaimer).
   if (/^[\s>]*[\[(]?$/.test(before)) return /^[\])]?\s*[–—\-|]/.test(after);
+  // A chat line's message, after its time and speaker ("[10:02] kn. Holm: FORTROLIGT: bataljonen ..."; "<holm>
+  // HEMMELIG - ..."), opens with the marking: no disclaimer sits there, so a colon sets it off too.
+  if (CHAT_SPEAKER.test(before)) return /^[\])]?\s*[–—\-|:]/.test(after);
   const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*(?:[A-Za-z]{1,3}\s*:\s*)*[\[(]?$/.exec(before);
   if (m === null || !SUBJECT_LABELS.has(foldWords(m[1]!))) return false;
   return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(after) || lineEnd(text, c.end, 0) === c.end;
 }
+
+const CHAT_SPEAKER = /^[\s>]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*[^\s:<>\[\]][^:<>\[\]]{0,39}:|(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?<[^<>\s]{1,32}>)\s*$/;
 
 /** The columns of the text's tables that are headed by a label, read only for tables some candidate sits in. */
 type Columns = () => LabelColumns;
@@ -337,6 +342,7 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   // A common word in ordinary case is a marking only in a labelled field.
   if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns);
   if (c.strength === "distinct") {
+    if (c.evasions === 0 && (clearanceMention(text, c) || enumerated(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
@@ -345,6 +351,55 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
   return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || fieldValue(text, c) || inColumn(text, c, columns);
+}
+
+/**
+ * A level named as someone's security clearance in running text ("candidates must hold a NATO SECRET clearance"):
+ * a word of clearance-words.txt among the two words right after it or ending the three right before it, on its line.
+ */
+function clearanceMention(text: string, c: Candidate): boolean {
+  const from = lineStart(text, c.start, 64);
+  const to = lineEnd(text, c.end, 64);
+  const before = foldWords(text.slice(from === -1 ? c.start - 64 : from, c.start).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
+  const after = foldWords(text.slice(c.end, to === -1 ? c.end + 64 : to).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
+  for (let n = 1; n <= 2 && n <= after.length; n++) if (CLEARANCE_WORDS.has(after.slice(0, n).join(" ")) || CLEARANCE_WORDS.has(after[n - 1]!)) return true;
+  for (let n = 1; n <= 3 && n <= before.length; n++) if (CLEARANCE_WORDS.has(before.slice(-n).join(" "))) return true;
+  return false;
+}
+
+/** What may join the items of a list of levels: a comma, a slash or a semicolon, an "and" or "or" of a member language. */
+const LIST_GAP = /^\s*(?:[,;/]\s*)?(?:(?:and|or|et|ou|und|oder|y|o|e|i|lub|albo|ve|veya|ya da|en|of|og|eller|och|ja|tai|si|sau|a|nebo|es|vagy|ir|arba|un|vai|ka|ali|и|или|και|ή)\s+)?$/i;
+
+/**
+ * One of three or more different levels listed in running text ("the levels are NATO RESTRICTED, NATO CONFIDENTIAL,
+ * NATO SECRET and COSMIC TOP SECRET"): a text about the marking system, since no text is marked at three levels.
+ */
+function enumerated(text: string, all: readonly Candidate[], i: number): boolean {
+  const levels = new Set<number>();
+  const add = (c: Candidate): void => {
+    const r = rankOf(c.rows);
+    if (r !== null) levels.add(r);
+  };
+  add(all[i]!);
+  for (const step of [-1, 1]) {
+    let cur = all[i]!;
+    for (;;) {
+      // The nearest candidate on that side that does not overlap the current one; the longest where several end there.
+      let next: Candidate | undefined;
+      for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+        const o = all[k]!;
+        if (step < 0 ? o.end > cur.start : o.start < cur.end) continue;
+        if (next === undefined) next = o;
+        else if (step < 0 ? o.end > next.end || (o.end === next.end && o.start < next.start) : o.start < next.start || (o.start === next.start && o.end > next.end)) next = o;
+      }
+      if (next === undefined) break;
+      const gap = step < 0 ? text.slice(next.end, cur.start) : text.slice(cur.end, next.start);
+      if (!LIST_GAP.test(gap)) break;
+      add(next);
+      cur = next;
+    }
+  }
+  return levels.size >= 3;
 }
 
 function inColumn(text: string, c: Candidate, columns: Columns): boolean {

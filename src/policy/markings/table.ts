@@ -101,3 +101,4 @@ export const LABELS: ReadonlySet<string> = wordList(dataFile("./labels.txt"));
 export const BANNER_WORDS: ReadonlySet<string> = wordList(dataFile("./banner-words.txt"));
 /** Mail and memo fields whose value may open with a marking ("Subject: SECRET – ..."). */
 export const SUBJECT_LABELS: ReadonlySet<string> = wordList(dataFile("./subject-labels.txt"));
+export const CLEARANCE_WORDS: ReadonlySet<string> = wordList(dataFile("./clearance-words.txt"));

@@ -287,10 +287,24 @@ function classifyPassages(model: ClassifierModel, buf: Uint16Array, ranges: Int3
  * These give the first and the last sentence of that context.
  */
 function contextFirst(buf: Uint16Array, ranges: Int32Array, first: number): number {
-  return first > 0 && !paragraphBreak(buf, ranges[2 * first - 1]!, ranges[2 * first]!) ? first - 1 : first;
+  return first > 0 && !paragraphBreak(buf, ranges[2 * first - 1]!, ranges[2 * first]!) && !listItem(buf, ranges[2 * first - 2]!) ? first - 1 : first;
 }
 function contextLast(buf: Uint16Array, ranges: Int32Array, last: number): number {
-  return last + 1 < ranges.length / 2 && !paragraphBreak(buf, ranges[2 * last + 1]!, ranges[2 * last + 2]!) ? last + 1 : last;
+  return last + 1 < ranges.length / 2 && !paragraphBreak(buf, ranges[2 * last + 1]!, ranges[2 * last + 2]!) && !listItem(buf, ranges[2 * last + 2]!)
+    ? last + 1
+    : last;
+}
+
+/**
+ * Whether the sentence starting at buf[at] is an item of a list ("- ", "* ", "• ", "3. ", "b) "). Items are separate
+ * requests: "- summarise the fuel report" frames nothing about the item after it, so a list item lends no context.
+ */
+function listItem(buf: Uint16Array, at: number): boolean {
+  const c = buf[at];
+  if (c === 45 || c === 42 || c === 0x2022 || c === 0x2013) return buf[at + 1] === 32;
+  let i = at;
+  while (i < at + 3 && ((buf[i]! >= 48 && buf[i]! <= 57) || (i === at && buf[i]! >= 97 && buf[i]! <= 122))) i++;
+  return i > at && (buf[i] === 46 || buf[i] === 41) && buf[i + 1] === 32;
 }
 
 /** Whether buf[from, to), the gap between two sentences, holds a blank line (normalised text keeps line breaks). */
