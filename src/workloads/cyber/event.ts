@@ -35,18 +35,35 @@ class Strings {
 
 const MISSING = new Strings([], true);
 
+/** The strings of a field's value: itself, or the scalars of a list (and of lists inside it), in order. */
 function scalarStrings(value: unknown, out: string[]): void {
   if (typeof value === "string") out.push(value);
   else if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") out.push(String(value));
-  else if (Array.isArray(value)) for (const v of value) scalarStrings(v, out);
+  else if (Array.isArray(value)) walk(value, out, false);
 }
 
+/** Every scalar under `v`, in document order: what a keyword search looks through. */
 function allValues(v: unknown, out: string[]): void {
-  if (typeof v === "string") out.push(v);
-  else if (v !== null && typeof v === "object") {
-    if (Array.isArray(v)) for (const x of v) allValues(x, out);
-    else for (const k in v) allValues((v as Record<string, unknown>)[k], out);
-  } else scalarStrings(v, out);
+  if (v !== null && typeof v === "object") walk(v, out, true);
+  else scalarStrings(v, out);
+}
+
+/**
+ * The scalars under a list (and, with `objects`, an object), depth first, with a stack of its own: a hostile record
+ * nested ten thousand levels deep must not overflow the call stack and end the run.
+ */
+function walk(root: object, out: string[], objects: boolean): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") out.push(v);
+    else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") out.push(String(v));
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    else if (objects && v !== null && typeof v === "object") {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push((v as Record<string, unknown>)[keys[i]!]);
+    }
+  }
 }
 
 export class SigmaEvent {

@@ -44,3 +44,29 @@ test("an event of unknown origin can be given a log source", () => {
   assert.equal(detectEvents(rs, [ev], { logsource: { product: "linux", categories: [], services: ["sudo"] } }).length, 1);
   assert.equal(detectEvents(rs, [ev], { logsource: { product: "windows", categories: [], services: [] } }).length, 0);
 });
+
+const WHOAMI = `title: whoami
+id: r-whoami
+logsource: { product: windows, category: process_creation }
+detection: { sel: { Image|endswith: '\\whoami.exe' }, condition: sel }
+`;
+const whoamiOn = (host: string) => ({ EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational", Image: "C:\\Windows\\System32\\whoami.exe", Computer: host });
+
+test("a meta filter's condition joins its rule's with AND: `not selection` keeps what the selection does not match", () => {
+  const filter = (logsource: string, rules: string) => `title: not on domain controllers\nlogsource: ${logsource}\nfilter:\n  rules: ${rules}\n  selection: { Computer|startswith: 'DC' }\n  condition: not selection\n`;
+  const hosts = (text: string) => detectEvents(compileRules([{ path: "r.yml", text: `${WHOAMI}---\n${text}` }]), [whoamiOn("DC01"), whoamiOn("WS07")]).map((a) => a.matched.Image && (a.event as { Computer: string }).Computer);
+  assert.deepEqual(hosts(filter("{ product: windows, category: process_creation }", "[r-whoami]")), ["WS07"]);
+  assert.deepEqual(hosts(filter("{ product: windows }", "any")), ["WS07"]);
+  // A filter for another log source leaves the rule alone.
+  assert.deepEqual(hosts(filter("{ product: linux }", "[r-whoami]")), ["DC01", "WS07"]);
+});
+
+test("a record nested ten thousand levels deep is searched without overflowing the stack, and its alert leaves it out", () => {
+  const rs = compileRules([{ path: "k.yml", text: "title: k\nid: r-k\nlogsource: { product: acme }\ndetection: { keywords: [needle-zz], condition: keywords }\n" }]);
+  let deep: unknown = "needle-zz";
+  for (let i = 0; i < 10_000; i++) deep = { a: deep };
+  const alerts = detectEvents(rs, [deep, { x: "needle-zz" }]);
+  assert.equal(alerts.length, 2);
+  assert.match(JSON.stringify(alerts[0]!.event), /nests deeper than/);
+  assert.deepEqual(alerts[1]!.event, { x: "needle-zz" });
+});

@@ -152,3 +152,30 @@ test("value_percentile is reported unsupported with its reason, not guessed", ()
   const rs = compileRules([{ path: "c.yml", text: `${BASE}---\ntitle: corr\nid: corr\ncorrelation:\n  type: value_percentile\n  rules: [ok_logon]\n  group-by: [Host]\n  timespan: 24h\n  condition: { field: Image, lte: 1 }\n` }]);
   assert.match(rs.unsupported.find((u) => u.id === "corr")?.reason ?? "", /value_percentile/);
 });
+
+test("a late event joins the burst it belongs to, though newer events of its group came first", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 1m\n  condition: { gte: 3 }\n";
+  // Two files merged one after the other: 00:00 and 30:00 from the first, 00:10 and 00:20 from the second.
+  const min = (m: number, s: number, fields: Record<string, unknown>) => at(m * 60 + s, fields);
+  const events = [min(0, 0, { Outcome: "failure", User: "a" }), min(30, 0, { Outcome: "failure", User: "a" }), min(0, 10, { Outcome: "failure", User: "a" }), min(0, 20, { Outcome: "failure", User: "a" })];
+  const alerts = run(corr, events);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.correlation?.count, 3);
+  assert.deepEqual(alerts[0]!.correlation?.events.map((e) => e.source.line), [1, 3, 4]);
+  // The 30:00 event alone with the late pair is no burst.
+  assert.equal(run(corr, [events[1]!, events[2]!, events[3]!]).length, 0);
+});
+
+test("temporal correlation counts rules within the timespan by the events' times, not their arrival", () => {
+  const corr = "correlation:\n  type: temporal\n  rules: [failed_logon, ok_logon]\n  group-by: [User]\n  timespan: 10s\n";
+  // Thirty minutes apart, whichever arrives first: no correlation.
+  assert.equal(run(corr, [at(1800, { Outcome: "failure", User: "a" }), at(0, { Outcome: "success", User: "a" })]).length, 0);
+  assert.equal(run(corr, [at(1800, { Outcome: "failure", User: "a" }), at(1805, { Outcome: "success", User: "a" })]).length, 1);
+  assert.equal(run(corr, [at(1805, { Outcome: "success", User: "a" }), at(1800, { Outcome: "failure", User: "a" })]).length, 1);
+});
+
+test("an event without a group-by field belongs to no group", () => {
+  const corr = "correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 10s\n  condition: { gte: 2 }\n";
+  assert.equal(run(corr, [at(0, { Outcome: "failure" }), at(1, { Outcome: "failure" })]).length, 0);
+  assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "a" })]).length, 1);
+});

@@ -3,10 +3,13 @@
  * temporal and temporal_ordered, per group-by value and within a timespan. The correlator is fed occurrences (a rule matched
  * an event, with the fields correlations need) in stream order and keeps per-group state.
  *
- * Windows: for conditions with only a lower bound (gt/gte), counts are taken over a sliding window and fire as
- * soon as they are met; conditions with an upper bound (lt/lte/eq/neq) can only be judged once a window is over, so
- * they use a window opened by a group's first event, judged when a later event falls outside it or at `flush`.
- * A group that fired starts afresh, so one burst raises one alert.
+ * Windows: for conditions with only a lower bound (gt/gte), and for temporal correlations, counts are taken over
+ * sliding windows by the events' own times and fire as soon as one window holding the new event meets them. Events
+ * may arrive out of order (files merged, delayed forwarders): a group keeps its events for the timespan plus
+ * LATENESS_MS behind its newest, so a late event still joins the burst it belongs to. Conditions with an upper
+ * bound (lt/lte/eq/neq) can only be judged once a window is over, so they use a window opened by a group's first
+ * event, judged when a later event falls outside it or at `flush`. A group that fired starts afresh, so one burst
+ * raises one alert.
  */
 import type { Alert, AlertSource, CorrelationDetails } from "../alert.ts";
 import type { CorrelationRule, CountCondition } from "../rule/types.ts";
@@ -24,6 +27,8 @@ export interface Occurrence {
 interface Entry {
   time: number;
   rule: string;
+  /** Which of the correlation's rules (as it names them) the event matched. */
+  ref: string;
   /** The matched rule's name, when it has one (correlations may refer to it by name). */
   name?: string;
   source: AlertSource;
@@ -37,6 +42,11 @@ interface Group {
 }
 
 const MAX_LISTED = 100;
+
+/** How far behind a group's newest event (beyond the timespan) a late event still counts. */
+export const LATENESS_MS = 3_600_000;
+/** Events kept per group at most, the oldest dropped first: memory stays bounded whatever the input. */
+const MAX_GROUP_ENTRIES = 10_000;
 
 export function satisfies(c: CountCondition, n: number): boolean {
   return (c.gt === undefined || n > c.gt) && (c.gte === undefined || n >= c.gte) && (c.lt === undefined || n < c.lt) &&
@@ -118,12 +128,17 @@ export class Correlator {
   private advance(c: CorrelationRule, o: Occurrence): Alert | undefined {
     const ref = c.rules.find((r) => r === o.rule || r === o.name)!;
     const groupValues: Record<string, unknown> = {};
-    for (const g of c.groupBy) groupValues[g] = o.values[fieldOf(c, g, ref)] ?? null;
+    for (const g of c.groupBy) {
+      const v = o.values[fieldOf(c, g, ref)];
+      // An event without a group-by field belongs to no group, as a SIEM's "by" clause leaves it out.
+      if (v === undefined || v === null) return undefined;
+      groupValues[g] = v;
+    }
     const key = JSON.stringify(c.groupBy.map((g) => groupValues[g]));
     const groups = this.state.get(c)!;
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { values: groupValues, entries: [] }));
-    const entry: Entry = { time: o.time, rule: o.rule, source: o.source, ...(o.name === undefined ? {} : { name: o.name }) };
+    const entry: Entry = { time: o.time, rule: o.rule, ref, source: o.source, ...(o.name === undefined ? {} : { name: o.name }) };
     if (c.field !== undefined) {
       const v = o.values[c.field];
       if (v === undefined || v === null) return undefined; // no value to count
@@ -148,39 +163,51 @@ export class Correlator {
           g.entries.push(entry);
           return alert;
         }
-        // The window ends at the newest event seen, whatever order they arrive in: a late event counts if it falls
-        // inside it, and an early one never stretches it beyond the timespan.
-        insertByTime(g.entries, entry);
-        const newest = g.entries.at(-1)!.time;
-        g.entries = g.entries.filter((e) => e.time >= newest - c.timespanMs);
-        const n = count(c, g.entries);
-        if (!satisfies(c.condition, n)) return undefined;
-        const alert = this.alert(c, g, n);
-        groups.delete(key);
-        return alert;
+        return this.slide(c, groups, key, g, entry, (n) => satisfies(c.condition, n));
       }
       case "temporal": {
-        g.entries = g.entries.filter((e) => e.time >= o.time - c.timespanMs && e.rule !== o.rule);
-        g.entries.push(entry);
-        const distinct = new Set(g.entries.map((e) => e.rule)).size;
-        const needed = Object.keys(c.condition).length > 0 ? satisfies(c.condition, distinct) : distinct >= c.rules.length;
-        if (!needed) return undefined;
-        const alert = this.alert(c, g, distinct);
-        groups.delete(key);
-        return alert;
+        const met = Object.keys(c.condition).length > 0 ? (n: number) => satisfies(c.condition, n) : (n: number) => n >= c.rules.length;
+        return this.slide(c, groups, key, g, entry, met);
       }
       case "temporal_ordered": {
         // By the events' times, not their arrival: merged or delayed logs arrive out of order. Entries are kept in
         // time order (an equal time after the earlier arrival) and only within the timespan of the newest.
         insertByTime(g.entries, entry);
-        const newest = g.entries.at(-1)!.time;
-        g.entries = g.entries.filter((e) => e.time >= newest - c.timespanMs);
+        retain(c, g);
         if (!inOrderWithin(c, g.entries)) return undefined;
         const alert = this.alert(c, g, c.rules.length);
         groups.delete(key);
         return alert;
       }
     }
+  }
+
+  /**
+   * Adds the entry by its time and looks for a window of the timespan that holds it and meets the condition: each
+   * window opening at an event no more than a timespan before the new one, holding every event up to a timespan after
+   * its opening. Counted incrementally, so a group of k events costs O(k) per new event.
+   */
+  private slide(c: CorrelationRule, groups: Map<string, Group>, key: string, g: Group, entry: Entry, met: (n: number) => boolean): Alert | undefined {
+    insertByTime(g.entries, entry);
+    retain(c, g);
+    const list = g.entries;
+    const span = c.timespanMs;
+    const tally = new Tally(c);
+    let i = 0;
+    while (i < list.length && list[i]!.time < entry.time - span) i++;
+    let j = i;
+    for (; i < list.length && list[i]!.time <= entry.time; i++) {
+      const end = list[i]!.time + span;
+      while (j < list.length && list[j]!.time <= end) tally.add(list[j++]!);
+      const n = tally.result();
+      if (met(n)) {
+        const alert = this.alert(c, { values: g.values, entries: list.slice(i, j) }, n);
+        groups.delete(key);
+        return alert;
+      }
+      tally.remove(list[i]!);
+    }
+    return undefined;
   }
 
   private judgeWindow(c: CorrelationRule, g: Group): Alert | undefined {
@@ -198,6 +225,53 @@ export class Correlator {
     };
     const { id, title, level, status, tags } = c.info;
     return { rule: { id, title, level, status, tags }, source: last.source, matched: g.values, event: null, correlation: details };
+  }
+}
+
+/** Drops a group's events too old to join any window with a later one, and the oldest beyond the cap. */
+function retain(c: CorrelationRule, g: Group): void {
+  const horizon = g.entries.at(-1)!.time - c.timespanMs - LATENESS_MS;
+  let drop = 0;
+  while (drop < g.entries.length && g.entries[drop]!.time < horizon) drop++;
+  drop = Math.max(drop, g.entries.length - MAX_GROUP_ENTRIES);
+  if (drop > 0) g.entries.splice(0, drop);
+}
+
+/**
+ * What a correlation counts over a run of entries, kept as entries join and leave: events, distinct values, the sum
+ * or mean of a number field, or (temporal) the distinct rules matched.
+ */
+class Tally {
+  private n = 0;
+  private sum = 0;
+  private readonly distinct = new Map<string, number>();
+  constructor(private readonly c: CorrelationRule) {}
+  private keyOf(e: Entry): string | undefined {
+    return this.c.type === "temporal" ? e.ref : this.c.type === "value_count" ? e.value : undefined;
+  }
+  add(e: Entry): void {
+    this.n++;
+    if (e.value !== undefined) this.sum += numberOf(e.value);
+    const k = this.keyOf(e);
+    if (k !== undefined) this.distinct.set(k, (this.distinct.get(k) ?? 0) + 1);
+  }
+  remove(e: Entry): void {
+    this.n--;
+    if (e.value !== undefined) this.sum -= numberOf(e.value);
+    const k = this.keyOf(e);
+    if (k === undefined) return;
+    const left = this.distinct.get(k)! - 1;
+    if (left === 0) this.distinct.delete(k);
+    else this.distinct.set(k, left);
+  }
+  result(): number {
+    switch (this.c.type) {
+      case "value_count":
+      case "temporal": return this.distinct.size;
+      case "value_sum": return this.sum;
+      case "value_avg": return this.n === 0 ? 0 : this.sum / this.n;
+      default: return this.n;
+    }
   }
 }
 

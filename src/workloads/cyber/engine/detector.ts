@@ -58,8 +58,26 @@ export function alertFor(rule: DetectionRule, ev: SigmaEvent): Alert {
     rule: { id, title, level, status, tags },
     source: { file: ev.origin.file, line: ev.origin.line },
     matched: rule.detection.matched(ev),
-    event: ev.original ?? ev.fields,
+    event: boundedEvent(ev.original ?? ev.fields),
   };
+}
+
+/** Deeper than this, an alert's event is left out: no log nests so deep, and writing it out would overflow the stack. */
+export const MAX_EVENT_DEPTH = 256;
+
+/**
+ * The event as it goes into an alert, or, when it nests deeper than MAX_EVENT_DEPTH levels (a hostile record), a
+ * note saying so: the alert still names the rule, file and line. Walked with a stack of its own, only when an alert is made.
+ */
+export function boundedEvent(event: unknown): unknown {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: event, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= MAX_EVENT_DEPTH) return { omitted: `the event nests deeper than ${MAX_EVENT_DEPTH} levels; read it at its source file and line` };
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === "object") stack.push({ v: x, depth: depth + 1 });
+  }
+  return event;
 }
 
 /** Matchers are stateless between events, so one per rule set serves every detector on this thread. */

@@ -215,10 +215,21 @@ export class Matcher implements HitSink {
   /** Scans every scalar value under `v` (what a keyword search looks through) without collecting them. */
   private scanValues(v: unknown, automaton: Automaton): void {
     if (typeof v === "string") automaton.scan(v, this);
-    else if (v !== null && typeof v === "object") {
-      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) this.scanValues(v[i], automaton);
-      else for (const k in v) this.scanValues((v as Record<string, unknown>)[k], automaton);
-    } else if (this.keywordsInScalars && (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) automaton.scan(String(v), this);
+    else if (v !== null && typeof v === "object") this.scanNested(v, automaton);
+    else if (this.keywordsInScalars && (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) automaton.scan(String(v), this);
+  }
+
+  /** scanValues under an object or list, with a stack of its own: a record nested ten thousand deep is still scanned. */
+  private scanNested(root: object, automaton: Automaton): void {
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v === "string") automaton.scan(v, this);
+      else if (v !== null && typeof v === "object") {
+        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+        else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+      } else if (this.keywordsInScalars && (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) automaton.scan(String(v), this);
+    }
   }
 
   private scanField(ev: SigmaEvent, { field, automaton, exact }: FieldIndex): void {

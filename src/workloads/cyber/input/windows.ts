@@ -50,7 +50,8 @@ export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
   if (!isObj(doc)) return undefined;
   if (isObj(doc.Event) && isObj(doc.Event.System)) return fromEventTree(doc.Event);
   if (isObj(doc.winlog)) return fromWinlogbeat(doc);
-  if ("EventID" in doc && "Channel" in doc) return finish({ ...doc }, doc.TimeCreated ?? doc.SystemTime ?? doc["@timestamp"]);
+  // NXLog's im_msvistalog writes EventTime (and EventReceivedTime when it got the event).
+  if ("EventID" in doc && "Channel" in doc) return finish({ ...doc }, doc.TimeCreated ?? doc.SystemTime ?? doc.EventTime ?? doc["@timestamp"] ?? doc.EventReceivedTime);
   return undefined;
 }
 

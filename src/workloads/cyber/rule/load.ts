@@ -130,15 +130,31 @@ function compileFilter(doc: Obj, opts: CompileOptions): MetaFilter {
   return { targets, logsource, detection: compileDetection(detection, opts) };
 }
 
-/** A meta filter removes from its target rules the events its condition matches (rule and not filter). */
+/**
+ * A meta filter joins its condition to each target rule's with AND, as pySigma applies it (the specification leaves
+ * it to the detection rules it points to): `condition: not selection` keeps the events its selection does not
+ * match. It applies to the detection rules it names by id or name (or to all, `rules: any`) whose log source lies
+ * within its own: each field the filter's log source sets, the rule's sets alike.
+ */
 function applyFilters(rules: Rule[], filters: readonly MetaFilter[]): void {
   for (const f of filters) {
+    const any = f.targets.length === 1 && f.targets[0]!.toLowerCase() === "any";
     for (const r of rules) {
-      if (r.kind !== "detection" || !(f.targets.includes(r.info.id) || (r.info.name !== undefined && f.targets.includes(r.info.name)))) continue;
+      if (r.kind !== "detection") continue;
+      if (!any && !(f.targets.includes(r.info.id) || (r.info.name !== undefined && f.targets.includes(r.info.name)))) continue;
+      if (!within(r.info.logsource, f.logsource)) continue;
       const base = r.detection;
-      r.detection = { test: (ev) => base.test(ev) && !f.detection.test(ev), matched: base.matched, needles: base.needles };
+      r.detection = { test: (ev) => base.test(ev) && f.detection.test(ev), matched: base.matched, needles: base.needles };
     }
   }
+}
+
+function within(rule: RuleLogsource, filter: RuleLogsource): boolean {
+  for (const k of ["product", "category", "service"] as const) {
+    const want = filter[k];
+    if (want !== undefined && rule[k]?.toLowerCase() !== want.toLowerCase()) return false;
+  }
+  return true;
 }
 
 const TIMESPAN = /^(\d+)([smhdwMy])$/;
