@@ -229,3 +229,33 @@ test("RFC 3164 stamps without a year keep their file's sequence across New Year"
   assert.equal(nearestYear(Date.UTC(2027, 11, 31, 23, 59, 50), Date.UTC(2027, 0, 1, 0, 0, 10)), Date.UTC(2026, 11, 31, 23, 59, 50));
   assert.equal(nearestYear(Date.UTC(2026, 5, 1), Date.UTC(2026, 4, 1)), Date.UTC(2026, 5, 1));
 });
+
+test("a Windows event as XML (wevtutil, ToXml()) reads as its JSON tree does: fields, channel, time, empty Data", () => {
+  const xml = `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID><TimeCreated SystemTime='2026-03-01T10:00:00.000Z'/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws07</Computer><Security UserID='S-1-5-18'/></System><EventData><Data Name='Image'>C:\\Windows\\System32\\whoami.exe</Data><Data Name='CommandLine'>whoami &amp; echo</Data><Data Name='Empty'/></EventData></Event>`;
+  for (const line of [xml, `<?xml version="1.0" encoding="utf-8"?>${xml}`]) {
+    const ev = decode(line);
+    assert.equal(ev.get("Image"), "C:\\Windows\\System32\\whoami.exe");
+    assert.equal(ev.get("CommandLine"), "whoami & echo");
+    assert.equal(ev.get("Empty"), "");
+    assert.equal(ev.get("EventID"), 1);
+    assert.equal(ev.get("Provider_Name"), "Microsoft-Windows-Sysmon");
+    assert.equal(ev.get("Security_UserID"), "S-1-5-18");
+    assert.deepEqual([ev.logsource?.product, ev.logsource?.categories], ["windows", ["process_creation"]]);
+    assert.equal(ev.time, Date.parse("2026-03-01T10:00:00.000Z"));
+  }
+  assert.throws(() => decode("<Event><Foo/></Event>"), /not a Windows event in XML/);
+});
+
+test("Sysmon for Linux: the event's XML as a syslog message is a Linux event of its category", () => {
+  const ev = decode(`Mar  1 10:00:05 lnx01 sysmon: <Event><System><Provider Name="Linux-Sysmon"/><EventID>1</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>lnx01</Computer></System><EventData><Data Name="Image">/usr/bin/curl</Data><Data Name="User">root</Data></EventData></Event>`);
+  assert.equal(ev.get("Image"), "/usr/bin/curl");
+  assert.deepEqual([ev.logsource?.product, ev.logsource?.categories], ["linux", ["process_creation"]]);
+});
+
+test("a CloudTrail log file's Records are its events", () => {
+  const evs = decodeRecord(newDecoderState("ct.json"), JSON.stringify({ Records: [
+    { eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", awsRegion: "eu-west-1" },
+    { eventSource: "s3.amazonaws.com", eventName: "GetObject", awsRegion: "eu-west-1" },
+  ] }), 1);
+  assert.deepEqual(evs.map((e) => [e.get("eventName"), e.logsource?.product]), [["ConsoleLogin", "aws"], ["GetObject", "aws"]]);
+});

@@ -8,10 +8,11 @@
 import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { fromWindowsJson } from "./windows.ts";
+import { eventXmlToJson, looksLikeEventXml, NotAnEvent } from "./xml.ts";
 import { auditInSyslog, nearestYear, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, yearless, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
 import { parseTimestamp } from "../rule/item.ts";
 
-export const INPUT_FORMATS = ["auto", "json", "syslog", "auditd", "cef", "zeek", "text"] as const;
+export const INPUT_FORMATS = ["auto", "json", "xml", "syslog", "auditd", "cef", "zeek", "text"] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export interface DecoderState {
@@ -51,6 +52,7 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
     }
     return decodeDocument(state, doc, line);
   }
+  if (fmt === "xml" || (fmt === "auto" && first === 0x3c /* < */ && looksLikeEventXml(text))) return [xmlEvent(state, text, line)];
   if (first >= 0x30 && first <= 0x39 && (fmt === "auto" || fmt === "syslog")) {
     const frames = octetFrames(text) ?? looseFrame(text);
     if (frames) return frames.flatMap((f) => decodeRecord(state, f, line));
@@ -60,7 +62,12 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
     (fmt === "auto" || fmt === "cef" ? parseCef(text) : undefined) ??
     (fmt === "auto" || fmt === "auditd" ? parseAuditd(text) : undefined) ??
     (fmt === "auto" || fmt === "syslog" || fmt === "auditd" ? syslogOrAudit(text, fmt) : undefined);
-  if (parsed) return [textEvent(state, { ...parsed, fields: { ...parsed.fields, raw: text } }, line)];
+  if (parsed) {
+    // Sysmon for Linux logs each event's XML as the syslog message.
+    const message = parsed.fields.message;
+    if (typeof message === "string" && message.charCodeAt(0) === 0x3c && looksLikeEventXml(message)) return [xmlEvent(state, message, line)];
+    return [textEvent(state, { ...parsed, fields: { ...parsed.fields, raw: text } }, line)];
+  }
   if (fmt !== "auto" && fmt !== "text") throw new UndecodableRecord(`not a ${fmt} record`);
   return [textEvent(state, { fields: { message: text }, logsource: null, time: undefined }, line)];
 }
@@ -91,11 +98,33 @@ function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {
   return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, time, { file: state.file, line });
 }
 
+/** One <Event> element of XML, read as the Windows reader reads xmltodict's JSON of it. */
+function xmlEvent(state: DecoderState, text: string, line: number): SigmaEvent {
+  let doc: Record<string, unknown>;
+  try {
+    doc = eventXmlToJson(text);
+  } catch (err) {
+    if (err instanceof NotAnEvent) throw new UndecodableRecord(`not a Windows event in XML: ${err.message}`);
+    throw err;
+  }
+  return jsonEvent(state, doc, { file: state.file, line });
+}
+
 /** An already parsed JSON document (an array holds one event per element) to events. */
 export function decodeDocument(state: DecoderState, doc: unknown, line: number): SigmaEvent[] {
   const origin = { file: state.file, line };
+  // A CloudTrail log file: one JSON document whose Records are the events.
+  if (isCloudTrailFile(doc)) return doc.Records.map((d) => jsonEvent(state, d, origin));
   if (!Array.isArray(doc)) return [jsonEvent(state, doc, origin)];
   return doc.map((d) => jsonEvent(state, d, origin));
+}
+
+function isCloudTrailFile(doc: unknown): doc is { Records: unknown[] } {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return false;
+  const records = (doc as { Records?: unknown }).Records;
+  if (!Array.isArray(records) || records.length === 0) return false;
+  const first = records[0] as Record<string, unknown> | null;
+  return first !== null && typeof first === "object" && typeof first.eventSource === "string" && typeof first.eventName === "string";
 }
 
 function jsonEvent(state: DecoderState, doc: unknown, origin: { file: string; line: number }): SigmaEvent {
