@@ -5,9 +5,12 @@
 import { readFileSync } from "node:fs";
 import { findFields, type FieldMatch } from "./fields.ts";
 import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
+import { classifyNationalId, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
 
 export type PersonalDataKind =
-  | "EMAIL" | "PHONE" | "IBAN" | "CARD" | "STEUER_ID" | "NIR" | "PESEL" | "CODICE_FISCALE" | "NINO" | "SSN" | "NAME";
+  | "EMAIL" | "PHONE" | "IBAN" | "CARD" | "STEUER_ID" | "NIR" | "PESEL" | "CODICE_FISCALE" | "NINO" | "SSN" | "NAME"
+  | NationalIdKind;
+export type { NationalIdKind };
 
 export interface PersonalDataMatch {
   readonly kind: PersonalDataKind;
@@ -30,6 +33,11 @@ interface Detector {
    * every digit.
    */
   readonly cued?: true;
+  /**
+   * Picks the kind of the matched text instead of `kind` and `valid` (undefined: not personal data); reads the
+   * text before the match for a label. One pattern proposes many numbers this way, in one pass.
+   */
+  readonly classify?: (match: string, text: string, start: number) => PersonalDataKind | undefined;
 }
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
@@ -73,6 +81,8 @@ const DETECTORS: readonly Detector[] = [
   // Nine digits in 3-2-4 groups split by spaces are an SSN only where the text says so ("SSN 651 16 0297").
   // Or nine digits unbroken after the same cue, also as a field name ("applicant_ssn=878716864").
   { kind: "SSN", digits: true, cued: true, pattern: /(?<![A-Za-z])(?:SSN|ssn|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?)?)[^\d\n]{0,5}?(\d{3} \d{2} \d{4}|\d{9})\b/dg, valid: (m) => ssnValid(m.length === 9 ? `${m.slice(0, 3)}-${m.slice(3, 5)}-${m.slice(5)}` : m.replace(/ /g, "-")) },
+  // National identifiers of the other member nations (national.ts): one pattern for all their layouts.
+  { kind: "DNI", digits: true, pattern: NATIONAL_ID_PATTERN, classify: classifyNationalId },
   // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
   { kind: "PHONE", digits: true, pattern: /(?<![\w+(]|\d[ .-])\(?\+\d{1,3}\)?[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
   // 00 and the country code, then a one-digit area or mobile prefix too ("0033 6 98 76 54 32").
@@ -638,10 +648,18 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       continue;
     }
     d.pattern.lastIndex = 0;
-    const each = (start: number, match: string) => {
-      const end = start + match.length;
-      if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) take({ kind: d.kind, start, end });
-    };
+    const classify = d.classify;
+    const each = classify !== undefined
+      ? (start: number, match: string) => {
+        const end = start + match.length;
+        if (taken(start, end)) return;
+        const kind = classify(match, text, start);
+        if (kind !== undefined) take({ kind, start, end });
+      }
+      : (start: number, match: string) => {
+        const end = start + match.length;
+        if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) take({ kind: d.kind, start, end });
+      };
     const one = d.cued ? valueOf(each) : each;
     if (everywhere) findIn(text, 0, text.length, d.pattern, one);
     else if (d.middle !== undefined) findFromMiddle(text, d.pattern, d.middle.pattern, d.middle.offset, each);
@@ -673,7 +691,7 @@ export function redactPersonalData(text: string): Redaction {
   let pos = 0;
   for (const m of matches) {
     const value = text.slice(m.start, m.end);
-    const key = `${m.kind}\u0000${m.kind === "NAME" || m.kind === "EMAIL" ? value : value.replace(/[\s.-]/g, "")}`;
+    const key = `${m.kind}\u0000${m.kind === "NAME" || m.kind === "EMAIL" ? value : value.replace(/[\s.\/-]/g, "")}`;
     let placeholder = assigned.get(key);
     if (placeholder === undefined) {
       const n = (counts[m.kind] ?? 0) + 1;
