@@ -16,8 +16,11 @@ import { serializeModel } from "../src/policy/prohibited/classifier.ts";
 import { trainClassifier, type TrainingSet } from "../src/policy/prohibited/train.ts";
 import type { ProhibitedReason } from "../src/policy/prohibited/detect.ts";
 
-/** Held-out batches never trained on. */
-export const UNSEEN = new Set(["h", "i", "m", "o"]);
+/**
+ * Held-out batches never trained on: h, i, m and o also never read; r (session 6) was read for rule development
+ * after its measurement on arrival, and kept out of training so the model stays the one measured on it.
+ */
+export const UNSEEN = new Set(["h", "i", "m", "o", "r"]);
 const root = new URL("../", import.meta.url);
 export const MODEL_FILE = new URL("src/policy/prohibited/classifier-model.txt", root);
 

@@ -102,6 +102,8 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
     let cls: number;
     if (c < 128 && c !== 92) {
       cls = ASCII[c]!;
+      // A zero inside a word reads as the letter O it stands for ("NAT0 SECRET": OCR, or an evasion).
+      if (c === 48 && count > 0 && ends[count - 1] === i) cls = 79;
       if (cls >= 65) {
         // The hot path: one ASCII letter.
         starts[count] = i;
@@ -187,7 +189,7 @@ function walkFrom(text: string, trie: Trie, s: number, skip: number, count: numb
     const c = text.charCodeAt(i);
     if (c < 128 && c !== 92) {
       // The hot path: plain ASCII.
-      const cls = ASCII[c]!;
+      const cls = c === 48 && i !== s && count > 0 && ends[count - 1] === i ? 79 : ASCII[c]!;
       if (cls >= 65) {
         node = child[node * 26 + cls - 65]!;
         if (node === -1) return count;

@@ -162,3 +162,11 @@ test("a chat message opening with a marking and a colon after its time and speak
   // Without a speaker, a colon after a common word opens many a disclaimer.
   assert.deepEqual(names("CONFIDENTIAL: this message is meant only for the person it is addressed to."), []);
 });
+
+test("a marking closing a subject line after a dash, and a zero standing for O inside a marking, are found", () => {
+  assert.deepEqual(names("Betreff: Haushaltsentwurf 2027 – VS-VERTRAULICH\n\nHallo zusammen"), ["VS-VERTRAULICH"]);
+  assert.deepEqual(names("Subject: minutes of the board – we keep it secret"), []);
+  assert.equal(scanMarkings("== C0SMIC T0P SECRET ==\nAnnex")[0]?.level, "COSMIC TOP SECRET");
+  assert.deepEqual(scanMarkings("== C0SMIC T0P SECRET ==")[0]?.evasions, ["confusable"]);
+  assert.deepEqual(names("Room 10 was booked for 2020 and 2030."), []);
+});

@@ -150,7 +150,8 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
       if ((wordPos === 0) !== (cs === UPPER)) word &= ~WORD_TITLE;
       wordPos++;
     }
-    if (cp >= 128) {
+    if (cp === 48) evasions |= CONFUSABLE; // a zero read as O
+    else if (cp >= 128) {
       if (cp >= 0xff00 && cp <= 0xffef) evasions |= FULLWIDTH;
       else if ((primary.latin && cp > 0x24f && cp < 0x1e00) || cp > 0xffff) evasions |= CONFUSABLE;
     }
@@ -331,6 +332,18 @@ function subjectOpener(text: string, c: Candidate): boolean {
   return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(after) || lineEnd(text, c.end, 0) === c.end;
 }
 
+/**
+ * The candidate closes the value of a subject or title field, set off by a dash or bar, with nothing after it on the
+ * line: "Onderwerp: conceptbegroting 2026 – DEPARTEMENTAAL VERTROUWELIJK", "Subject: Exercise plan | SECRET".
+ */
+function subjectCloser(text: string, c: Candidate): boolean {
+  const from = lineStart(text, c.start, 160);
+  const to = lineEnd(text, c.end, 8);
+  if (from === -1 || to === -1 || !/^[\s\])]*$/.test(text.slice(c.end, to))) return false;
+  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*\S.*?\s[–—\-|]\s*[\[(]?$/.exec(text.slice(from, c.start));
+  return m !== null && SUBJECT_LABELS.has(foldWords(m[1]!));
+}
+
 const CHAT_SPEAKER = /^[\s>]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*[^\s:<>\[\]][^:<>\[\]]{0,39}:|(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?<[^<>\s]{1,32}>)\s*$/;
 
 /** The columns of the text's tables that are headed by a label, read only for tables some candidate sits in. */
@@ -350,7 +363,7 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.caseClass === "evasive") return true;
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
-  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || fieldValue(text, c) || inColumn(text, c, columns);
+  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, c) || fieldValue(text, c) || inColumn(text, c, columns);
 }
 
 /**

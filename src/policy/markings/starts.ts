@@ -77,16 +77,19 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
   //   x S+ y            the first two letters spaced ("S E C R E T", "S-E-C")
   //   x S* CX, x y S* CX, CX   something only the walk can read (escape, non-ASCII letter, zero-width)
   // Written as a trie (x, then y): each alternative the regex tries at a separator costs.
+  // After the first letter, a zero may stand for O ("C0SMIC T0P SECRET"), as the walk reads it.
+  const L = (c: string): string => (c === "O" ? "[O0]" : c);
+  const set = (cs: string): string => `[${cs}${cs.includes("O") ? "0" : ""}]`;
   const byFirst = [...firsts].map((x) => {
     const seconds = after(x);
     const thirds = [...seconds].map((y) => {
-      if (letters.includes(x + y)) return y; // a whole two-letter spelling: any word starting with it
-      const z = `[${after(x + y)}]`;
+      if (letters.includes(x + y)) return L(y); // a whole two-letter spelling: any word starting with it
+      const z = set(after(x + y));
       // Three letters in a row: the fourth must go on with the spelling, unless the word ends there.
-      const fourth = [...after(x + y)].map((c) => (letters.includes(x + y + c) || after(x + y + c) === "" ? c : `${c}(?:[${after(x + y + c)}]|[^A-Za-z])`));
-      return `${y}(?:${fourth.join("|")}|${S}+${z}|${S}*${CX})`;
+      const fourth = [...after(x + y)].map((c) => (letters.includes(x + y + c) || after(x + y + c) === "" ? L(c) : `${L(c)}(?:${set(after(x + y + c))}|[^A-Za-z])`));
+      return `${L(y)}(?:${fourth.join("|")}|${S}+${z}|${S}*${CX})`;
     });
-    return `${x}(?:${thirds.join("|")}|${S}+[${seconds}]|${S}*${CX})`;
+    return `${x}(?:${thirds.join("|")}|${S}+${set(seconds)}|${S}*${CX})`;
   });
   // A character only the walk reads, unless it follows a Greek, Cyrillic or accented letter: toCandidate rejects a
   // spelling there, and without this every character of Greek or Cyrillic text would be walked from.

@@ -68,7 +68,7 @@ function referencePrepare(text: string, words: string[]) {
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!, p = t[i - 1];
     if (c === "\n" || (c === " " && p !== undefined && ".!?;".includes(p))) { end(i); from = i + 1; }
-    else if (c !== " " && p !== undefined && ".!?".includes(p) && !(p === "." && /\d/.test(c) && /\d/.test(t[i - 2] ?? ""))) { end(i); from = i; }
+    else if (c !== " " && p !== undefined && ".!?".includes(p) && !".!?".includes(c) && !(p === "." && /\d/.test(c) && /\d/.test(t[i - 2] ?? ""))) { end(i); from = i; }
   }
   end(t.length);
   return { hits, sentences, a };

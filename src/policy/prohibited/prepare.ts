@@ -147,7 +147,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
             recordHit(n, state);
           }
         }
-        if ((prev === 46 || prev === 33 || prev === 63) && !decimalPoint(buf, n, w)) {
+        if ((prev === 46 || prev === 33 || prev === 63) && !continuesEnd(buf, n, w)) {
           endSentence(buf, from, n, ranges);
           from = n;
         }
@@ -206,7 +206,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         if (w === 10 || (w === 32 && (prev === 46 || prev === 33 || prev === 63 || prev === 59))) {
           endSentence(buf, from, n, ranges);
           from = n + 1;
-        } else if (w !== 32 && (prev === 46 || prev === 33 || prev === 63) && !decimalPoint(buf, n, w)) {
+        } else if (w !== 32 && (prev === 46 || prev === 33 || prev === 63) && !continuesEnd(buf, n, w)) {
           endSentence(buf, from, n, ranges);
           from = n;
         }
@@ -221,6 +221,14 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   }
   endSentence(buf, from, n, ranges);
   return { buf: buf.subarray(0, n), ranges: ranges.list.subarray(0, ranges.count), hits: { ends: hitEnds, states: hitStates, count: hitCount } };
+}
+
+/**
+ * Whether writing `w` at buf[n], right after . ! or ?, keeps the sentence going: more of the same marks ("yolo??",
+ * "wait...", "?!"), which end one sentence, not several, or a number going on through a point.
+ */
+function continuesEnd(buf: Uint16Array, n: number, w: number): boolean {
+  return w === 46 || w === 33 || w === 63 || decimalPoint(buf, n, w);
 }
 
 /** Whether writing `w` at buf[n] continues a number through a point ("4.2 km", "1.5"): no sentence ends there. */
