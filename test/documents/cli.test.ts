@@ -38,9 +38,11 @@ test("concord ingest, search and summarize: releasability holds from the command
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /marking above the network ceiling/);
 
-    const fra = JSON.parse((await concord("search", "depot", "--nation", "FRA", "--store", store)).stdout) as { total: number };
-    assert.equal(fra.total, 2);
+    const fraRun = await concord("search", "depot", "--nation", "FRA", "--store", store);
+    assert.equal(fraRun.code, 0, fraRun.stderr);
+    assert.equal((JSON.parse(fraRun.stdout) as { total: number }).total, 2);
     const pol = await concord("search", "depot", "--nation", "POL", "--store", store);
+    assert.equal(pol.code, 0, pol.stderr);
     assert.deepEqual(JSON.parse(pol.stdout), { object: "list", total: 0, data: [] });
 
     const sum = await concord("summarize", join(dir, "flood.pdf"), "--format", "text", "--sentences", "2");
