@@ -14,7 +14,7 @@ const DetectRequest = z
     /** JSON records, or raw log lines (syslog, auditd, CEF, Zeek TSV...) read as `concord detect` reads a file. */
     events: z.array(z.union([z.record(z.string(), z.unknown()), z.string().max(1_000_000)])).min(1).max(10_000),
     /** Sigma rules as YAML texts; without them the gateway's configured rule set runs. */
-    rules: z.array(z.string().min(1).max(256 * 1024)).max(200).optional(),
+    rules: z.array(z.string().min(1).max(256 * 1024)).min(1, "send at least one rule, or leave `rules` out to run the configured rule set").max(200).optional(),
     logsource: z.object({ product: z.string().optional(), category: z.string().optional(), service: z.string().optional() }).strict().optional(),
   })
   .strict();

@@ -47,6 +47,13 @@ describe("cyber and logistics workloads over HTTP", () => {
     assert.match(r.json.error.message, /workloads\.sigma_rules/);
   });
 
+  test("detect with an empty rule list is a bad request, not a run that can find nothing", async () => {
+    const r = await call(gw.url, "/v1/workloads/detect", { token, body: { rules: [], events: [{ a: 1 }] } });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, "invalid_request");
+    assert.match(r.json.error.message, /at least one rule/);
+  });
+
   test("a rule the engine cannot evaluate is reported with its reason, not silently skipped", async () => {
     const bad = RULE.replace("CommandLine|contains", "CommandLine|nosuchmodifier").replace("000000000001", "000000000002");
     const r = await call(gw.url, "/v1/workloads/detect", { token, body: { rules: [bad], events: [{ Image: "x" }] } });

@@ -70,3 +70,13 @@ test("a record nested ten thousand levels deep is searched without overflowing t
   assert.match(JSON.stringify(alerts[0]!.event), /nests deeper than/);
   assert.deepEqual(alerts[1]!.event, { x: "needle-zz" });
 });
+
+test("a second rule with an id already loaded is reported with both rules named, and only the first runs", () => {
+  const rule = (title: string, field: string) => `title: ${title}\nid: 0b8e7c1a-0000-4000-8000-000000000001\nlogsource: { product: acme }\ndetection: { sel: { ${field}: x }, condition: sel }\n`;
+  const rs = compileRules([{ path: "a.yml", text: rule("first", "A") }, { path: "b.yml", text: rule("second", "B") }]);
+  assert.equal(rs.detections.length, 1);
+  assert.equal(rs.unsupported.length, 1);
+  assert.equal(rs.unsupported[0]!.file, "b.yml");
+  assert.match(rs.unsupported[0]!.reason, /duplicate id '0b8e7c1a-0000-4000-8000-000000000001': 'first' in a\.yml/);
+  assert.deepEqual(detectEvents(rs, [{ A: "x" }, { B: "x" }]).map((a) => a.rule.title), ["first"]);
+});

@@ -67,9 +67,36 @@ export function loadRules(parsed: readonly ParsedSource[], opts: CompileOptions 
       }
     });
   }
-  applyFilters(rules, filters);
-  resolveCorrelations(rules, unsupported);
-  return { rules, unsupported };
+  const unique = withoutDuplicates(rules, unsupported);
+  applyFilters(unique, filters);
+  resolveCorrelations(unique, unsupported);
+  return { rules: unique, unsupported };
+}
+
+/**
+ * Rule ids are globally unique (and correlations refer to rules by id or name): a second rule with an id or name
+ * already loaded is reported, naming the first, and not run, so no reference is ambiguous.
+ */
+function withoutDuplicates(rules: readonly Rule[], unsupported: UnsupportedEntry[]): Rule[] {
+  const first = new Map<string, Rule>();
+  const kept: Rule[] = [];
+  for (const r of rules) {
+    const keys = [`id ${r.info.id}`, ...(r.info.name !== undefined ? [`name ${r.info.name}`] : [])];
+    const clash = keys.map((k) => [k, first.get(k)] as const).find(([, prior]) => prior !== undefined);
+    if (clash !== undefined) {
+      const [key, prior] = clash;
+      const [kind, value] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
+      const where = prior!.info.file === undefined ? "" : ` in ${prior!.info.file}`;
+      unsupported.push({
+        id: r.info.id, title: r.info.title, ...(r.info.file !== undefined ? { file: r.info.file } : {}),
+        reason: `duplicate ${kind} '${value}': '${prior!.info.title}'${where} has it and was loaded first; give each rule its own ${kind}`,
+      });
+      continue;
+    }
+    for (const k of keys) first.set(k, r);
+    kept.push(r);
+  }
+  return kept;
 }
 
 /**

@@ -39,3 +39,17 @@ test("with a minimum of one character, short literals and escaped control charac
     fc.assert(fc.property(fc.stringMatching(new RegExp(p)), (text) => text.toLowerCase().includes(needle!)), { numRuns: 200 });
   }
 });
+
+test("escaped letters and digits are never read as literal text, nor are their arguments", () => {
+  // Each of these once gave a needle ("x41", "<n>", "A") that matching text need not hold, so rules never fired.
+  assert.equal(regexNeedle(String.raw`\Aabc`), "abc");
+  assert.equal(regexNeedle(String.raw`abc\z`), "abc");
+  assert.equal(regexNeedle(String.raw`abc\Z`), "abc");
+  assert.equal(regexNeedle(String.raw`e\x20fgh`), "fgh");
+  assert.equal(regexNeedle(String.raw`x\x41yz`), null);
+  assert.equal(regexNeedle(String.raw`\101bcd`), "bcd");
+  assert.equal(regexNeedle(String.raw`(?<n>ab)\k<n>cde`), "cde");
+  assert.equal(regexNeedle(String.raw`\x{41}bcd\u0041efg\p{L}hij`), "bcd");
+  // Escaped punctuation is itself.
+  assert.equal(regexNeedle(String.raw`c:\\windows\.exe`), "c:\\windows.exe");
+});

@@ -3,7 +3,6 @@
  * so regex rules join the substring index instead of being tried on every event. Conservative: alternation at
  * the top level, or nothing literal of `minLength` characters or more, gives null.
  */
-const SPECIAL_ESCAPES = new Set([..."dDwWsSbBnrtfv0123456789xucpPkK"]);
 /** Escapes that stand for one control character. */
 const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", f: "\f", v: "\v" };
 
@@ -22,8 +21,14 @@ export function regexNeedle(source: string, minLength = 3): string | null {
       if (next === undefined) return null;
       i++;
       if (CONTROL_ESCAPES[next] !== undefined) { run += CONTROL_ESCAPES[next]; lastAtomLiteral = true; }
-      else if (SPECIAL_ESCAPES.has(next)) { breakRun(); lastAtomLiteral = false; }
-      else { run += next; lastAtomLiteral = true; }
+      else if (/[A-Za-z0-9]/.test(next)) {
+        // A letter or digit escaped is never itself (\A, \z, \d, \x41, \101, \k<n>...): the run ends, and the
+        // escape's argument is skipped, not read as literal text ("\x41" holds no "x41").
+        breakRun();
+        lastAtomLiteral = false;
+        i = escapeEnd(source, i);
+        if (i < 0) return null;
+      } else { run += next; lastAtomLiteral = true; }
       continue;
     }
     if (c === "|") return null;
@@ -56,6 +61,49 @@ export function regexNeedle(source: string, minLength = 3): string | null {
   breakRun();
   const best = runs.reduce((a, r) => (r.length > a.length ? r : a), "");
   return best.length >= minLength ? best.toLowerCase() : null;
+}
+
+/** The index of the last character of the escape whose letter or digit is at `at` (the backslash before it); -1 if cut off. */
+function escapeEnd(s: string, at: number): number {
+  const letter = s[at]!;
+  const braced = (from: number): number => (s[from] === "{" ? s.indexOf("}", from) : -2);
+  switch (letter) {
+    case "x": {
+      const b = braced(at + 1);
+      if (b !== -2) return b;
+      let i = at;
+      while (i < at + 2 && /[0-9A-Fa-f]/.test(s[i + 1] ?? "")) i++;
+      return i;
+    }
+    case "u": {
+      const b = braced(at + 1);
+      return b !== -2 ? b : Math.min(at + 4, s.length - 1);
+    }
+    case "p":
+    case "P":
+    case "N": {
+      const b = braced(at + 1);
+      return b !== -2 ? b : letter === "N" ? at : at + 1;
+    }
+    case "k":
+    case "g": {
+      const open = s[at + 1];
+      const close = open === "<" ? ">" : open === "{" ? "}" : open === "'" ? "'" : undefined;
+      if (close !== undefined) return s.indexOf(close, at + 2);
+      let i = at;
+      if (s[i + 1] === "-" || s[i + 1] === "+") i++;
+      while (/[0-9]/.test(s[i + 1] ?? "")) i++;
+      return i;
+    }
+    case "c":
+      return at + 1 < s.length ? at + 1 : -1;
+    default: {
+      // Back-references and octal escapes: the digits that follow belong to them.
+      let i = at;
+      if (/[0-9]/.test(letter)) while (/[0-9]/.test(s[i + 1] ?? "")) i++;
+      return i;
+    }
+  }
 }
 
 function closingParen(s: string, open: number): number {
