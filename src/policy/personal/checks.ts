@@ -87,9 +87,15 @@ export function peselValid(id: string): boolean {
   let sum = 0;
   for (let i = 0; i < 10; i++) sum += Number(id[i]) * w[i]!;
   if ((10 - (sum % 10)) % 10 !== Number(id[10])) return false;
-  const month = Number(id.slice(2, 4)) % 20;
+  // The month carries the century: +80 for the 1800s, +0 1900s, +20 2000s, +40 2100s, +60 2200s.
+  const coded = Number(id.slice(2, 4));
+  const century = [1900, 2000, 2100, 2200, 1800][Math.floor(coded / 20)]!;
+  const month = coded % 20;
   const day = Number(id.slice(4, 6));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  const year = century + Number(id.slice(0, 2));
+  if (month < 1 || month > 12 || day < 1) return false;
+  // The real calendar: no 30 February, no 31 April.
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 const CF_ODD: Record<string, number> = {

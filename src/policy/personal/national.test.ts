@@ -142,3 +142,15 @@ test("property: scanning only around digits finds national identifiers as whole-
     params(t, 1000, 10_000),
   );
 });
+
+test("a number in a delimited table is labelled by its column's header", () => {
+  const kinds = (text: string) => findPersonalData(text).filter((f) => f.kind !== "NAME").map((f) => [f.kind, text.slice(f.start, f.end)]);
+  // BSN 111222333 passes the 11-proef; alone, nine digits are not enough.
+  assert.deepEqual(kinds("klantnr;bsn;woonplaats\nK-1;111222333;Utrecht"), [["BSN", "111222333"]]);
+  assert.deepEqual(kinds("klantnr;ordernr;woonplaats\nK-1;111222333;Utrecht"), []);
+});
+
+test("a label further on the same line still names the number, and a PESEL with an impossible date is none", () => {
+  assert.equal(findPersonalData("Mag ik je burgerservicenummer voor de zorgtoeslag? Is het deze: 111222333?").some((f) => f.kind === "BSN"), true);
+  assert.deepEqual(findPersonalData("PESEL 81023044653").map((f) => f.kind), []);
+});

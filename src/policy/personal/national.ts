@@ -319,7 +319,7 @@ export function matriculeValid(d: string): boolean {
  */
 export const NATIONAL_ID_PATTERN =
   // Factored on the shared leading digits (2, 3, 4, 6): twice as fast as one alternative per layout.
-  /\b(?<![+.,/]|\d[ .,/-])(?:[XYZxyz]-?\d{7}-?[A-Za-z]|\d{2}(?:\.\d{2}\.\d{2}-\d{3}\.\d{2}|\.\d{3}\.\d{3}-?[A-Za-z]|\d(?:([ .-])\d{3}\1\d{3}|\d(?:\.\d{2}\.\d{3}|\d{2}(?:[-+/A-FU-Y]\d{3}[0-9A-Y]\d?| \d{5}|\d{2}(?:-?[A-Za-z]|-\d{4})|\d{3,7})))))\b(?![.,/-]\d)/g;
+  /\b(?<![+./]|\d[ .,/-])(?:[XYZxyz]-?\d{7}-?[A-Za-z]|\d{2}(?:\.\d{2}\.\d{2}-\d{3}\.\d{2}|\.\d{3}\.\d{3}-?[A-Za-z]|\d(?:([ .-])\d{3}\1\d{3}|\d(?:\.\d{2}\.\d{3}|\d{2}(?:[-+/A-FU-Y]\d{3}[0-9A-Y]\d?| \d{5}|\d{2}(?:-?[A-Za-z]|-\d{4})|\d{3,7})))))\b(?![.,/-]\d)/g;
 
 /** How a candidate is written: "d" and its length for unbroken digits, else one of the separated layouts. */
 type Layout = "nie" | "dni" | "dni." | "8-4" | "6s4" | "6/4" | "6-5" | "6 5" | "hetu" | "be" | "333" | "423" | `d${number}`;
@@ -349,8 +349,11 @@ type Rule = {
   readonly on: Partial<Record<Layout, "alone" | "label">>;
   readonly label?: RegExp;
 };
-/** Labels: the name of the number in the member languages, then up to 30 characters without a digit or a line break. */
-const labelled = (words: string) => new RegExp(String.raw`(?<!\p{L})(?:${words})[^\d\n]{0,30}$`, "iu");
+/**
+ * Labels: the name of the number in the member languages, then up to 60 characters without a digit or a line break
+ * ("burgerservicenummer voor de toeslag. Is het deze: 293159646").
+ */
+const labelled = (words: string) => new RegExp(String.raw`(?<!\p{L})(?:${words})[^\d\n]{0,60}$`, "iu");
 const L = {
   BSN: labelled("bsn|burgerservicenummer|burger service nummer|sofi-?nummer"),
   NIF: labelled("nif|nif-?pt|n\\.?º? ?contribuinte|n[uú]mero de contribuinte|n[uú]mero de identifica[cç][aã]o fiscal|contribuinte"),
@@ -365,10 +368,10 @@ const L = {
   TAJ: labelled("taj|taj-?sz[aá]m|taj sz[aá]m|t\\.?a\\.?j\\.?|t[aá]rsadalombiztos[ií]t[aá]si azonos[ií]t[oó] jel"),
   KENNITALA: labelled("kennitala|kt\\.?|kennit\\.?"),
   // "SIN" and "NAS" in capitals only: "sin" is Spanish for without, "nas" Portuguese for in the.
-  SIN: new RegExp(String.raw`(?<!\p{L})(?:SIN|S\.I\.N\.|NAS|N\.A\.S\.|[Ss]ocial [Ii]nsurance [Nn](?:umber|o\.?)|[Nn]um[eé]ro d'assurance sociale)[^\d\n]{0,30}$`, "u"),
+  SIN: new RegExp(String.raw`(?<!\p{L})(?:SIN|S\.I\.N\.|NAS|N\.A\.S\.|[Ss]ocial [Ii]nsurance [Nn](?:umber|o\.?)|[Nn]um[eé]ro d'assurance sociale)[^\d\n]{0,60}$`, "u"),
   FODSELSNUMMER: labelled("f[oø]dselsnummer|f[oø]dselsnr|personnummer|d-?nummer"),
   NRN: labelled("rijksregisternummer|rijksregister|numéro national|num[eé]ro de registre national|registre national|nn|rrn|insz|niss"),
-  LT: /(?<!\p{L})(?:asmens kod|a\.? ?k\.?(?!\p{L})|lt(?!\p{L}))[^\d\n]{0,30}$/iu,
+  LT: /(?<!\p{L})(?:asmens kod|a\.? ?k\.?(?!\p{L})|lt(?!\p{L}))[^\d\n]{0,60}$/iu,
 };
 
 /** In order: where two numbers fit the same digits, the first one standing alone wins unless a label names another. */
@@ -427,12 +430,42 @@ export function classifyNationalId(raw: string, text: string, start: number): Na
   if (rules === undefined) return undefined;
   let alone: NationalIdKind | undefined;
   let before: string | undefined;
+  let header: string | null | undefined;
   for (const [r, standsAlone] of rules) {
     if (!r.check(d, raw)) continue;
-    before ??= text.slice(Math.max(0, start - 48), start);
+    before ??= text.slice(Math.max(0, start - 96), start);
     if (r.label !== undefined && r.label.test(before)) return r.kind;
+    if (r.label !== undefined && (header ??= columnHeader(text, start)) !== null && r.label.test(header)) return r.kind;
     if (alone === undefined && standsAlone) alone = r.kind;
   }
   if (alone === "ISIKUKOOD" && L.LT.test(before!)) return "ASMENS_KODAS";
   return alone;
+}
+
+/**
+ * The header of the column a table cell at `at` sits in, when its line is a row of a delimited table (comma,
+ * semicolon, tab or bar) whose first line names the columns: "jmeno,rodne_cislo,mesto" then "Petra,6452177985,Olomouc"
+ * gives "rodne cislo". Null when the line is no such row.
+ */
+export function columnHeader(text: string, at: number): string | null {
+  const lineFrom = text.lastIndexOf("\n", at - 1) + 1;
+  let lineTo = text.indexOf("\n", at);
+  if (lineTo === -1) lineTo = text.length;
+  const line = text.slice(lineFrom, lineTo).replace(/\r$/, "");
+  const delimiter = [";", "\t", "|", ","].find((c) => line.includes(c));
+  if (delimiter === undefined || lineFrom === 0) return null;
+  const column = line.slice(0, at - lineFrom).split(delimiter).length - 1;
+  // The table's first line: up the block of lines holding the delimiter, at most 200 lines.
+  let first = lineFrom;
+  for (let k = 0; k < 200 && first > 0; k++) {
+    const prevFrom = text.lastIndexOf("\n", first - 2) + 1;
+    const prev = text.slice(prevFrom, first - 1);
+    if (!prev.includes(delimiter)) break;
+    first = prevFrom;
+  }
+  if (first === lineFrom) return null;
+  const headerLine = text.slice(first, text.indexOf("\n", first)).replace(/\r$/, "");
+  const cell = headerLine.split(delimiter)[column];
+  if (cell === undefined || /\d{3}/.test(cell)) return null;
+  return cell.trim().replace(/^["']|["']$/g, "").replace(/[_-]+/g, " ");
 }
