@@ -118,3 +118,13 @@ batchTest("q", "markings-q.jsonl", 50, 0);
 // led to: a zero inside a marking read as the O it stands for ("NAT0 SECRET" in OCR text; reported as a confusable),
 // and a marking closing a subject line after a dash ("Onderwerp: conceptbegroting 2026 – DEPARTEMENTAAL VERTROUWELIJK").
 batchTest("r", "markings-r.jsonl", 50, 0);
+
+// Batch s (heldout/markings-s.jsonl, session 6): 50 marked, 50 look-alikes, 17 languages, a sixth writer, in the
+// places documents hide markings (source comments, log lines, mail quoted several levels deep, subtitles,
+// spreadsheet exports, bilingual banners), written after batch r's changes and measured once on arrival: 45/50 found,
+// 2/50 look-alikes refused. Then used: labels ending in a connector now match ("eingestuft als GEHEIM", "classificata
+// SEGRETO", "classificado SECRETO"); the Finnish label "luokitus"; NATO's French markings with OTAN ("CONFIDENTIEL
+// OTAN"); two levels given as a range in prose are a mention ("from NATO RESTRICTED up to COSMIC TOP SECRET"), unless
+// regraded ("downgraded from NATO SECRET to NATO RESTRICTED"). Still refused: prose naming "RESTREINT UE/EU
+// RESTRICTED" as the lowest EU level.
+batchTest("s", "markings-s.jsonl", 50, 1);

@@ -170,3 +170,14 @@ test("a marking closing a subject line after a dash, and a zero standing for O i
   assert.deepEqual(scanMarkings("== C0SMIC T0P SECRET ==")[0]?.evasions, ["confusable"]);
   assert.deepEqual(names("Room 10 was booked for 2020 and 2030."), []);
 });
+
+test("a marking verb with its connector labels the level after it, in each language", () => {
+  assert.deepEqual(names("Protokoll: Dokument eingestuft als GEHEIM, Zugriff nur für Referat II"), ["GEHEIM"]);
+  assert.deepEqual(names("La riunione è classificata SEGRETO."), ["SEGRETO"]);
+  assert.deepEqual(names("/* CONFIDENTIEL OTAN - ne pas publier */"), ["NATO CONFIDENTIEL"]);
+});
+
+test("two levels given as a range in prose are a mention, unless the text was regraded from one to the other", () => {
+  assert.deepEqual(names("Handling rules cover everything from NATO RESTRICTED up to COSMIC TOP SECRET."), []);
+  assert.deepEqual(names("This annex was downgraded from NATO SECRET to NATO RESTRICTED on 3 May."), ["NATO SECRET", "NATO RESTRICTED"]);
+});

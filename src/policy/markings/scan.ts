@@ -206,7 +206,12 @@ function spacedWordContinues(text: string, end: number): boolean {
 // ---- structural evidence -------------------------------------------------------------------------------
 
 const CONNECTOR_WORDS = new Set(["IS", "AS", "ALS", "IST", "EST", "ES", "E", "JEST", "COMME", "COMO", "COME", "OLARAK", "ER", "ZIJN"]);
-const LABEL_LAST_WORDS = new Set([...LABELS].map((l) => l.split(" ").at(-1)!));
+/**
+ * Labels as they are compared: without a connector they end with ("eingestuft als", "classified as"), since the words
+ * before a candidate lose theirs too.
+ */
+const LABELS_BARE = [...new Set([...LABELS].map((l) => l.replace(CONNECTORS, "")).filter((l) => l !== ""))];
+const LABEL_LAST_WORDS = new Set([...LABELS, ...LABELS_BARE].map((l) => l.split(" ").at(-1)!));
 
 /** The word before idx on the same line, folded, and where it starts; separators skipped (at most 8). */
 function wordBefore(text: string, idx: number): { word: string; start: number } | null {
@@ -241,7 +246,7 @@ function labelled(text: string, c: Candidate, structured = false): boolean {
   if (prev === null || !LABEL_LAST_WORDS.has(prev.word)) return false;
   const from = lineStart(text, c.start, 64);
   const words = foldWords(text.slice(from === -1 ? c.start - 64 : from, c.start).replace(/\\[nrt]/g, " ")).replace(CONNECTORS, "");
-  for (const label of LABELS) {
+  for (const label of LABELS_BARE) {
     if (words.endsWith(label) && (words.length === label.length || words[words.length - label.length - 1] === " ")) return true;
   }
   return false;
@@ -355,7 +360,7 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   // A common word in ordinary case is a marking only in a labelled field.
   if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns);
   if (c.strength === "distinct") {
-    if (c.evasions === 0 && (clearanceMention(text, c) || enumerated(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
+    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
@@ -371,11 +376,14 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
  * a word of clearance-words.txt among the two words right after it or ending the three right before it, on its line.
  */
 function clearanceMention(text: string, c: Candidate): boolean {
-  const from = lineStart(text, c.start, 64);
-  const to = lineEnd(text, c.end, 64);
-  const before = foldWords(text.slice(from === -1 ? c.start - 64 : from, c.start).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
-  const after = foldWords(text.slice(c.end, to === -1 ? c.end + 64 : to).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
+  // Two words after, three before: 40 characters either side hold them (the fold below is the costly part).
+  const to = lineEnd(text, c.end, 40);
+  const after = foldWords(text.slice(c.end, to === -1 ? c.end + 40 : to).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
   for (let n = 1; n <= 2 && n <= after.length; n++) if (CLEARANCE_WORDS.has(after.slice(0, n).join(" ")) || CLEARANCE_WORDS.has(after[n - 1]!)) return true;
+  const from = lineStart(text, c.start, 40);
+  const before = foldWords(text.slice(from === -1 ? Math.max(0, c.start - 40) : from, c.start).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
+  // The first word of a cut-off window may be a fragment: only whole words count.
+  if (from === -1) before.shift();
   for (let n = 1; n <= 3 && n <= before.length; n++) if (CLEARANCE_WORDS.has(before.slice(-n).join(" "))) return true;
   return false;
 }
@@ -412,7 +420,32 @@ function enumerated(text: string, all: readonly Candidate[], i: number): boolean
       cur = next;
     }
   }
-  return levels.size >= 3;
+  if (levels.size >= 3) return true;
+  return levelRange(text, all, i);
+}
+
+const RANGE_GAP = /^\s*(?:up to|to|through|until|and|bis(?: zu)?|und|jusqu'(?:à|a|au)|à|a|et|hasta|y|fino (?:a|al)|e|do|i|tot(?: en met)?|en|-|–|—)\s*$/i;
+const REGRADED = /(?:downgrad|regrad|upgrad|declassif|reclassif|herabgestuf|herabstuf|hochgestuf|heraufgestuf|d[ée]classifi|reclass[ée]|r[ée]trograd|desclasific|rebajad|declassificat|declassat|odtajn|zdegradowan|obni[zż]on|gederubriceerd|afgeschaald|lowered|raised)\w*(?:\s+\S+){0,3}\s*$/iu;
+const RANGE_OPEN = /(?:^|[^\p{L}])(?:from|between|von|zwischen|de|des|entre|da|dal|tra|fra|od|van|tussen)\s+$/iu;
+
+/**
+ * Two different levels given as a range in running text ("from NATO RESTRICTED up to COSMIC TOP SECRET", "zwischen
+ * VS-VERTRAULICH und STRENG GEHEIM"): a text about the levels, not one marked with either.
+ */
+function levelRange(text: string, all: readonly Candidate[], i: number): boolean {
+  const c = all[i]!;
+  const level = rankOf(c.rows);
+  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+    const o = all[k]!;
+    const [a, b] = o.start >= c.end ? [c, o] : o.end <= c.start ? [o, c] : [undefined, undefined];
+    if (a === undefined || b === undefined) continue;
+    const other = rankOf(o.rows);
+    if (other === null || level === null || other === level) continue;
+    if (!RANGE_GAP.test(text.slice(a.end, b.start))) continue;
+    // "Downgraded from NATO SECRET to NATO RESTRICTED" marks the text with the second: not a mention.
+    if (RANGE_OPEN.test(text.slice(Math.max(0, a.start - 12), a.start)) && !REGRADED.test(text.slice(Math.max(0, a.start - 48), a.start))) return true;
+  }
+  return false;
 }
 
 function inColumn(text: string, c: Candidate, columns: Columns): boolean {
