@@ -6,7 +6,9 @@
  * (test/policy/training: batches t1, surveillance; t2, weapons and targeting; t3, technical and code requests; t4,
  * indirect and pasted-context requests; t5, autonomy, drones and defence technology, mostly legitimate; t6, terse
  * and mixed-language requests; t7, cyber defence, rescue and privacy work in attack and surveillance words, technical
- * aiming and re-identification requests, asks hidden in task lists: 1,160 prohibited and 1,360 legitimate in the eight languages,
+ * aiming and re-identification requests, asks hidden in task lists; t8, detection and coordinate words in agriculture,
+ * insurance, inspection, wildlife, rescue, public health, retail, science, cyber defence and journalism, with close
+ * prohibited neighbours: 1,220 prohibited and 1,560 legitimate in the eight languages,
  * by writers who saw neither the rules nor any batch), and the language-identification sentences as ordinary prose. Deterministic: the same files give the same model; test/policy/classifier.test.ts checks that the
  * committed model is what these files train.
  */
