@@ -63,3 +63,27 @@ test("worker threads raise the same alerts, in the same order, as one thread", a
   assert.deepEqual(two.alerts, one.alerts);
   assert.equal(two.summary.events, one.summary.events);
 });
+
+test("worker threads infer the years of syslog stamps as one thread does, across batches", async () => {
+  // One stamp well before "now", then a long run dated more than a day ahead of it: the year of the run comes from
+  // the stamps before it (carried across New Year), not from the clock, however the file is cut into batches.
+  const now = new Date();
+  const stamp = (d: Date) => `${d.toUTCString().slice(8, 11)} ${String(d.getUTCDate()).padStart(2, " ")} ${d.toISOString().slice(11, 19)}`;
+  const early = new Date(now.getTime() - 6 * 86_400_000);
+  const ahead = new Date(now.getTime() + 5 * 86_400_000);
+  const file = join(dir, "auth.log");
+  const rows = [`<38>${stamp(early)} srv1 sshd[1]: Failed password for bob`];
+  for (let i = 0; i < 20_000; i++) rows.push(`<38>${stamp(new Date(ahead.getTime() + i * 1000))} srv1 sshd[1]: Failed password for bob`);
+  writeFileSync(file, rows.join("\n") + "\n");
+  const rules = `title: sshd failure\nid: r-ssh\nlogsource: { product: linux, service: sshd }\ndetection: { keywords: ['Failed password'], condition: keywords }\n---\ntitle: every failure\nid: r-each\ncorrelation: { type: event_count, rules: [r-ssh], group-by: [host], timespan: 1s, condition: { gte: 1 } }\n`;
+  const years = async (threads: number) => {
+    const seen = new Map<string, number>();
+    await detectStream(compileRules([{ path: "r.yml", text: rules }]), [file], { threads, onAlert: (a) => {
+      for (const e of a.correlation?.events ?? []) seen.set(e.time.slice(0, 4), (seen.get(e.time.slice(0, 4)) ?? 0) + 1);
+    } });
+    return [...seen].sort();
+  };
+  const one = await years(1);
+  assert.deepEqual(await years(2), one);
+  assert.equal(one.length, 1, `one year for every stamp: ${JSON.stringify(one)}`);
+});

@@ -70,6 +70,8 @@ export class SigmaEvent {
   /** Made on first use: many events are ruled out by the index before any rule reads a field through it. */
   private cache: Map<string, Strings> | undefined;
   private keywordCache: Strings | undefined;
+  /** Its time came from a syslog stamp without a year, the year inferred from the file's earlier stamps. */
+  yearless = false;
 
   constructor(
     readonly fields: Record<string, unknown>,

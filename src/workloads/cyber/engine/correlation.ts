@@ -19,6 +19,8 @@ export interface Occurrence {
   rule: string;
   name?: string;
   time: number;
+  /** The time's year was inferred (a syslog stamp without one); a worker thread's may be moved by whole years. */
+  yearless?: boolean;
   /** Values of the fields correlations on this rule group by or count. */
   values: Record<string, unknown>;
   source: AlertSource;

@@ -43,6 +43,7 @@ export class EventMatcher {
           ...(rule.info.name !== undefined ? { name: rule.info.name } : {}),
           // Events without a time of their own are correlated by the time they are seen.
           time: ev.time ?? Date.now(),
+          ...(ev.yearless ? { yearless: true } : {}),
           values,
           source: ev.origin,
         });

@@ -10,6 +10,9 @@ import type { RawRecord } from "../input/read.ts";
 import type { CompileOptions } from "../rule/item.ts";
 import type { ParsedSource } from "../rule/load.ts";
 import { Correlator } from "./correlation.ts";
+import { nearestYear, shiftYears } from "../input/text.ts";
+
+const YEAR_MS = 365.25 * 86_400_000;
 import type { Evaluation } from "./detector.ts";
 import type { RuleSet } from "./ruleset.ts";
 
@@ -27,9 +30,13 @@ export interface BatchRequest {
 /** What a worker sends back: the evaluations of the batch's events that raised anything, in input order. */
 export interface BatchResult {
   seq: number;
+  /** The input file the batch came from (its decoder state's name). */
+  file: string;
   events: number;
   evaluations: Evaluation[];
   undecodable: Array<{ line: number; reason: string }>;
+  /** The first and last times the batch read from syslog stamps without a year, as its worker inferred them. */
+  yearless?: { first: number; last: number };
 }
 
 /** A batch's outcome as handed to the submitter: its alerts with correlation alerts in stream order. */
@@ -58,6 +65,8 @@ export class WorkerPool {
   private readonly waiters: Array<() => void> = [];
   private failure: Error | undefined;
   private readonly correlator: Correlator;
+  /** Per input file: the last inferred syslog time delivered, which the next batch's years join on to. */
+  private readonly lastYearless = new Map<string, number>();
 
   private constructor(private readonly slots: Slot[], ruleSet: RuleSet) {
     this.correlator = new Correlator(ruleSet.correlations);
@@ -115,13 +124,29 @@ export class WorkerPool {
       this.handlers.delete(this.nextDelivery);
       this.nextDelivery++;
       const alerts: Alert[] = [];
+      const years = this.joinYears(r);
       for (const e of r.evaluations) {
         alerts.push(...e.alerts);
-        for (const o of e.occurrences) alerts.push(...this.correlator.push(o));
+        for (const o of e.occurrences) alerts.push(...this.correlator.push(years !== 0 && o.yearless ? { ...o, time: shiftYears(o.time, years) } : o));
       }
       handler({ events: r.events, alerts, undecodable: r.undecodable });
     }
     this.wake();
+  }
+
+  /**
+   * Whole years to move a batch's inferred syslog years by. A worker infers the years of stamps without one from
+   * the batch alone, its first from the clock; one thread would have carried them on from the file's earlier stamps.
+   * Moving the batch's first to lie nearest the file's last before it moves the rest alike, so correlations see the
+   * times one thread sees.
+   */
+  private joinYears(r: BatchResult): number {
+    if (r.yearless === undefined) return 0;
+    const file = r.file;
+    const previous = this.lastYearless.get(file);
+    const years = previous === undefined ? 0 : Math.round((nearestYear(r.yearless.first, previous) - r.yearless.first) / YEAR_MS);
+    this.lastYearless.set(file, years === 0 ? r.yearless.last : shiftYears(r.yearless.last, years));
+    return years;
   }
 
   private fail(err: Error): void {

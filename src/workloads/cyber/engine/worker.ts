@@ -28,7 +28,11 @@ port.on("message", (req: BatchRequest) => {
       undecodable.push({ line: r.line, reason: err.message });
     }
   }
-  const result: BatchResult = { seq: req.seq, events, evaluations, undecodable };
+  const { firstYearless, lastYearless } = req.state;
+  const result: BatchResult = {
+    seq: req.seq, file: req.state.file, events, evaluations, undecodable,
+    ...(firstYearless !== undefined && lastYearless !== undefined ? { yearless: { first: firstYearless, last: lastYearless } } : {}),
+  };
   port.postMessage(result);
 });
 port.postMessage({ ready: true });

@@ -23,6 +23,8 @@ export interface DecoderState {
   logsource?: EventLogsource;
   /** Time of the file's last syslog stamp written without a year, to carry the year across New Year. */
   lastYearless?: number;
+  /** The first such time decoded with this state: a worker thread's batch reports it, so its years can be joined to the file's. */
+  firstYearless?: number;
 }
 
 export const newDecoderState = (file: string, format: InputFormat = "auto", logsource?: EventLogsource): DecoderState =>
@@ -94,8 +96,11 @@ function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {
     // "Dec 31 23:59:50" then "Jan  1 00:00:10": the second is the next year's, not eleven months earlier.
     if (state.lastYearless !== undefined) time = nearestYear(time, state.lastYearless);
     state.lastYearless = time;
+    state.firstYearless ??= time;
   }
-  return new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, time, { file: state.file, line });
+  const ev = new SigmaEvent(p.fields, p.logsource ?? state.logsource ?? null, time, { file: state.file, line });
+  if (time !== undefined && yearless(p)) ev.yearless = true;
+  return ev;
 }
 
 /** One <Event> element of XML, read as the Windows reader reads xmltodict's JSON of it. */

@@ -121,7 +121,7 @@ export function nearestYear(time: number, previous: number): number {
 
 const HALF_YEAR_MS = 183 * DAY_MS;
 
-function shiftYears(time: number, years: number): number {
+export function shiftYears(time: number, years: number): number {
   const d = new Date(time);
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return d.getTime();
