@@ -94,7 +94,7 @@ test("held-out personal data, fourth batch (unseen): each type is found at its f
 // verified by a second implementation, in forms, letters, chats and CSV rows; 50 look-alikes (a wrong check digit, an
 // impossible date with a right check, order numbers and the like). Measured once on arrival, right after the national
 // identifiers landed: 84/100 found (83 of the right kind), 3/50 look-alikes flagged. Then used: a column header labels
-// the cells under it (`columnHeader` in national.ts), a label up to 60 characters before the number on its line
+// the cells under it (the markings' register reader, markings/columns.ts), a label up to 60 characters before the number on its line
 // counts, a comma opens a CSV cell, a PESEL's date must exist. Still missed: a CPR and an SSN in CSV rows after a
 // numeric cell (read as a decimal comma), a CPR whose label is followed by a date, a Corsican NIR with its key set
 // apart, a matricule in spaced groups, and one matricule that fails the Verhoeff check the published example

@@ -149,8 +149,15 @@ function bounded(text: string, at: number, step: -1 | 1): boolean {
 export function inLabelColumn(text: string, columns: LabelColumns, start: number, markingEnd: number): boolean {
   // The marking is the cell, or opens it before a parenthesised level code: "SALAINEN (TL II)".
   const code = /^\s*\([^()\n]{1,24}\)/.exec(text.slice(markingEnd, markingEnd + 32));
-  const end = markingEnd + (code === null ? 0 : code[0].length);
-  if (!mayBeCell(text, start, end)) return false;
+  return labelColumnOf(text, columns, start, markingEnd + (code === null ? 0 : code[0].length)) !== undefined;
+}
+
+/**
+ * The header (as written) of the label column whose cell [start, end) is, whole: same separator, same column (by
+ * index, or by overlapping character span for fixed-width printouts), below the header and before the table ends.
+ */
+export function labelColumnOf(text: string, columns: LabelColumns, start: number, end: number): string | undefined {
+  if (!mayBeCell(text, start, end)) return undefined;
   const lineFrom = text.lastIndexOf("\n", start - 1) + 1;
   let lineTo = text.indexOf("\n", end);
   if (lineTo === -1) lineTo = text.length;
@@ -161,7 +168,9 @@ export function inLabelColumn(text: string, columns: LabelColumns, start: number
     if (at === -1) continue;
     const cell = row[at]!;
     if (cell.start !== start || cell.end !== end) continue;
-    if (col.separator !== "" ? at === col.index : start - lineFrom < col.to && end - lineFrom > col.from) return true;
+    if (col.separator !== "" ? at === col.index : start - lineFrom < col.to && end - lineFrom > col.from) {
+      return text.slice(col.headerStart + col.from, col.headerStart + col.to);
+    }
   }
-  return false;
+  return undefined;
 }

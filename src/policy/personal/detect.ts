@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { findFields, type FieldMatch } from "./fields.ts";
 import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
-import { classifyNationalId, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
+import { LabelColumns } from "../markings/columns.ts";
+import { classifyNationalId, isNationalIdLabel, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
 
 export type PersonalDataKind =
   | "EMAIL" | "PHONE" | "IBAN" | "CARD" | "STEUER_ID" | "NIR" | "PESEL" | "CODICE_FISCALE" | "NINO" | "SSN" | "NAME"
@@ -37,7 +38,7 @@ interface Detector {
    * Picks the kind of the matched text instead of `kind` and `valid` (undefined: not personal data); reads the
    * text before the match for a label. One pattern proposes many numbers this way, in one pass.
    */
-  readonly classify?: (match: string, text: string, start: number) => PersonalDataKind | undefined;
+  readonly classify?: (match: string, text: string, start: number, tables: () => LabelColumns) => PersonalDataKind | undefined;
 }
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
@@ -640,6 +641,9 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
     found.push(m);
   };
   let windows: [number, number][] | undefined;
+  // The text's tables, read only if some number needs its column's header for a label.
+  let columns: LabelColumns | undefined;
+  const tables = () => (columns ??= new LabelColumns(text, isNationalIdLabel));
   for (const d of DETECTORS) {
     if (d.kind === "EMAIL") {
       findEmails(text, (start, end) => {
@@ -653,7 +657,7 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       ? (start: number, match: string) => {
         const end = start + match.length;
         if (taken(start, end)) return;
-        const kind = classify(match, text, start);
+        const kind = classify(match, text, start, tables);
         if (kind !== undefined) take({ kind, start, end });
       }
       : (start: number, match: string) => {

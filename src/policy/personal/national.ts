@@ -19,6 +19,9 @@
  * Þjóðskrá (kennitala weights 3 2 7 6 5 4 3 2); Canadian ESDC (SIN, Luhn); Luxembourg CNS (Luhn and Verhoeff).
  */
 
+import { labelColumnOf, type LabelColumns } from "../markings/columns.ts";
+import { foldWords } from "../markings/fold.ts";
+
 export type NationalIdKind =
   | "DNI" | "NIE" | "BSN" | "NRN" | "NIF" | "CPR" | "FODSELSNUMMER" | "PERSONNUMMER" | "HETU" | "RODNE_CISLO" | "CNP" | "EGN"
   | "ISIKUKOOD" | "ASMENS_KODAS" | "PERSONAS_KODS" | "OIB" | "EMSO" | "EMBG" | "AMKA" | "AFM" | "TCKN" | "TAJ" | "KENNITALA" | "SIN"
@@ -418,7 +421,7 @@ const digitsOnly = (s: string) => s.replace(/[^0-9]/g, "");
  * The kind of a national identifier proposed by NATIONAL_ID_PATTERN at `start`, or undefined: each rule whose layout
  * fits and whose check holds; a label before the number picks its rule, else the first that may stand alone.
  */
-export function classifyNationalId(raw: string, text: string, start: number): NationalIdKind | undefined {
+export function classifyNationalId(raw: string, text: string, start: number, tables?: () => LabelColumns): NationalIdKind | undefined {
   let rules: [Rule, boolean][] | undefined;
   let d = raw;
   if (isBare(raw)) rules = BY_LENGTH[raw.length];
@@ -435,37 +438,26 @@ export function classifyNationalId(raw: string, text: string, start: number): Na
     if (!r.check(d, raw)) continue;
     before ??= text.slice(Math.max(0, start - 96), start);
     if (r.label !== undefined && r.label.test(before)) return r.kind;
-    if (r.label !== undefined && (header ??= columnHeader(text, start)) !== null && r.label.test(header)) return r.kind;
+    if (r.label !== undefined && tables !== undefined && (header ??= columnLabel(text, tables(), start, start + raw.length)) !== null && r.label.test(header)) return r.kind;
     if (alone === undefined && standsAlone) alone = r.kind;
   }
   if (alone === "ISIKUKOOD" && L.LT.test(before!)) return "ASMENS_KODAS";
   return alone;
 }
 
+/** Every label of a number that needs one, to find the table columns headed by one ("bsn", "rodne_cislo", "CPR-nr."). */
+const ALL_LABELS = Object.values(L);
+/** Whether a table header cell (folded: capitals, words apart by one space) names a national identifier. */
+export function isNationalIdLabel(folded: string): boolean {
+  const header = folded.toLowerCase();
+  return ALL_LABELS.some((re) => re.test(header));
+}
+
 /**
- * The header of the column a table cell at `at` sits in, when its line is a row of a delimited table (comma,
- * semicolon, tab or bar) whose first line names the columns: "jmeno,rodne_cislo,mesto" then "Petra,6452177985,Olomouc"
- * gives "rodne cislo". Null when the line is no such row.
+ * The header of the table column the number is the cell of, folded as labels are read ("rodne_cislo" -> "rodne cislo"),
+ * or null: "jmeno,rodne_cislo,mesto" over "Petra,6452177985,Olomouc" labels the number as a birth number.
  */
-export function columnHeader(text: string, at: number): string | null {
-  const lineFrom = text.lastIndexOf("\n", at - 1) + 1;
-  let lineTo = text.indexOf("\n", at);
-  if (lineTo === -1) lineTo = text.length;
-  const line = text.slice(lineFrom, lineTo).replace(/\r$/, "");
-  const delimiter = [";", "\t", "|", ","].find((c) => line.includes(c));
-  if (delimiter === undefined || lineFrom === 0) return null;
-  const column = line.slice(0, at - lineFrom).split(delimiter).length - 1;
-  // The table's first line: up the block of lines holding the delimiter, at most 200 lines.
-  let first = lineFrom;
-  for (let k = 0; k < 200 && first > 0; k++) {
-    const prevFrom = text.lastIndexOf("\n", first - 2) + 1;
-    const prev = text.slice(prevFrom, first - 1);
-    if (!prev.includes(delimiter)) break;
-    first = prevFrom;
-  }
-  if (first === lineFrom) return null;
-  const headerLine = text.slice(first, text.indexOf("\n", first)).replace(/\r$/, "");
-  const cell = headerLine.split(delimiter)[column];
-  if (cell === undefined || /\d{3}/.test(cell)) return null;
-  return cell.trim().replace(/^["']|["']$/g, "").replace(/[_-]+/g, " ");
+function columnLabel(text: string, tables: LabelColumns, start: number, end: number): string | null {
+  const header = labelColumnOf(text, tables, start, end);
+  return header === undefined ? null : foldWords(header).toLowerCase();
 }
