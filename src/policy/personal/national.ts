@@ -306,7 +306,7 @@ export function kennitalaValid(d: string): boolean {
 /** Canadian SIN, 9 digits: Luhn; 8 opens business numbers, not a person's. */
 export const sinValid = (d: string) => d.length === 9 && d[0] !== "8" && luhn(d);
 
-/** Luxembourg matricule YYYYMMDD XXX C1 C2: C1 Luhn over the first 11 digits, C2 Verhoeff over them. */
+/** Luxembourg matricule YYYYMMDD NNN C1 C2 (NNN a serial): C1 Luhn over the first 11 digits, C2 Verhoeff over them. */
 export function matriculeValid(d: string): boolean {
   if (d.length !== 13) return false;
   const y = num(d, 0, 4);
