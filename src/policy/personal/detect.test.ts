@@ -89,7 +89,7 @@ test("names and emails found from their candidates are exactly those a scan of t
   const byScan = (text: string): string[] => {
     const out: string[] = [];
     const emails: [number, number][] = [];
-    const email = new RegExp(EMAIL_PATTERN.source, "g");
+    const email = new RegExp(EMAIL_PATTERN.source, "gu");
     for (let m = email.exec(text); m !== null; m = email.exec(text)) {
       out.push(`EMAIL:${m.index}:${m[0].length}`);
       emails.push([m.index, m.index + m[0].length]);
@@ -331,4 +331,46 @@ test("a field label before long runs of words without a colon, and long lines wi
   findPersonalData(lines);
   const ms = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1000;
   assert.ok(ms < 1500, `${ms.toFixed(0)} ms`);
+});
+
+test("two-digit trunk codes, Swedish 3-3-2 groups, Belgian slash and dots, 2-3-2-2 groups and US dotted numbers are phones", () => {
+  for (const phone of ["06 4735 1234", "02 1234 5678", "08-123 456 78", "02/707.12.34", "91 234 56 78", "22 123 45 67", "202.555.0143"]) {
+    assert.deepEqual(kinds(`numbers: ${phone} ok`), [`PHONE:${phone}`], phone);
+  }
+});
+
+test("contact words and Portuguese line words cue a phone number, but not a date", () => {
+  assert.deepEqual(kinds("O meu fixo é o 21 123 4567."), ["PHONE:21 123 4567"]);
+  assert.deepEqual(kinds("Kontakt: 22 1234 5678"), ["PHONE:22 1234 5678"]);
+  assert.deepEqual(kinds("Contact date: 2024-05-12"), []);
+  assert.deepEqual(kinds("Contacto 12.05.2024"), []);
+});
+
+test("a number right after a year and a slash is a file reference, not a phone number", () => {
+  assert.deepEqual(kinds("Número de expediente 2024/000123456789, registro"), []);
+});
+
+test("internationalised email addresses: letters of any script in the local part and the domain", () => {
+  assert.deepEqual(kinds("MAIL FROM:<jürgen.weiß@müller-logistik.example.de> SIZE=1"), ["EMAIL:jürgen.weiß@müller-logistik.example.de"]);
+  assert.deepEqual(kinds("E-posta: ayşe.demir@örnek-savunma.com.tr"), ["EMAIL:ayşe.demir@örnek-savunma.com.tr"]);
+  assert.deepEqual(kinds("x Dr𝐀nna@mod.example.gov.uk"), ["EMAIL:Dr𝐀nna@mod.example.gov.uk"]);
+});
+
+test("an everyday-word given name is a name as a mailbox's display name", () => {
+  assert.deepEqual(kinds("From: \"Grace Wilson\" <grace.wilson@mil.example.int>"), ["NAME:Grace Wilson", "EMAIL:grace.wilson@mil.example.int"]);
+  assert.deepEqual(kinds("- Primary: Mark Davies <MARK.DAVIES@NCIA.EXAMPLE.INT>"), ["NAME:Mark Davies", "EMAIL:MARK.DAVIES@NCIA.EXAMPLE.INT"]);
+  assert.deepEqual(kinds("Will Smith went home and May Day came."), []);
+});
+
+test("Hungarian order with a given name of other languages too: only after a listed Hungarian family name", () => {
+  assert.deepEqual(kinds("Üdvözlettel: Tóth Anna"), ["NAME:Tóth Anna"]);
+  assert.deepEqual(kinds("(Kovács Anna)"), ["NAME:Kovács Anna"]);
+  assert.deepEqual(kinds("Thanks Anna"), ["NAME:Anna"]);
+  assert.deepEqual(kinds("Budapest Anna"), []);
+});
+
+test("firms named after a person and barracks are not person names", () => {
+  assert.deepEqual(kinds("Ordine a Leonardo S.p.A. e Fincantieri"), []);
+  assert.deepEqual(kinds("Lieferant: Hans Weber GmbH, Ulm"), []);
+  assert.deepEqual(kinds("Exercise at Victoria Barracks"), []);
 });

@@ -48,7 +48,11 @@ export const CODICE_FISCALE_PATTERN = /\b[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-EHLMPRST
 /** The codice fiscale's fixed middle, 6 characters in: birth year digits (or omocodia letters), month letter, day. */
 export const CF_MIDDLE = /[\dLMNPQRSTUV]{2}[A-EHLMPRSTa-ehlmprst][\dLMNPQRSTUV]{2}/g;
 
-export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
+/**
+ * Internationalised addresses too (RFC 6531: "jürgen.weiß@müller-logistik.example.de"): letters and digits of any
+ * script in the local part and the domain's labels; the top-level domain is letters.
+ */
+export const EMAIL_PATTERN = /(?<![\p{L}\p{N}_])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+\p{L}{2,24}(?![\p{L}\p{N}_])/gu;
 
 /** Words that introduce a phone number, in the member languages (case-insensitive, accents as written). */
 const PHONE_CUES = [
@@ -58,10 +62,14 @@ const PHONE_CUES = [
   String.raw`ll[aá]m\w*|bel(?: terug)?|zur[uü]ckruf\w*`,
   // Where a text message goes ("SMS sendes til 35 58 04 21", "SMS an", "per SMS al").
   String.raw`sms`,
+  // Portuguese line words, and "contact" words, which in a signature or a ticket name the number after them.
+  String.raw`fixo|telem[oó]vel|contact(?:o|e|ez)?|contatt\w*|kontakt\w*|ileti[sş]im|yhteystied\w*|kontaktuppgift\w*`,
 ].join("|");
 /** The same in Greek and Cyrillic script (τηλ., κινητό, тел., моб.): \b knows ASCII letters only, hence a look-behind. */
-const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|тел|моб)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
+const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|επικοινων|тел|моб|контакт)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
 const PHONE_CUE = String.raw`(?:\b(?:${PHONE_CUES})|${PHONE_CUES_GREEK_CYRILLIC})[^\d\n]{0,24}`;
+/** A calendar date as numbers are grouped in one: 2024-05-12, 12.05.2024, 2024 05 12. */
+const DATE_SHAPE = /^(?:\d{4}([-./ ])\d{1,2}\1\d{1,2}|\d{1,2}([-./ ])\d{1,2}\2\d{4})$/;
 /** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
 const PHONE_GROUPS = String.raw`(?:\(\d{2,5}\)|\d{1,5})(?:(?:[ .\/-]| [\/-] )?\d{2,4}){1,5}`;
 
@@ -85,10 +93,10 @@ const DETECTORS: readonly Detector[] = [
   // National identifiers of the other member nations (national.ts): one pattern for all their layouts.
   { kind: "DNI", digits: true, pattern: NATIONAL_ID_PATTERN, classify: classifyNationalId },
   // International (+CC ...), then national forms of member nations; 8 to 15 digits in all.
-  { kind: "PHONE", digits: true, pattern: /(?<![\w+(]|\d[ .-])\(?\+\d{1,3}\)?[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+(]|\d[ .\/-])\(?\+\d{1,3}\)?[ .-]?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 15 },
   // 00 and the country code, then a one-digit area or mobile prefix too ("0033 6 98 76 54 32").
   // The country code may stand apart ("00 44 161 496 0753").
-  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .-])00 ?\d{2,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
+  { kind: "PHONE", digits: true, pattern: /(?<![\w+]|\d[ .\/-])00 ?\d{2,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,5}\b/g, valid: (m) => digitsOf(m).length >= 10 && digitsOf(m).length <= 15 },
   {
     kind: "PHONE",
     digits: true,
@@ -106,7 +114,11 @@ const DETECTORS: readonly Detector[] = [
         String.raw`[6-9]\d{2}(?: \d{2}){3}`, // ES 612 34 56 78
         String.raw`\(\d{3}\) ?\d{3}-\d{4}`, // US (202) 555-0143
         String.raw`\d{3}-\d{3}-\d{4}`, // US 202-555-0143
-        String.raw`0\d{2,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 030 12345678-21; NL 020-1234567; IT 06 1234 5678
+        String.raw`0\d{1,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 030 12345678-21; NL 020-1234567; IT 06 1234 5678
+        String.raw`0\d{1,3}-\d{3} \d{3} \d{2}`, // SE 08-123 456 78
+        String.raw`0\d{1,3}\/\d{2,3}(?:\.\d{2}){2,3}`, // BE 02/707.12.34, 010/45.67.89
+        String.raw`[1-9]\d \d{3} \d{2} \d{2}`, // ES 91 234 56 78, PL 22 123 45 67
+        String.raw`\d{3}\.\d{3}\.\d{4}`, // US 202.555.0143
         String.raw`07\d{3} ?\d{6}`, // UK mobile 07700 900123
         String.raw`0\d{3} \d{3} \d{2} \d{2}`, // TR 0312 123 45 67
         String.raw`06-?\d{8}`, // NL mobile 06-12345678
@@ -114,7 +126,7 @@ const DETECTORS: readonly Detector[] = [
         String.raw`[5-9]\d{2} \d{3} \d{3}`, // PL 601 234 567, ES 612 345 678
         String.raw`[5-8]\d{2}-\d{3}-\d{3}`, // PL mobile 519-825-318
         String.raw`69\d \d{3} \d{4}`, // GR mobile 699 320 5493
-      ].map((p) => String.raw`(?<![\w+]|\d[ .-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
+      ].map((p) => String.raw`(?<![\w+]|\d[ .\/-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
       "g",
     ),
     // Up to 13 for an extension after a German number ("030 12345678-21"); only the forms that open with 0 reach it.
@@ -128,10 +140,11 @@ const DETECTORS: readonly Detector[] = [
     cued: true,
     pattern: new RegExp(
       // The value is group 1 (after a cue) or group 2 (before "numarası"); see `cued`.
-      String.raw`${PHONE_CUE}(?<![\w+(]|\d[ .-])(${PHONE_GROUPS})(?![\w)]|[ .-]\d)|(?<![\w+(]|\d[ .-])(${PHONE_GROUPS})(?=[^\d\n]{0,3}numara)(?![\w)]|[ .-]\d)`,
+      String.raw`${PHONE_CUE}(?<![\w+(]|\d[ .\/-])(${PHONE_GROUPS})(?![\w)]|[ .-]\d)|(?<![\w+(]|\d[ .\/-])(${PHONE_GROUPS})(?=[^\d\n]{0,3}numara)(?![\w)]|[ .-]\d)`,
       "dgi",
     ),
-    valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 13,
+    // A date after a cue ("Contact date: 2024-05-12") is no number to call.
+    valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 13 && !DATE_SHAPE.test(m),
   },
 ];
 
@@ -191,7 +204,9 @@ export const NAME_PATTERN = new RegExp(
   "gu",
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
-export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı"]);
+export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı",
+  // Barracks and bases named after people ("Victoria Barracks", "Caserma Ugo Mara") are places.
+  "Barracks", "Kaserne", "Caserne", "Caserma", "Cuartel", "Koszary", "Kazerne", "Airbase", "Airfield", "Harbour", "Harbor"]);
 /** A word that is only a particle ("de", "van der"): a name does not end on one. */
 const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
 /**
@@ -226,6 +241,9 @@ function placeOrBrand(text: string, start: number, given: string, tail: string):
   return false;
 }
 
+/** A legal form of a company right after a name, in the member nations' abbreviations. */
+const COMPANY_FORM = /^ (?:S\.p\.A|S\.r\.l|S\.A\.|SA\b|S\.L\.|GmbH|AG\b|KG\b|Ltd|Limited|Inc\b|LLC|PLC|plc|B\.V|BV\b|N\.V|NV\b|SE\b|SAS\b|SARL|A\/S|ApS|AB\b|ASA\b|AS\b|Oy\b|Oyj|A\.Ş|Kft|Zrt|s\.r\.o|a\.s\.|d\.o\.o|Sp\. z o\.o|& (?:Co|Söhne|Sons|Fils|Figli|Hijos|Zonen)\b)/u;
+
 /**
  * The end of a name the pattern matched at `start`: trailing words that are not surnames ("Anna Kowalska Street")
  * are dropped, and with nothing left after the given name or title the match is no name (-1). The tests' reference
@@ -242,6 +260,8 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKn
   if (keep === 0) return -1;
   if (g.given !== undefined && !givenKnown && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
   if (g.given !== undefined && placeOrBrand(text, start, g.given, tail)) return -1;
+  // A firm named after a person ("Leonardo S.p.A.", "Giovanni Rana S.p.A.", "Hans Weber GmbH") is a firm.
+  if (g.given !== undefined && (COMPANY_FORM.test(text.slice(start + g.given.length, start + g.given.length + 14)) || COMPANY_FORM.test(text.slice(start + m[0].length, start + m[0].length + 14)))) return -1;
   const dropped = words.slice(keep).join(" ");
   return start + m[0].length - (dropped.length > 0 ? dropped.length + 1 : 0);
 }
@@ -353,20 +373,27 @@ function nameAt(text: string, i: number, j: number, after: number, out: Personal
   const role = WORD_ROLE.get(word);
   if (role === undefined) return after;
   if (role === "caps") return capsNameAt(text, i, after, out);
-  const givenKnown = role === "declined" || (role === "everyday" && SELF_NAMING_BEFORE.test(text.slice(Math.max(0, i - 16), i)));
-  if (role === "everyday" && !givenKnown) return after;
   NAME_AT.lastIndex = i;
   const m = NAME_AT.exec(text);
+  const givenKnown = role === "declined" || (role === "everyday" && (SELF_NAMING_BEFORE.test(text.slice(Math.max(0, i - 16), i)) || (m !== null && displayName(text, i + m[0].length))));
+  if (role === "everyday" && !givenKnown) return after;
   const end = m === null ? -1 : nameEnd(text, i, m, givenKnown);
   if (end >= 0) {
     out.push({ kind: "NAME", start: i, end });
     return end;
   }
-  if (HUNGARIAN_GIVEN_NAMES.has(word)) {
-    const found = familyNameFirst(text, i, j, after, out);
+  if (HUNGARIAN_GIVEN_NAMES.has(word) || role === "name") {
+    const found = familyNameFirst(text, i, j, after, out, !HUNGARIAN_GIVEN_NAMES.has(word));
     if (found !== after) return found;
   }
   return role === "name" && !TITLE_WORDS.has(word) ? givenAlone(text, i, after, out) : after;
+}
+
+/** An address right after a name: the name is a mailbox's display name ("Grace Wilson" <grace.wilson@...>, Mark Davies <MARK.DAVIES@...>). */
+const ADDRESS_AFTER = /"? ?<[^\s<>@]{1,64}@/y;
+function displayName(text: string, end: number): boolean {
+  ADDRESS_AFTER.lastIndex = end;
+  return ADDRESS_AFTER.test(text);
 }
 
 const GIVEN_AT = new RegExp(GIVEN_WORD, "uy");
@@ -456,10 +483,26 @@ const NOT_FAMILY_NAMES = new Set(["Kedves", "Tisztelt", "Szia", "Szervusz", "Üd
   "Then", "When", "But", "So", "Also", "Thanks", "Thank", "Ask", "Call", "Tell", "Cc", "By", "Per", "Via", "Danke", "Merci", "Grazie", "Gracias"]);
 const FAMILY_NAME_BEFORE = /(?<![\p{L}.])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?) $/u;
 
+/**
+ * The commonest Hungarian family names (after the statistics office's lists), without those that are given names or
+ * everyday words elsewhere too (Simon, Major, Magyar, Király): before any listed given name they open a name in
+ * Hungarian order ("Tóth Anna"), where a given name found in other languages too would not say so by itself.
+ */
+const HUNGARIAN_FAMILY_NAMES = new Set(["Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár", "Németh", "Farkas", "Balogh",
+  "Papp", "Takács", "Juhász", "Lakatos", "Mészáros", "Oláh", "Rácz", "Szilágyi", "Török", "Fehér", "Gál", "Szűcs", "Kocsis", "Orsós",
+  "Pintér", "Fodor", "Szalai", "Sipos", "Lukács", "Gulyás", "Bíró", "Biró", "Katona", "Jakab", "Bogdán", "Balog", "Boros", "Fazekas",
+  "Kelemen", "Orosz", "Somogyi", "Fülöp", "Veres", "Budai", "Vincze", "Hegedűs", "Hegedüs", "Deák", "Illés", "Vass", "Szőke", "Fábián",
+  "Vörös", "Lengyel", "Bognár", "Bodnár", "Jónás", "Hajdu", "Halász", "Székely", "Kozma", "Gáspár", "Pásztor", "Bakos", "Dudás",
+  "Virág", "Orbán", "Barna", "Soós", "Nemes", "Pataki", "Balla", "Faragó", "Kerekes", "Borbély", "Barta", "Szekeres", "Csonka", "Mezei",
+  "Sárközi", "Berki", "Márton", "Szénási", "Kántor", "Csizmadia", "Kun", "Bárány", "Vida", "Pócza", "Rigó", "Erdélyi", "Sárközy"]);
+
 /** Hungarian order, family name first ("Nagy Katalin", "Szabó Zsófia"): the capitalised word before a Hungarian given name. */
-function familyNameFirst(text: string, i: number, j: number, after: number, out: PersonalDataMatch[]): number {
+function familyNameFirst(text: string, i: number, j: number, after: number, out: PersonalDataMatch[], listedFamilyOnly: boolean): number {
+  if (text.charCodeAt(i - 1) !== 32) return after;
   const m = FAMILY_NAME_BEFORE.exec(text.slice(Math.max(0, i - 25), i));
   if (m === null) return after;
+  // Most given names are not Hungarian alone: then only a listed Hungarian family name before them says so.
+  if (listedFamilyOnly && !HUNGARIAN_FAMILY_NAMES.has(m[1]!)) return after;
   const start = i - m[0].length;
   if (start < after || NOT_SURNAMES.has(m[1]!) || NOT_FAMILY_NAMES.has(m[1]!) || TITLE_WORDS.has(m[1]!)) return after;
   out.push({ kind: "NAME", start, end: j });
@@ -549,23 +592,26 @@ export function findFromMiddle(text: string, pattern: RegExp, middle: RegExp, of
   }
 }
 
-const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
-const EMAIL_AT = new RegExp(DETECTORS[0]!.pattern.source.replace(/^\\b/, ""), "y");
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const EMAIL_LOCAL = /^[\p{L}\p{N}._%+-]$/u;
+const EMAIL_AT = new RegExp(EMAIL_PATTERN.source, "uy");
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
 /**
- * Emails, as the EMAIL pattern finds them scanning the whole text, found from each "@": the match is the
- * leftmost start, at a word boundary within the 64 local-part characters before the "@", where the rest of
- * the pattern holds.
+ * Emails, as the EMAIL pattern finds them scanning the whole text, found from each "@": the match is the leftmost
+ * start within the 64 local-part characters (code points) before the "@" where the pattern holds.
  */
 function findEmails(text: string, each: (start: number, end: number) => void): void {
   let from = 0;
   for (let at = text.indexOf("@", from); at !== -1; at = text.indexOf("@", Math.max(from, at + 1))) {
     let runStart = at;
-    while (runStart > from && runStart > at - 64 && EMAIL_LOCAL.test(text[runStart - 1]!)) runStart--;
+    for (let n = 0; n < 64 && runStart > from; n++) {
+      const w = isLowSurrogate(text.charCodeAt(runStart - 1)) && runStart - 2 >= from && isHighSurrogate(text.charCodeAt(runStart - 2)) ? 2 : 1;
+      if (!EMAIL_LOCAL.test(text.slice(runStart - w, runStart))) break;
+      runStart -= w;
+    }
     for (let s = runStart; s < at; s++) {
-      const boundary = isWordChar(text.charCodeAt(s)) !== (s > 0 && isWordChar(text.charCodeAt(s - 1)));
-      if (!boundary) continue;
+      if (isLowSurrogate(text.charCodeAt(s)) && s > 0 && isHighSurrogate(text.charCodeAt(s - 1))) continue;
       EMAIL_AT.lastIndex = s;
       const m = EMAIL_AT.exec(text);
       if (m !== null) {
