@@ -179,3 +179,48 @@ test("an event without a group-by field belongs to no group", () => {
   assert.equal(run(corr, [at(0, { Outcome: "failure" }), at(1, { Outcome: "failure" })]).length, 0);
   assert.equal(run(corr, [at(0, { Outcome: "failure", User: "a" }), at(1, { Outcome: "failure", User: "a" })]).length, 1);
 });
+
+test("value_avg waits for the window's end: one high value first does not fire while later ones pull the mean down", () => {
+  const corr = "correlation:\n  type: value_avg\n  rules: [ok_logon]\n  group-by: [User]\n  timespan: 1h\n  condition: { field: bytes, gt: 500 }\n";
+  const ev = (s: number, bytes: number) => at(s, { Outcome: "success", User: "a", bytes });
+  assert.equal(run(corr, [ev(0, 900), ev(1, 100), ev(2, 100), ev(3, 100)]).length, 0);
+  assert.equal(run(corr, [ev(0, 100), ev(1, 200), ev(2, 900)]).length, 0);
+  const alerts = run(corr, [ev(0, 900), ev(1, 300)]);
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.correlation?.count, 600);
+});
+
+test("correlations that refer to each other are reported, with the chain, and so is one built on a rejected one", () => {
+  const rs = compileRules([{ path: "c.yml", text: `${BASE}---
+title: a
+id: corr-a
+name: corr_a
+correlation: { type: event_count, rules: [corr_b, failed_logon], group-by: [User], timespan: 1m, condition: { gte: 2 } }
+---
+title: b
+id: corr-b
+name: corr_b
+correlation: { type: event_count, rules: [corr_a], group-by: [User], timespan: 1m, condition: { gte: 1 } }
+---
+title: c
+id: corr-c
+correlation: { type: event_count, rules: [nope], group-by: [User], timespan: 1m, condition: { gte: 1 } }
+---
+title: d
+id: corr-d
+correlation: { type: event_count, rules: [corr-c], group-by: [User], timespan: 1m, condition: { gte: 1 } }
+` }]);
+  const reasons = Object.fromEntries(rs.unsupported.map((u) => [u.id, u.reason]));
+  assert.match(reasons["corr-a"] ?? "", /refers to itself through corr_a -> corr_b -> corr_a/);
+  assert.match(reasons["corr-b"] ?? "", /refers to itself through corr_b -> corr_a -> corr_b/);
+  assert.match(reasons["corr-c"] ?? "", /unknown or unsupported rules: nope/);
+  assert.match(reasons["corr-d"] ?? "", /unknown or unsupported rules: corr-c/);
+  assert.deepEqual(rs.correlations, []);
+  // The rules the rejected correlations named still alert on their own.
+  assert.equal(rs.detections.every((d) => d.emit), true);
+});
+
+test("a zero timespan is reported: no two events could fall within it", () => {
+  const rs = compileRules([{ path: "c.yml", text: `${BASE}---\ntitle: corr\nid: corr\ncorrelation: { type: event_count, rules: [failed_logon], group-by: [User], timespan: 0m, condition: { gte: 2 } }\n` }]);
+  assert.match(rs.unsupported.find((u) => u.id === "corr")?.reason ?? "", /timespan '0m' is zero/);
+});

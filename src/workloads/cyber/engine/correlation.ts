@@ -4,10 +4,11 @@
  * an event, with the fields correlations need) in stream order and keeps per-group state.
  *
  * Windows: for conditions with only a lower bound (gt/gte), and for temporal correlations, counts are taken over
- * sliding windows by the events' own times and fire as soon as one window holding the new event meets them. Events
+ * sliding windows by the events' own times and fire as soon as one window holding the new event meets them (not
+ * value_avg: a mean may fall again as the window fills). Events
  * may arrive out of order (files merged, delayed forwarders): a group keeps its events for the timespan plus
  * LATENESS_MS behind its newest, so a late event still joins the burst it belongs to. Conditions with an upper
- * bound (lt/lte/eq/neq) can only be judged once a window is over, so they use a window opened by a group's first
+ * bound (lt/lte/eq/neq), and means, can only be judged once a window is over, so they use a window opened by a group's first
  * event, judged when a later event falls outside it or at `flush`. A group that fired starts afresh, so one burst
  * raises one alert.
  */
@@ -57,6 +58,13 @@ export function satisfies(c: CountCondition, n: number): boolean {
 
 const lowerBoundOnly = (c: CountCondition): boolean => c.lt === undefined && c.lte === undefined && c.eq === undefined && c.neq === undefined;
 
+/**
+ * Whether a windowed correlation can fire as soon as a window meets its condition: counts and sums only grow as a
+ * window fills, so a lower bound met stays met. A mean can fall again (900 then 100, 100, 100), so value_avg, like an
+ * upper bound, is judged once its window is over.
+ */
+const firesEarly = (c: CorrelationRule): boolean => lowerBoundOnly(c.condition) && c.type !== "value_avg";
+
 /** Correlations counted over a window of events (the others look for rules in turn). */
 const windowed = (c: CorrelationRule): boolean => c.type !== "temporal" && c.type !== "temporal_ordered";
 
@@ -102,8 +110,7 @@ export class Correlator {
   flush(): Alert[] {
     const alerts: Alert[] = [];
     for (const c of this.correlations) {
-      if (!windowed(c)) continue;
-      if (lowerBoundOnly(c.condition)) continue;
+      if (!windowed(c) || firesEarly(c)) continue;
       for (const [key, g] of this.state.get(c)!) {
         const alert = this.judgeWindow(c, g);
         this.state.get(c)!.delete(key);
@@ -154,7 +161,7 @@ export class Correlator {
       case "value_count":
       case "value_sum":
       case "value_avg": {
-        if (!lowerBoundOnly(c.condition)) {
+        if (!firesEarly(c)) {
           let alert: Alert | undefined;
           if (g.windowStart !== undefined && o.time > g.windowStart + c.timespanMs) {
             alert = this.judgeWindow(c, g);

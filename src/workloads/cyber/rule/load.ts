@@ -189,8 +189,10 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 
 
 export function parseTimespan(text: unknown): number {
   const m = typeof text === "string" ? TIMESPAN.exec(text.trim()) : null;
-  if (!m) throw new UnsupportedRule(`timespan '${String(text)}' is not a number and a unit (s, m, h, d)`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  if (!m) throw new UnsupportedRule(`timespan '${String(text)}' is not a number and a unit (s, m, h, d; w, M, y as pySigma reads them)`);
+  const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  if (ms === 0) throw new UnsupportedRule(`timespan '${String(text)}' is zero: no two events could fall within it`);
+  return ms;
 }
 
 const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "value_sum", "value_avg", "temporal", "temporal_ordered"];
@@ -252,15 +254,50 @@ function resolveCorrelations(rules: Rule[], unsupported: UnsupportedEntry[]): vo
     if (r.info.name !== undefined) byRef.set(r.info.name, r);
   }
   const bad = new Set<Rule>();
-  for (const r of rules) {
-    if (r.kind !== "correlation") continue;
-    const missing = r.rules.filter((ref) => !byRef.has(ref));
-    if (missing.length > 0) {
-      unsupported.push({ id: r.info.id, title: r.info.title, ...(r.info.file ? { file: r.info.file } : {}), reason: `correlation refers to unknown or unsupported rules: ${missing.join(", ")}` });
-      bad.add(r);
-      continue;
+  const reject = (r: CorrelationRule, reason: string): void => {
+    unsupported.push({ id: r.info.id, title: r.info.title, ...(r.info.file ? { file: r.info.file } : {}), reason });
+    bad.add(r);
+  };
+  const correlations = rules.filter((r): r is CorrelationRule => r.kind === "correlation");
+  // A correlation on one that is rejected cannot run either: repeated until nothing more is rejected.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of correlations) {
+      if (bad.has(r)) continue;
+      const missing = r.rules.filter((ref) => !byRef.has(ref) || bad.has(byRef.get(ref)!));
+      if (missing.length > 0) {
+        reject(r, `correlation refers to unknown or unsupported rules: ${missing.join(", ")}`);
+        changed = true;
+      }
     }
-    if (!r.generate) for (const ref of r.rules) byRef.get(ref)!.emit = false;
+  }
+  // Correlations that refer to each other (directly or through others) wait on one another's results and never fire.
+  for (const r of correlations) {
+    if (bad.has(r)) continue;
+    const cycle = cycleThrough(r, byRef);
+    if (cycle !== undefined) reject(r, `correlation refers to itself through ${cycle.join(" -> ")}: it could never fire`);
+  }
+  for (const r of correlations) {
+    if (bad.has(r) || r.generate) continue;
+    for (const ref of r.rules) byRef.get(ref)!.emit = false;
   }
   for (let i = rules.length - 1; i >= 0; i--) if (bad.has(rules[i]!)) rules.splice(i, 1);
+}
+
+/** The chain of references leading from a correlation back to itself, if there is one. */
+function cycleThrough(start: CorrelationRule, byRef: ReadonlyMap<string, Rule>): string[] | undefined {
+  const seen = new Set<Rule>();
+  const walk = (r: CorrelationRule, path: string[]): string[] | undefined => {
+    for (const ref of r.rules) {
+      const next = byRef.get(ref);
+      if (next === undefined || next.kind !== "correlation") continue;
+      if (next === start) return [...path, ref];
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const found = walk(next, [...path, ref]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(start, [start.info.name ?? start.info.id]);
 }
