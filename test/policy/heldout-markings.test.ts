@@ -128,3 +128,13 @@ batchTest("r", "markings-r.jsonl", 50, 0);
 // regraded ("downgraded from NATO SECRET to NATO RESTRICTED"). Still refused: prose naming "RESTREINT UE/EU
 // RESTRICTED" as the lowest EU level.
 batchTest("s", "markings-s.jsonl", 50, 1);
+
+// Batch u (heldout/markings-u.jsonl, session 7): 50 marked, 50 look-alikes, 11 languages, a thirteenth writer (banners,
+// footers, portion marks, subject lines, JSON and XML labels, YAML headers; 11 evasions: lower case, letter spacing,
+// zero-width characters, full-width and Cyrillic letters, a decomposed accent, dropped diacritics; look-alikes include
+// questions about the marking systems), written after every session-6 change and measured once on arrival: 49/50
+// found, 2/50 look-alikes refused. Then used: two levels compared in a sentence are a mention ("the difference between
+// the OFFICIAL-SENSITIVE caveat and the SECRET tier", "wie verhält sich VS-NUR FÜR DEN DIENSTGEBRAUCH zu NATO
+// RESTRICTED"); a common marking word in any case that is the whole first line of a memo, a subject field following, is
+// its banner ("streng geheim" over "betreff: ...").
+batchTest("u", "markings-u.jsonl", 50, 0);

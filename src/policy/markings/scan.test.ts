@@ -181,3 +181,15 @@ test("two levels given as a range in prose are a mention, unless the text was re
   assert.deepEqual(names("Handling rules cover everything from NATO RESTRICTED up to COSMIC TOP SECRET."), []);
   assert.deepEqual(names("This annex was downgraded from NATO SECRET to NATO RESTRICTED on 3 May."), ["NATO SECRET", "NATO RESTRICTED"]);
 });
+
+test("two levels compared in a sentence are a mention; two levels in a banner are not", () => {
+  assert.deepEqual(names("Can you explain the difference between the OFFICIAL-SENSITIVE handling caveat and the SECRET tier?"), []);
+  assert.deepEqual(names("Wie verhält sich die deutsche Einstufung VS-NUR FÜR DEN DIENSTGEBRAUCH zu NATO RESTRICTED?"), []);
+  assert.ok(names("NATO RESTRICTED / VS-NUR FÜR DEN DIENSTGEBRAUCH\nBetreff: Übung").length > 0);
+  assert.ok(names("This memo is NATO RESTRICTED. Compare it with last year's plan.").length > 0);
+});
+
+test("a common marking word in lower case that is a memo's whole first line, a subject field following, is its banner", () => {
+  assert.ok(names("streng geheim\n\nbetreff: besuchsprogramm der delegation\ndie delegation trifft am dienstag ein.").length > 0);
+  assert.deepEqual(names("Top secret\n\nMy grandmother's recipe for plum cake: 500 g flour..."), []);
+});

@@ -358,9 +358,9 @@ const isLabel = (folded: string): boolean => LABELS.has(folded);
 function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean, columns: Columns): boolean {
   const c = all[i]!;
   // A common word in ordinary case is a marking only in a labelled field.
-  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns);
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart);
   if (c.strength === "distinct") {
-    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
+    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
@@ -387,6 +387,41 @@ function clearanceMention(text: string, c: Candidate): boolean {
   for (let n = 1; n <= 3 && n <= before.length; n++) if (CLEARANCE_WORDS.has(before.slice(-n).join(" "))) return true;
   return false;
 }
+
+/**
+ * A memo's head in any case: the candidate is the whole first line of the text and a subject field follows within
+ * three lines ("streng geheim" then "betreff: besuchsprogramm"). A lone first line alone could be a title ("Top
+ * secret" over a recipe); the subject field says the text is a memo and its first line the banner.
+ */
+function memoHead(text: string, c: Candidate, openStart: boolean): boolean {
+  if (openStart || !/^[\s>*#]*$/.test(text.slice(0, c.start))) return false;
+  const le = lineEnd(text, c.end, 8);
+  if (le === -1 || !/^[\s.:]*$/.test(text.slice(c.end, le))) return false;
+  const next = /^(?:[ \t]*\r?\n){1,3}[ \t>*]*([^\s:]{1,24})[ \t]*:/.exec(text.slice(le, le + 160));
+  return next !== null && SUBJECT_LABELS.has(foldWords(next[1]!));
+}
+
+/**
+ * Two levels compared in one sentence ("the difference between the OFFICIAL-SENSITIVE caveat and the SECRET tier",
+ * "wie verhält sich VS-NUR FÜR DEN DIENSTGEBRAUCH zu NATO RESTRICTED"): a text about the marking systems. A
+ * comparison word before the pair or between them, the two close and on one line.
+ */
+function comparedLevels(text: string, all: readonly Candidate[], i: number): boolean {
+  const c = all[i]!;
+  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+    const o = all[k]!;
+    const [a, b] = o.start >= c.end ? [c, o] : o.end <= c.start ? [o, c] : [undefined, undefined];
+    if (a === undefined || b === undefined || b.start - a.end > 80) continue;
+    const gap = text.slice(a.end, b.start);
+    if (/[\n.!?;]/.test(gap.replace(/\.(?=\S)/g, ""))) continue;
+    const from = lineStart(text, a.start, 120);
+    const before = text.slice(from === -1 ? Math.max(0, a.start - 120) : from, a.start);
+    if (COMPARISON.test(`${before} ${gap}`)) return true;
+  }
+  return false;
+}
+
+const COMPARISON = new RegExp(String.raw`(?:^|[^\p{L}])(?:differen\p{L}*|differ|compar\p{L}*|versus|vs\.?|equivalen\p{L}*|[ée]quivalen\p{L}*|correspond\p{L}*|corrispond\p{L}*|maps? (?:to|onto)|mapping|relates? to|relationship between|unterschied\p{L}*|vergleich\p{L}*|verh[äa]lt sich|verhalten sich|entspricht|entsprechen|gegen[üu]ber|diferencia\p{L}*|diferen[çc]a|differenza|differenze|r[óo][żz]ni\p{L}*|odpowiad\p{L}*|por[óo]wn\p{L}*|fark\p{L}*|kar[şs][ıi]l[ıi]k\p{L}*|verschil\p{L}*|vergelijk\p{L}*|komt overeen|overeenkom\p{L}*|gelijkwaardig\p{L}*)(?![\p{L}])`, "iu");
 
 /** What may join the items of a list of levels: a comma, a slash or a semicolon, an "and" or "or" of a member language. */
 const LIST_GAP = /^\s*(?:[,;/]\s*)?(?:(?:and|or|et|ou|und|oder|y|o|e|i|lub|albo|ve|veya|ya da|en|of|og|eller|och|ja|tai|si|sau|a|nebo|es|vagy|ir|arba|un|vai|ka|ali|и|или|και|ή)\s+)?$/i;

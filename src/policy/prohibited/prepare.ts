@@ -1,7 +1,7 @@
 /**
  * Text as the prohibited-use rules read it, in one pass: lowercase, accents and look-alikes folded, zero-width
- * and other format characters dropped, whitespace collapsed (a blank run to one space, a run holding line
- * breaks to those breaks), punctuation kept. The same pass feeds the keyword automaton and finds the sentence
+ * and other format characters dropped, underscores read as blanks, whitespace collapsed (a blank run to one space,
+ * a run holding line breaks to those breaks), punctuation kept. The same pass feeds the keyword automaton and finds the sentence
  * breaks, so a long text is read once; the regexes later see only the sentences the keywords point at.
  */
 import { classOf, IGN, MULTI, multiLetters, WORD } from "../markings/fold.ts";
@@ -33,6 +33,7 @@ export function normaliseReference(text: string): string {
     .toLowerCase()
     .replace(/[^\x00-\x7f]/gu, foldChar)
     .replace(/\r\n?/g, "\n")
+    .replace(/_/g, " ")
     .replace(/[^\S\n]+/g, " ")
     .replace(/ ?\n ?/g, "\n");
 }
@@ -56,8 +57,12 @@ function foldCodePoint(cp: number): Uint16Array {
   return out;
 }
 
-/** What each ASCII code becomes: lowercase letter, 10 for a line break (\r too), 32 for a blank, else itself. */
-const ASCII = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c === 13 ? 10 : c === 9 || c === 11 || c === 12 ? 32 : c));
+/**
+ * What each ASCII code becomes: lowercase letter, 10 for a line break (\r too), 32 for a blank, else itself. An
+ * underscore is a blank: identifiers in pasted code and configuration join words with it
+ * ("await_human_release", "contatti_frequenti"), and the rules read words.
+ */
+const ASCII = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c === 13 ? 10 : c === 9 || c === 11 || c === 12 || c === 95 ? 32 : c));
 /**
  * Whether a UTF-16 unit is a blank as /\s/ reads it, \n and \r aside: the ASCII blanks and the few beyond ASCII
  * (no-break and ideographic spaces, the U+2000 block, the line and paragraph separators, the byte order mark).
@@ -127,7 +132,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
     if (i < text.length) {
       c = text.charCodeAt(i);
       // Fast path, most characters: printable ASCII other than a space, no whitespace pending.
-      if (c === 32 && breaks === 0) {
+      if ((c === 32 || c === 95) && breaks === 0) {
         blank = true;
         lastCR = false;
         continue;
