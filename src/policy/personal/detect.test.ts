@@ -374,3 +374,9 @@ test("firms named after a person and barracks are not person names", () => {
   assert.deepEqual(kinds("Lieferant: Hans Weber GmbH, Ulm"), []);
   assert.deepEqual(kinds("Exercise at Victoria Barracks"), []);
 });
+
+test("a number after a national identifier's label is that identifier, valid or not, and no phone number", () => {
+  assert.deepEqual(kinds("the SIN 666 497 697 entered on line 3 failed validation"), []);
+  assert.deepEqual(kinds("a megadott TAJ szám (966 818 768) ellenőrző számjegye nem megfelelő"), []);
+  assert.deepEqual(kinds("Tel. 666 497 697"), ["PHONE:666 497 697"]);
+});

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { findFields, type FieldMatch } from "./fields.ts";
 import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
 import { LabelColumns } from "../markings/columns.ts";
-import { classifyNationalId, isNationalIdLabel, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
+import { classifyNationalId, isNationalIdLabel, namedAsNationalId, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
 
 export type PersonalDataKind =
   | "EMAIL" | "PHONE" | "IBAN" | "CARD" | "STEUER_ID" | "NIR" | "PESEL" | "CODICE_FISCALE" | "NINO" | "SSN" | "NAME"
@@ -708,7 +708,9 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       }
       : (start: number, match: string) => {
         const end = start + match.length;
-        if ((d.valid === undefined || d.valid(match)) && !taken(start, end)) take({ kind: d.kind, start, end });
+        if ((d.valid === undefined || d.valid(match)) && !taken(start, end) && !(d.kind === "PHONE" && !match.includes("+") && namedAsNationalId(text, start))) {
+          take({ kind: d.kind, start, end });
+        }
       };
     const one = d.cued ? valueOf(each) : each;
     if (everywhere) findIn(text, 0, text.length, d.pattern, one);

@@ -447,6 +447,15 @@ export function classifyNationalId(raw: string, text: string, start: number, tab
 
 /** Every label of a number that needs one, to find the table columns headed by one ("bsn", "rodne_cislo", "CPR-nr."). */
 const ALL_LABELS = Object.values(L);
+
+/**
+ * Whether the number at `start` follows a national identifier's label on its line ("the SIN 666 497 697", "TAJ szám
+ * (966 818 768)"): such a number is that identifier, valid or not, and no phone number.
+ */
+export function namedAsNationalId(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 96), start);
+  return ALL_LABELS.some((re) => re.test(before));
+}
 /** Whether a table header cell (folded: capitals, words apart by one space) names a national identifier. */
 export function isNationalIdLabel(folded: string): boolean {
   const header = folded.toLowerCase();

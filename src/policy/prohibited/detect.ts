@@ -9,6 +9,7 @@ import { z } from "zod";
 import { classify, features, parseModel, type ClassifierModel } from "./classifier.ts";
 import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
 import { prepare } from "./prepare.ts";
+import { withoutQuotedMaterial } from "./quoted.ts";
 import { literalSet, templateClauses } from "./shape.ts";
 
 export type ProhibitedReason = "mass_surveillance" | "autonomous_weapons" | "targeting";
@@ -72,6 +73,7 @@ export interface RuleSet {
   readonly conceptCount: number;
   /** The classifier consulted when no rule fires (classifier.ts), or none. */
   readonly classifier?: ClassifierModel;
+
 }
 
 /** Keywords are cut to this many characters (see compileRules). */
@@ -199,7 +201,10 @@ export function compileRules(file: RuleFile): RuleSet {
  * pair is not seen; rules are written within sentences.)
  */
 export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
-  const { buf, ranges, hits } = prepare(text, set.keywords);
+  const prepared = prepare(text, set.keywords);
+  const { buf, hits } = prepared;
+  // Quoted material an opening instruction asks only to transform (summarise, translate, proofread) is not judged.
+  const ranges = withoutQuotedMaterial(buf, prepared.ranges);
   const n = ranges.length / 2;
   if (n === 0) return null;
   const { out } = set.keywords;
