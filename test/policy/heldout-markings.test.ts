@@ -138,3 +138,12 @@ batchTest("s", "markings-s.jsonl", 50, 1);
 // RESTRICTED"); a common marking word in any case that is the whole first line of a memo, a subject field following, is
 // its banner ("streng geheim" over "betreff: ...").
 batchTest("u", "markings-u.jsonl", 50, 0);
+
+// Batch v (heldout/markings-v.jsonl, session 7): 50 marked, 50 look-alikes, 25 languages, a fourteenth writer, with
+// markings placed in long documents (a footer under a 150-word note, a portion mark in paragraph 3, a line in a
+// forwarded mail), written after batch u's changes and measured once on arrival: 49/50 found, 2/50 look-alikes refused
+// (a job advert's "NATO SECRET personnel security clearance"; a course text giving the German levels "von VS-NUR FÜR
+// DEN DIENSTGEBRAUCH als niedrigstem bis STRENG GEHEIM als höchstem Grad"). Then used: a Title Case marking of two words
+// or more alone on a document's last line is its footer ("Departementaal Vertrouwelijk"); clearance words count three
+// words after a level; a range's first level may be qualified by up to three words before the connector.
+batchTest("v", "markings-v.jsonl", 50, 0);

@@ -193,3 +193,15 @@ test("a common marking word in lower case that is a memo's whole first line, a s
   assert.ok(names("streng geheim\n\nbetreff: besuchsprogramm der delegation\ndie delegation trifft am dienstag ein.").length > 0);
   assert.deepEqual(names("Top secret\n\nMy grandmother's recipe for plum cake: 500 g flour..."), []);
 });
+
+test("a Title Case marking of two words or more alone on a document's last line is its footer; one word, or sentence case, is not", () => {
+  const memo = "Notitie\n\n1. De oefening vindt plaats in juni.\n2. Het transport verloopt per spoor.\n\n";
+  assert.ok(names(`${memo}Departementaal Vertrouwelijk`).length > 0);
+  assert.deepEqual(names(`${memo}Departementaal vertrouwelijk`), []);
+  assert.deepEqual(names("Tekst.\n\nDepartementaal Vertrouwelijk"), []);
+});
+
+test("a level as a personnel security clearance three words on, and a range with the levels qualified, are mentions", () => {
+  assert.deepEqual(names("You must hold, or be able to obtain, a NATO SECRET personnel security clearance."), []);
+  assert.deepEqual(names("Sie kennt vier Grade, von VS-NUR FÜR DEN DIENSTGEBRAUCH als niedrigstem bis STRENG GEHEIM als höchstem Grad."), []);
+});

@@ -358,7 +358,7 @@ const isLabel = (folded: string): boolean => LABELS.has(folded);
 function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean, columns: Columns): boolean {
   const c = all[i]!;
   // A common word in ordinary case is a marking only in a labelled field.
-  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart);
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart) || titledFooter(text, c);
   if (c.strength === "distinct") {
     if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
@@ -372,14 +372,15 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
 }
 
 /**
- * A level named as someone's security clearance in running text ("candidates must hold a NATO SECRET clearance"):
- * a word of clearance-words.txt among the two words right after it or ending the three right before it, on its line.
+ * A level named as someone's security clearance in running text ("candidates must hold a NATO SECRET clearance", "a
+ * NATO SECRET personnel security clearance"): a word of clearance-words.txt among the three words right after it or
+ * ending the three right before it, on its line.
  */
 function clearanceMention(text: string, c: Candidate): boolean {
-  // Two words after, three before: 40 characters either side hold them (the fold below is the costly part).
+  // Three words after, three before: 40 characters either side hold them (the fold below is the costly part).
   const to = lineEnd(text, c.end, 40);
   const after = foldWords(text.slice(c.end, to === -1 ? c.end + 40 : to).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
-  for (let n = 1; n <= 2 && n <= after.length; n++) if (CLEARANCE_WORDS.has(after.slice(0, n).join(" ")) || CLEARANCE_WORDS.has(after[n - 1]!)) return true;
+  for (let n = 1; n <= 3 && n <= after.length; n++) if (CLEARANCE_WORDS.has(after.slice(0, n).join(" ")) || CLEARANCE_WORDS.has(after[n - 1]!)) return true;
   const from = lineStart(text, c.start, 40);
   const before = foldWords(text.slice(from === -1 ? Math.max(0, c.start - 40) : from, c.start).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
   // The first word of a cut-off window may be a fragment: only whole words count.
@@ -399,6 +400,21 @@ function memoHead(text: string, c: Candidate, openStart: boolean): boolean {
   if (le === -1 || !/^[\s.:]*$/.test(text.slice(c.end, le))) return false;
   const next = /^(?:[ \t]*\r?\n){1,3}[ \t>*]*([^\s:]{1,24})[ \t]*:/.exec(text.slice(le, le + 160));
   return next !== null && SUBJECT_LABELS.has(foldWords(next[1]!));
+}
+
+/**
+ * A marking of two or more words in Title Case that is the whole last line of a document of several lines: its
+ * footer ("... 7. Een eerste evaluatie ...\n\nDepartementaal Vertrouwelijk"). One word alone ("Confidential") or a
+ * phrase in sentence case closes many a letter or list; every word capitalised on a line of its own is a stamp.
+ */
+function titledFooter(text: string, c: Candidate): boolean {
+  const words = text.slice(c.start, c.end).split(/[\s.\-–]+/u).filter((w) => w !== "");
+  if (words.length < 2 || !words.every((w) => /^\p{Lu}\p{Ll}/u.test(w))) return false;
+  const ls = lineStart(text, c.start, 8);
+  if (ls === -1 || !/^[\s*_>#]*$/.test(text.slice(ls, c.start)) || !/^[\s.*_]*$/.test(text.slice(c.end))) return false;
+  let lines = 0;
+  for (const line of text.slice(0, ls).split("\n")) if (line.trim() !== "" && ++lines >= 3) return true;
+  return false;
 }
 
 /**
@@ -459,7 +475,8 @@ function enumerated(text: string, all: readonly Candidate[], i: number): boolean
   return levelRange(text, all, i);
 }
 
-const RANGE_GAP = /^\s*(?:up to|to|through|until|and|bis(?: zu)?|und|jusqu'(?:à|a|au)|à|a|et|hasta|y|fino (?:a|al)|e|do|i|tot(?: en met)?|en|-|–|—)\s*$/i;
+/** Up to three words may qualify the first level before the connector ("von X als niedrigstem bis Y"). */
+const RANGE_GAP = /^\s*(?:[^\s.;:!?]+\s+){0,3}?(?:up to|to|through|until|and|bis(?: zu)?|und|jusqu'(?:à|a|au)|à|a|et|hasta|y|fino (?:a|al)|e|do|i|tot(?: en met)?|en|-|–|—)\s*$/i;
 const REGRADED = /(?:downgrad|regrad|upgrad|declassif|reclassif|herabgestuf|herabstuf|hochgestuf|heraufgestuf|d[ée]classifi|reclass[ée]|r[ée]trograd|desclasific|rebajad|declassificat|declassat|odtajn|zdegradowan|obni[zż]on|gederubriceerd|afgeschaald|lowered|raised)\w*(?:\s+\S+){0,3}\s*$/iu;
 const RANGE_OPEN = /(?:^|[^\p{L}])(?:from|between|von|zwischen|de|des|entre|da|dal|tra|fra|od|van|tussen)\s+$/iu;
 
