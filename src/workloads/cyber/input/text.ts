@@ -234,7 +234,8 @@ export function parseCef(line: string): Parsed | undefined {
   keys.forEach((k, idx) => {
     const start = k.index! + k[0].length;
     const end = idx + 1 < keys.length ? keys[idx + 1]!.index! : ext.length;
-    fields[k[1]!] = ext.slice(start, end).trimEnd().replace(/\\([=\\])/g, "$1").replace(/\\n/g, "\n").replace(/\\r/g, "\r");
+    // One pass: "\\r" is a backslash and an r (ALLIANCE\\r.silva, C:\\Users\\run.exe), not a carriage return.
+    fields[k[1]!] = ext.slice(start, end).trimEnd().replace(/\\([=\\nr])/g, (_m, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : c));
   });
   if (prefix !== "") fields.syslogHeader = prefix;
   const rt = fields.rt ?? fields.end ?? fields.start;

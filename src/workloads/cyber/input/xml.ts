@@ -27,6 +27,8 @@ export function looksLikeEventXml(text: string): boolean {
 
 /** The record's <Event> element as xmltodict would give it: `{ Event: { System: {...}, EventData: {...} } }`. */
 export function eventXmlToJson(text: string): Record<string, unknown> {
+  // The parser closes what is left open; an event cut short (a truncated line, a record split apart) is no event.
+  if (!text.includes("</Event>")) throw new NotAnEvent("it ends before </Event> (cut short?)");
   const doc = parseDocument(text, { xmlMode: true }) as unknown as XmlNode;
   const event = (doc.children ?? []).find((n) => n.type === "tag" && n.name === "Event");
   if (event === undefined) throw new NotAnEvent("no <Event> element");

@@ -41,6 +41,52 @@ export function parseRuleSources(sources: readonly RuleSource[]): ParsedSource[]
   });
 }
 
+/**
+ * The rules of a file written as a Sigma 1 rule collection, as pySigma reads one: an `action: global` document is a
+ * template merged into each later rule (its values win, maps merged key by key) until `action: reset`; an
+ * `action: repeat` document is merged over the rule before it and makes another rule. Files without actions pass
+ * through unchanged. Each rule keeps the index of the document it came from, for its default id.
+ */
+function expandCollection(docs: readonly Obj[]): Array<{ doc: Obj; index: number; error?: string }> {
+  if (!docs.some((d) => d.action !== undefined)) return docs.map((doc, index) => ({ doc, index }));
+  const out: Array<{ doc: Obj; index: number; error?: string }> = [];
+  let global: Obj = {};
+  let previous: Obj | undefined;
+  docs.forEach((doc, index) => {
+    const action = doc.action;
+    if (action === undefined) {
+      previous = deepMerge(doc, global);
+      out.push({ doc: previous, index });
+    } else if (action === "global") {
+      const { action: _, ...template } = doc;
+      global = template;
+      previous = global;
+    } else if (action === "reset") {
+      global = {};
+    } else if (action === "repeat") {
+      if (previous === undefined) out.push({ doc, index, error: "rule collection action 'repeat' with no rule before it to repeat" });
+      else {
+        const { action: _, ...changes } = doc;
+        previous = deepMerge(previous, changes);
+        out.push({ doc: previous, index });
+      }
+    } else {
+      out.push({ doc, index, error: `unknown rule collection action '${String(action)}' (global, reset and repeat are known)` });
+    }
+  });
+  return out;
+}
+
+/** `base` with `over` merged in: maps key by key, anything else replaced by `over`'s value. Neither is changed. */
+function deepMerge(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObj(v) && isObj(b) ? deepMerge(b, v) : isObj(v) ? deepMerge({}, v) : v;
+  }
+  return out;
+}
+
 export function loadRules(parsed: readonly ParsedSource[], opts: CompileOptions = {}): LoadedRules {
   const rules: Rule[] = [];
   const unsupported: UnsupportedEntry[] = [];
@@ -51,13 +97,13 @@ export function loadRules(parsed: readonly ParsedSource[], opts: CompileOptions 
       unsupported.push({ id: source.path, file: source.path, reason: source.error ?? "not readable" });
       continue;
     }
-    docs.forEach((doc, i) => {
+    expandCollection(docs).forEach(({ doc, index: i, error }) => {
       const id = typeof doc.id === "string" ? doc.id : `${source.path}#${i + 1}`;
       const title = typeof doc.title === "string" ? doc.title : undefined;
       try {
+        if (error !== undefined) throw new UnsupportedRule(error);
         if (isObj(doc.correlation)) rules.push(compileCorrelation(doc, id, source.path));
         else if (isObj(doc.filter)) filters.push(compileFilter(doc, opts));
-        else if (typeof doc.action === "string") throw new UnsupportedRule(`legacy rule collection action '${doc.action}'`);
         else rules.push(compileRule(doc, id, source.path, opts));
       } catch (err) {
         // Anything else a rule provokes while compiling (a range error from a library, a stack overflow) is still
