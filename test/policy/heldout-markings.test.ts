@@ -147,3 +147,11 @@ batchTest("u", "markings-u.jsonl", 50, 0);
 // or more alone on a document's last line is its footer ("Departementaal Vertrouwelijk"); clearance words count three
 // words after a level; a range's first level may be qualified by up to three words before the connector.
 batchTest("v", "markings-v.jsonl", 50, 0);
+
+// Batch w (heldout/markings-w.jsonl, session 7): 50 marked, 50 look-alikes in 25 languages, a sixteenth writer (mail and
+// chat quoting marked material, markings in file names and paths, spreadsheet cells, code comments, machine labels,
+// leetspeak; look-alikes in file names, unclassified labels, NDAs, training slides), written after batch v's changes
+// and measured once on arrival: 46/50 found, 0/50 look-alikes refused. Then used: digits standing for letters inside a
+// word (0 O, 1 I, 3 E, 4 A, 5 S, 7 T: "N4T0 C0NF1D3NT1AL"), an evasion in a marking of several words; a spreadsheet
+// cell pasted with its reference ("A1: DIFUSIÓN LIMITADA"); the Latvian and Lithuanian labels ("klasifikācija").
+batchTest("w", "markings-w.jsonl", 50, 0);

@@ -27,6 +27,12 @@ export interface LetterStream {
 
 const ASCII = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII[c] = c >= 97 && c <= 122 ? c - 32 : c >= 65 && c <= 90 ? c : c >= 48 && c <= 57 ? WORD : SEP;
+/**
+ * Digits that stand for letters inside a word, as OCR misreads them and as writers evade with them: 0 O, 1 I, 3 E,
+ * 4 A, 5 S, 7 T (0 where no letter is meant). Only after a letter of the same word: a word never starts with one.
+ */
+export const LEET = new Uint8Array(128);
+for (const [digit, letter] of [["0", "O"], ["1", "I"], ["3", "E"], ["4", "A"], ["5", "S"], ["7", "T"]] as const) LEET[digit.charCodeAt(0)] = letter.charCodeAt(0);
 
 function hex4(text: string, i: number): number {
   if (i + 4 > text.length) return -1;
@@ -102,8 +108,8 @@ export function findRawMatches(text: string, automaton: Automaton): LetterStream
     let cls: number;
     if (c < 128 && c !== 92) {
       cls = ASCII[c]!;
-      // A zero inside a word reads as the letter O it stands for ("NAT0 SECRET": OCR, or an evasion).
-      if (c === 48 && count > 0 && ends[count - 1] === i) cls = 79;
+      // A digit inside a word reads as the letter it stands for ("NAT0 SECRET" in OCR; "N4T0 C0NF1D3NT1AL").
+      if (cls === WORD && count > 0 && ends[count - 1] === i && LEET[c] !== 0) cls = LEET[c]!;
       if (cls >= 65) {
         // The hot path: one ASCII letter.
         starts[count] = i;
@@ -189,7 +195,7 @@ function walkFrom(text: string, trie: Trie, s: number, skip: number, count: numb
     const c = text.charCodeAt(i);
     if (c < 128 && c !== 92) {
       // The hot path: plain ASCII.
-      const cls = c === 48 && i !== s && count > 0 && ends[count - 1] === i ? 79 : ASCII[c]!;
+      const cls = LEET[c] !== 0 && i !== s && count > 0 && ends[count - 1] === i ? LEET[c]! : ASCII[c]!;
       if (cls >= 65) {
         node = child[node * 26 + cls - 65]!;
         if (node === -1) return count;

@@ -205,3 +205,14 @@ test("a level as a personnel security clearance three words on, and a range with
   assert.deepEqual(names("You must hold, or be able to obtain, a NATO SECRET personnel security clearance."), []);
   assert.deepEqual(names("Sie kennt vier Grade, von VS-NUR FÜR DEN DIENSTGEBRAUCH als niedrigstem bis STRENG GEHEIM als höchstem Grad."), []);
 });
+
+test("digits standing for letters inside words are an evasion of a marking of several words; one word needs its banner", () => {
+  assert.deepEqual(scanMarkings("N4T0 C0NF1D3NT1AL\nSubj: coverage gaps").map((f) => [f.marking, f.evasions]), [["NATO CONFIDENTIAL", ["confusable"]]]);
+  assert.deepEqual(names("PASSWORD=S3CR3T in the example config"), []);
+});
+
+test("a spreadsheet cell pasted with its reference, and the Latvian label, carry a marking", () => {
+  assert.ok(names("Pasa estas celdas a una tabla:\nA1: DIFUSIÓN LIMITADA\nA2: Unidad | B2: Efectivos").length > 0);
+  assert.ok(names("Muuta CSV-muotoon:\nA1: LUOTTAMUKSELLINEN – SUOJAUSTASO III\nA2: Joukko").length > 0);
+  assert.ok(names('{"dokuments": "Apgādes plāns", "klasifikācija": "SLEPENI"}').length > 0);
+});

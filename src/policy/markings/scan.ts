@@ -150,7 +150,9 @@ function toCandidate(text: string, letters: LetterStream, raw: RawMatch): Candid
       if ((wordPos === 0) !== (cs === UPPER)) word &= ~WORD_TITLE;
       wordPos++;
     }
-    if (cp === 48) evasions |= CONFUSABLE; // a zero read as O
+    // A digit read as a letter (0 as O, 4 as A...): an evasion in a marking of several words ("N4T0 C0NF1D3NT1AL").
+    // One word alone ("PASSWORD=S3CR3T" in a config example) is read like its plain spelling, banner or syntax needed.
+    if (cp >= 48 && cp <= 57) evasions |= pattern.breaks.size > 0 ? CONFUSABLE : 0;
     else if (cp >= 128) {
       if (cp >= 0xff00 && cp <= 0xffef) evasions |= FULLWIDTH;
       else if ((primary.latin && cp > 0x24f && cp < 0x1e00) || cp > 0xffff) evasions |= CONFUSABLE;
@@ -332,6 +334,9 @@ function subjectOpener(text: string, c: Candidate): boolean {
   // A chat line's message, after its time and speaker ("[10:02] kn. Holm: FORTROLIGT: bataljonen ..."; "<holm>
   // HEMMELIG - ..."), opens with the marking: no disclaimer sits there, so a colon sets it off too.
   if (CHAT_SPEAKER.test(before)) return /^[\])]?\s*[–—\-|:]/.test(after);
+  // A spreadsheet cell pasted with its reference ("A1: DIFUSIÓN LIMITADA", "A1: LUOTTAMUKSELLINEN – SUOJAUSTASO III"):
+  // the cell's whole value, or its opening set off by a dash.
+  if (CELL_REFERENCE.test(before)) return /^[\])]?(?:\s*[–—\-|/]|\s*$)/.test(after) || lineEnd(text, c.end, 0) === c.end;
   const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*(?:[A-Za-z]{1,3}\s*:\s*)*[\[(]?$/.exec(before);
   if (m === null || !SUBJECT_LABELS.has(foldWords(m[1]!))) return false;
   return /^[\])]?(?:\s*[–—\-:|/]|\s*$)/.test(after) || lineEnd(text, c.end, 0) === c.end;
@@ -349,6 +354,7 @@ function subjectCloser(text: string, c: Candidate): boolean {
   return m !== null && SUBJECT_LABELS.has(foldWords(m[1]!));
 }
 
+const CELL_REFERENCE = /^[\s>]*[A-Z]{1,3}[1-9]\d{0,4}\s*[:=|]\s*[\[(]?$/;
 const CHAT_SPEAKER = /^[\s>]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*[^\s:<>\[\]][^:<>\[\]]{0,39}:|(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?<[^<>\s]{1,32}>)\s*$/;
 
 /** The columns of the text's tables that are headed by a label, read only for tables some candidate sits in. */

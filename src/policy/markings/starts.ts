@@ -77,9 +77,10 @@ export function buildTrie(patterns: readonly Pattern[]): Trie {
   //   x S+ y            the first two letters spaced ("S E C R E T", "S-E-C")
   //   x S* CX, x y S* CX, CX   something only the walk can read (escape, non-ASCII letter, zero-width)
   // Written as a trie (x, then y): each alternative the regex tries at a separator costs.
-  // After the first letter, a zero may stand for O ("C0SMIC T0P SECRET"), as the walk reads it.
-  const L = (c: string): string => (c === "O" ? "[O0]" : c);
-  const set = (cs: string): string => `[${cs}${cs.includes("O") ? "0" : ""}]`;
+  // After the first letter, a digit may stand for a letter ("C0SMIC T0P SECRET", "N4T0"), as the walk reads it (LEET).
+  const digitFor = new Map<string, string>([["O", "0"], ["I", "1"], ["E", "3"], ["A", "4"], ["S", "5"], ["T", "7"]]);
+  const L = (c: string): string => (digitFor.has(c) ? `[${c}${digitFor.get(c)}]` : c);
+  const set = (cs: string): string => `[${cs}${[...cs].map((c) => digitFor.get(c) ?? "").join("")}]`;
   const byFirst = [...firsts].map((x) => {
     const seconds = after(x);
     const thirds = [...seconds].map((y) => {
