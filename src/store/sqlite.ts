@@ -49,7 +49,7 @@ export interface Migration {
  * server) cannot both apply a migration: the second waits, then finds it recorded.
  */
 export function migrateSqlite(db: SqliteDatabase, migrations: readonly Migration[]): void {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  db.transaction(() => db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")).immediate();
   const has = db.prepare("SELECT 1 FROM schema_migrations WHERE id = ?");
   const mark = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)");
   const apply = db.transaction((m: Migration) => {

@@ -82,7 +82,8 @@ export function sqliteAlertStore(db: SqliteDatabase, onClose: () => void = () =>
   return {
     async insert(alerts) { insertAll(alerts); },
     async get(id, nation) { return doc(getOne.get(id, nation)); },
-    async update(id, nation, change) { return updateOne(id, nation, change); },
+    // Read, then write: the write lock first (a deferred transaction that read before another process wrote fails at once).
+    async update(id, nation, change) { return updateOne.immediate(id, nation, change); },
     async list(nation, filter, page) {
       const w = whereClause(nation, filter, () => "?", SQLITE_TEXT);
       const total = (db.prepare(`SELECT count(*) AS n FROM alerts a WHERE ${w.sql}`).get(...w.params) as { n: number }).n;

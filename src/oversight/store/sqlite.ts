@@ -22,7 +22,7 @@ export function openSqliteOversightStore(path: string): OversightStore {
   const update = <T extends { id: string; status: string }>(table: string) => {
     const get = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
     const put = db.prepare(`UPDATE ${table} SET status = ?, doc = ? WHERE id = ?`);
-    return db.transaction((id: string, change: (r: T) => T | null): T | null => {
+    const tx = db.transaction((id: string, change: (r: T) => T | null): T | null => {
       const cur = doc<T>(get.get(id));
       if (!cur) return null;
       const next = change(cur);
@@ -30,6 +30,9 @@ export function openSqliteOversightStore(path: string): OversightStore {
       put.run(next.status, JSON.stringify(next), id);
       return next;
     });
+    // Read, then write: BEGIN IMMEDIATE takes the write lock first. A deferred transaction that read before another
+    // process wrote could not upgrade, and SQLite answers that with "database is locked" at once, without waiting.
+    return (id: string, change: (r: T) => T | null): T | null => tx.immediate(id, change);
   };
   const updReview = update<ReviewRecord>("oversight_reviews");
   const updProposal = update<ProposalRecord>("governance_proposals");
@@ -81,7 +84,8 @@ export function openSqliteOversightStore(path: string): OversightStore {
       return db.prepare("SELECT seq, version, parent, proposal_id, adopted_at FROM governance_adoptions ORDER BY seq").all() as Adoption[];
     },
     async adopt(a) {
-      return adopt(a);
+      // Two gateways starting on one fresh database both adopt the first policy version: the write lock first.
+      return adopt.immediate(a);
     },
     async close() {
       db.close();
