@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { startStubUpstream, type StubUpstream } from "../helpers/stub-upstream.ts";
 import { reachable } from "../helpers/services.ts";
-import { spawnGateway } from "../helpers/spawn-gateway.ts";
+import { spawnGateways } from "../helpers/spawn-gateway.ts";
 import { call, startGateway } from "../helpers/gateway.ts";
 import { loadOrCreateDemoKey, mintDemoToken } from "../../src/identity/index.ts";
 
@@ -82,7 +82,8 @@ describe("quotas", () => {
       quota: { redis: "redis://127.0.0.1:6379", prefix },
     }));
     const token = await mintDemoToken(await loadOrCreateDemoKey(dir, "DEU"), { nation: "DEU", role: "analyst" });
-    const [a, b] = await Promise.all([spawnGateway(file), spawnGateway(file)]);
+    const gateways = await spawnGateways(file, 2);
+    const [a, b] = [gateways[0]!, gateways[1]!];
     try {
       await avoidMinuteBoundary();
       const results: number[] = [];

@@ -24,3 +24,18 @@ export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = 
     stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once("exit", () => r()); child.kill("SIGTERM"); }),
   };
 }
+
+/**
+ * Starts several gateways on one config side by side. If one fails to start, those that did are stopped before the
+ * error is thrown: a gateway left running would keep the test process alive and hang the run.
+ */
+export async function spawnGateways(configFile: string, count: number, env: NodeJS.ProcessEnv = process.env): Promise<Awaited<ReturnType<typeof spawnGateway>>[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnGateway(configFile, env)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  const up = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  if (failed !== undefined) {
+    await Promise.all(up.map((g) => g.stop()));
+    throw failed.reason;
+  }
+  return up;
+}
