@@ -4,7 +4,7 @@ import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts"
 import { mulberry32 } from "../../../test/helpers/prng.ts";
 import fc from "fast-check";
 import { params } from "../../../test/property/fc.ts";
-import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, nameEnd, NOT_SURNAMES, type PersonalDataMatch } from "./detect.ts";
+import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, nameEnd, NOT_SURNAMES, PLACE_OR_FIRM, type PersonalDataMatch } from "./detect.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
 
@@ -97,6 +97,7 @@ test("names and emails found from their candidates are exactly those a scan of t
     const name = new RegExp(NAME_PATTERN.source, "gu");
     for (let m = name.exec(text); m !== null; m = name.exec(text)) {
       const end = nameEnd(text, m.index, m);
+      if (end === PLACE_OR_FIRM) continue; // a place or firm: its words open no name (lastIndex is past them)
       if (end < 0) {
         // Not a name here: the scan goes on from the next character (the look-behind skips the rest of the word);
         // a whole code point, since a u-flag regex reads an index inside a surrogate pair as the pair's start.
@@ -379,4 +380,24 @@ test("a number after a national identifier's label is that identifier, valid or 
   assert.deepEqual(kinds("the SIN 666 497 697 entered on line 3 failed validation"), []);
   assert.deepEqual(kinds("a megadott TAJ szám (966 818 768) ellenőrző számjegye nem megfelelő"), []);
   assert.deepEqual(kinds("Tel. 666 497 697"), ["PHONE:666 497 697"]);
+});
+
+test("military ranks as staff lists write them open a name", () => {
+  assert.deepEqual(kinds("2. COL Aurelija Stankevičienė, LTU"), ["NAME:COL Aurelija Stankevičienė"]);
+  assert.deepEqual(kinds("Escort: LTC Kjetil Solberg"), ["NAME:LTC Kjetil Solberg"]);
+  assert.deepEqual(kinds("the Major Projects Authority and the LT Vilnius office"), []);
+});
+
+test("ships, bases and firms named after people are not person names, nor are the words inside them", () => {
+  for (const text of ["Holdings: HDMS Niels Juel (F363), HDMS Peter Willemoes (F362).", "periscoop voor Zr.Ms. Dolfijn en Zr.Ms. Karel Doorman",
+    "Units: ESPS Juan Carlos I (L61), ITS Carlo Bergamini (F590)", "Delivery: Caserma Carlo Alberto dalla Chiesa.",
+    "Baza Logistică Zonală 2 „Maior Constantin Ene”, Cincu", "vendors Thomas Cook Logistics, Carl Zeiss Optronics, Jan De Nul Group, Paul Wurth S.A."]) {
+    assert.deepEqual(kinds(text), [], text);
+  }
+});
+
+test("a reference's label before a number makes it no phone number; a guest or visitor field holds a name", () => {
+  assert.deepEqual(kinds("remittance 0047-681678205, call-off 25/575295398"), []);
+  assert.deepEqual(kinds("Guest: Hiroshi Tanaka-Larsen (Norwegian Armed Forces)"), ["NAME:Hiroshi Tanaka-Larsen"]);
+  assert.deepEqual(kinds("Festnetz: 08823 917 44"), ["PHONE:08823 917 44"]);
 });

@@ -68,6 +68,12 @@ const PHONE_CUES = [
 /** The same in Greek and Cyrillic script (τηλ., κινητό, тел., моб.): \b knows ASCII letters only, hence a look-behind. */
 const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|επικοινων|тел|моб|контакт)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
 const PHONE_CUE = String.raw`(?:\b(?:${PHONE_CUES})|${PHONE_CUES_GREEK_CYRILLIC})[^\d\n]{0,24}`;
+/**
+ * A reference's label right before a number ("remittance 0047-681678205", "call-off 25/575295398", "Order no.
+ * 0800 123 456"): the number is that reference, not a phone number, in the member languages.
+ */
+const REFERENCE_BEFORE = /(?:^|[^\p{L}])(?:remittance|ref(?:erence)?|order|invoice|po|call-?off|contract|ticket|case|container|wagon|serial|s\/n|part|article|lot|batch|folio|booking|tracking|shipment|consignment|customs|mrn|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|vertrag\p{L}*|artikel\p{L}*|aktenzeichen|az|commande|facture|dossier|contrat|pedido|factura|expediente|contrato|ordine|fattura|pratica|contratto|zam[óo]wieni\p{L}*|faktur\p{L}*|umow\p{L}*|sipari[şs]\p{L}*|fatura\p{L}*|s[öo]zle[şs]me\p{L}*|bestelling\p{L}*|factuur\p{L}*|contractnummer|kenmerk)\.?(?:\s*(?:no|nr|n°|no\.|nr\.|number|nummer|numéro|número|numero|numer|#|id))?\.?[\s:#-]*$/iu;
+
 /** A calendar date as numbers are grouped in one: 2024-05-12, 12.05.2024, 2024 05 12. */
 const DATE_SHAPE = /^(?:\d{4}([-./ ])\d{1,2}\1\d{1,2}|\d{1,2}([-./ ])\d{1,2}\2\d{4})$/;
 /** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
@@ -115,6 +121,7 @@ const DETECTORS: readonly Detector[] = [
         String.raw`\(\d{3}\) ?\d{3}-\d{4}`, // US (202) 555-0143
         String.raw`\d{3}-\d{3}-\d{4}`, // US 202-555-0143
         String.raw`0\d{1,4}[ /-]\d{4,8}(?:[ -]\d{1,4})?`, // DE 030 12345678, 030 12345678-21; NL 020-1234567; IT 06 1234 5678
+        String.raw`0\d{4} \d{3} \d{2,3}`, // DE five-digit area code 08823 917 44
         String.raw`0\d{1,3}-\d{3} \d{3} \d{2}`, // SE 08-123 456 78
         String.raw`0\d{1,3}\/\d{2,3}(?:\.\d{2}){2,3}`, // BE 02/707.12.34, 010/45.67.89
         String.raw`[1-9]\d \d{3} \d{2} \d{2}`, // ES 91 234 56 78, PL 22 123 45 67
@@ -191,7 +198,17 @@ const SLAVIC_FEMININE_STEMS: ReadonlySet<string> = new Set(
 );
 const SLAVIC_CASE_ENDINGS = ["o", "e", "i", "u", "y", "ę", "ą", "ou", "om", "oj"];
 const CYRILLIC_CASE_ENDINGS = ["ой", "у", "ю", "ы", "е", "и", "о", "ою"];
-const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan";
+/**
+ * Titles, and the military ranks of the member nations as staff lists write them (NATO's capitalised abbreviations
+ * and each language's own): a capitalised word after one is a surname. Two-letter country codes that are also ranks
+ * (LT, BG, MG) are left out.
+ */
+const TITLES = "Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Monsieur|Madame|Mme|Mlle|M|Señor|Señora|Sr|Sra|Signor|Signora|Sig|Sig\\.ra|Dott|Pan|Pani|Bay|Bayan|Dhr|Mevr|Mevrouw|Meneer|Gen|Col|Maj|Capt|Lt|Sgt|Adm|Cdr|Oberst|Général|Generał|Pułkownik|Kapitan" +
+  "|COL|LTC|MAJ|CPT|CAPT|GEN|LTG|BGEN|CDR|LCDR|ADM|RADM|VADM|SGT|SSG|MSG|SGM|CSM|CPL|PVT|WO1|WO2|Ltc|Lcdr|Cpt|Cpl|Pvt" +
+  "|Hptm|Hauptmann|Oblt|Oberleutnant|OTL|Oberstleutnant|Leutnant|Feldwebel|Hauptfeldwebel|HptFw|Stabsfeldwebel|StFw|Kapitänleutnant|Fregattenkapitän|Korvettenkapitän" +
+  "|Capitaine|Commandant|Colonel|Lieutenant|Sergent|Adjudant|Caporal|Cabo|Sargento|Teniente|Capitán|Comandante|Coronel|Brigada" +
+  "|Capitano|Maggiore|Colonnello|Tenente|Sergente|Caporale|Maresciallo|Porucznik|Podporucznik|Sierżant|Kapral|Chorąży" +
+  "|Yüzbaşı|Binbaşı|Albay|Yarbay|Teğmen|Üsteğmen|Çavuş|Kapitein|Majoor|Kolonel|Luitenant|Korporaal|Sergeant|Adjudant";
 /** One capitalised name word: "Kowalska", "McAllister", "O’Connor", "Lefèvre", "Ben-Ali". */
 const NAME_WORD = String.raw`\p{Lu}[\p{Ll}'’]*(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{L}[\p{Ll}'’]+)*`;
 const PARTICLE = String.raw`(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an|[Vv]on der|[Vv]on|[Dd]e [Ll]a|[Dd]e los|[Dd]el|[Dd]e|[Dd]i|[Dd]a|[Dd]os|[Dd]u|[Ll]e|[Ll]a|[Tt]er|[Tt]en)`;
@@ -214,7 +231,13 @@ const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
  * "São Paulo", "Sankt Peter"), and given names that head a place when a particle follows ("Santiago de Compostela",
  * "Santiago de Chile"): a person so named is missed, a station or a city is no longer redacted.
  */
-const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt|Sveti|Sveta|Monte|Porto|Puerto|Villa|Fort|Mount|Cape|Cabo|Isla|Ilha|Lake|Lago) $/u;
+const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt|Sveti|Sveta|Monte|Porto|Puerto|Villa|Fort|Mount|Cape|Cabo|Isla|Ilha|Lake|Lago|Caserma|Caserne|Kaserne|Cuartel|Quartel|Cazarma|Koszary|Kazerne|Kamp|Camp|Base|Baza) $/u;
+/**
+ * Ships and units named after people: a navy's ship prefix ("HDMS Niels Juel", "Zr.Ms. Karel Doorman", "ITS Carlo
+ * Bergamini", "ESPS Juan Carlos I"), or a base whose name is quoted after it ("Baza Logistică „Maior Constantin Ene”").
+ */
+const SHIP_BEFORE = /(?<![\p{L}])(?:HMS|HMCS|HMAS|HMNZS|HNLMS|HDMS|HNoMS|HSwMS|KNM|ITS|ESPS|FGS|FS|BNS|NRP|ORP|TCG|HS|ROS|LNS|ENS|EML|USS|USNS|Zr\.\s?Ms\.|Hr\.\s?Ms\.|Nave|SMS) $/u;
+const QUOTED_UNIT_BEFORE = /(?:Baza|Base|Caserma|Kaserne|Unitatea|Brigada|Batalionul|Regimentul|Școala|Scoala|Spitalul|Academia|Liceul)[^\n„"“«]{0,50}[„"“«](?:\p{Lu}[\p{Ll}.]*\.? )?$/u;
 const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
 /**
  * Brands and models whose first word is a listed given name; a match that opens with one is no name. Written out
@@ -231,7 +254,9 @@ for (const b of BRANDS) {
 
 /** Whether a given-name-led match at start is a place or a brand instead. */
 function placeOrBrand(text: string, start: number, given: string, tail: string): boolean {
-  if (PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 7), start))) return true;
+  if (PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return true;
+  if (SHIP_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start))) return true;
+  if (COMPANY_WORDS.has(tail.split(" ").at(-1) ?? "") || COMPANY_WORDS.has(followingWord(text, start + given.length + 1 + tail.length))) return true;
   const first = given.split("-")[0]!;
   if (PLACE_HEAD_GIVEN.has(first) && /^(?:de|del|da|do|di|dos) /u.test(tail)) return true;
   for (const [b, offset] of BRANDS_BY_WORD.get(first) ?? []) {
@@ -239,6 +264,25 @@ function placeOrBrand(text: string, start: number, given: string, tail: string):
     if (at >= 0 && text.startsWith(b, at) && !/[\p{L}]/u.test(text[at + b.length] ?? "") && !/[\p{L}]/u.test(text[at - 1] ?? "")) return true;
   }
   return false;
+}
+
+/**
+ * Words that make a name a firm's or an institution's ("Thomas Cook Logistics", "Carl Zeiss Optronics", "Jan De Nul
+ * Group", "John Cockerill Defense"): as the name's last word or the word right after it.
+ */
+const COMPANY_WORDS = new Set(["Logistics", "Logistik", "Logistique", "Logistica", "Logística", "Company", "Co", "Group", "Groep", "Gruppe",
+  "Groupe", "Gruppo", "Grupo", "Defense", "Defence", "Défense", "Difesa", "Systems", "Systeme", "Systèmes", "Sistemi", "Sistemas",
+  "Industries", "Industrie", "Industria", "Industrias", "Technologies", "Technology", "Technik", "Technologie", "Tecnologie", "Optronics",
+  "Optronik", "Aerospace", "Aviation", "Missiles", "Munitions", "Holding", "Holdings", "Corporation", "Corp", "International",
+  "Solutions", "Services", "Engineering", "Motors", "Electronics", "Elektronik", "Elettronica", "Dynamics", "Shipbuilding", "Shipyard",
+  "Shipyards", "Werft", "Werke", "Werk", "Consulting", "Partners", "Associates", "Bank", "Banque", "Airlines", "Airways", "Transport",
+  "Transports", "Trucking", "Naval", "Foundation", "Stiftung", "Fondation", "Fondazione", "Fundación", "Institute", "Institut",
+  "Istituto", "Instituto", "University", "Universität", "Université", "Università", "Universidad", "Instruments", "Instrument"]);
+
+/** The capitalised word right after position `at` (one space on), or "". */
+function followingWord(text: string, at: number): string {
+  const m = /^[ \t]+(\p{Lu}[\p{L}]*)/u.exec(text.slice(at, at + 40));
+  return m === null ? "" : m[1]!;
 }
 
 /** A legal form of a company right after a name, in the member nations' abbreviations. */
@@ -249,6 +293,9 @@ const COMPANY_FORM = /^ (?:S\.p\.A|S\.r\.l|S\.A\.|SA\b|S\.L\.|GmbH|AG\b|KG\b|Ltd
  * are dropped, and with nothing left after the given name or title the match is no name (-1). The tests' reference
  * scan uses the same rule.
  */
+/** nameEnd's answer for a match that names a place, ship, brand or firm: no name, and its words open none. */
+export const PLACE_OR_FIRM = -2;
+
 export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKnown = false): number {
   const g = m.groups ?? {};
   const tail = g.surname ?? g.titled!;
@@ -259,9 +306,13 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKn
   while (keep > 0 && WHOLE_PARTICLE.test(words[keep - 1]!)) keep--;
   if (keep === 0) return -1;
   if (g.given !== undefined && !givenKnown && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
-  if (g.given !== undefined && placeOrBrand(text, start, g.given, tail)) return -1;
+  // A place, ship, brand or firm named after a person: PLACE_OR_FIRM, and none of its words opens a name either.
+  if (g.given !== undefined && placeOrBrand(text, start, g.given, tail)) return PLACE_OR_FIRM;
+  if (g.titled !== undefined && /(?:Zr|Hr)\.\s?$/.test(text.slice(Math.max(0, start - 4), start))) return PLACE_OR_FIRM; // "Zr.Ms. Karel Doorman"
   // A firm named after a person ("Leonardo S.p.A.", "Giovanni Rana S.p.A.", "Hans Weber GmbH") is a firm.
-  if (g.given !== undefined && (COMPANY_FORM.test(text.slice(start + g.given.length, start + g.given.length + 14)) || COMPANY_FORM.test(text.slice(start + m[0].length, start + m[0].length + 14)))) return -1;
+  if (g.given !== undefined && (COMPANY_FORM.test(text.slice(start + g.given.length, start + g.given.length + 14)) || COMPANY_FORM.test(text.slice(start + m[0].length, start + m[0].length + 14)))) return PLACE_OR_FIRM;
+  // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
+  if (g.given !== undefined && /^ \p{Lu}$/u.test(text.slice(start + m[0].length - 2, start + m[0].length)) && COMPANY_FORM.test(text.slice(start + m[0].length - 2, start + m[0].length + 12))) return PLACE_OR_FIRM;
   const dropped = words.slice(keep).join(" ");
   return start + m[0].length - (dropped.length > 0 ? dropped.length + 1 : 0);
 }
@@ -378,6 +429,7 @@ function nameAt(text: string, i: number, j: number, after: number, out: Personal
   const givenKnown = role === "declined" || (role === "everyday" && (SELF_NAMING_BEFORE.test(text.slice(Math.max(0, i - 16), i)) || (m !== null && displayName(text, i + m[0].length))));
   if (role === "everyday" && !givenKnown) return after;
   const end = m === null ? -1 : nameEnd(text, i, m, givenKnown);
+  if (end === PLACE_OR_FIRM) return i + m![0].length;
   if (end >= 0) {
     out.push({ kind: "NAME", start: i, end });
     return end;
@@ -708,7 +760,7 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       }
       : (start: number, match: string) => {
         const end = start + match.length;
-        if ((d.valid === undefined || d.valid(match)) && !taken(start, end) && !(d.kind === "PHONE" && !match.includes("+") && namedAsNationalId(text, start))) {
+        if ((d.valid === undefined || d.valid(match)) && !taken(start, end) && !(d.kind === "PHONE" && !match.includes("+") && (namedAsNationalId(text, start) || REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 32), start))))) {
           take({ kind: d.kind, start, end });
         }
       };

@@ -26,7 +26,14 @@ const NAME_LABELS = [
   // Whole-name fields of several words.
   "nom complet", "nom_complet", "nome completo", "nome_completo", "nombre completo", "nombre_completo", "imię i nazwisko", "imie i nazwisko",
   "nazwisko i imię", "ad soyad", "ad_soyad", "adı soyadı", "volledige naam", "volledige_naam", "jméno a příjmení", "cognome e nome",
-  "nome e cognome", "vor- und nachname", "nimi ja sukunimi",
+  "nome e cognome", "vor- und nachname", "nimi ja sukunimi", "apellidos_nombre", "apellidos y nombre", "nombre_apellidos", "nom_prenom",
+  "cognome_nome", "nachname_vorname", "surname_name",
+  // Fields whose value is a person by their role on a form: guest lists, visitor logs, travel and HR records.
+  "guest", "visitor", "escort", "passenger", "traveller", "traveler", "attendee", "participant", "applicant", "employee", "holder",
+  "recipient", "requester", "patient", "contact person", "point of contact", "poc", "gast", "besucher", "passagier", "teilnehmer",
+  "antragsteller", "mitarbeiter", "invité", "visiteur", "passager", "demandeur", "huésped", "visitante", "pasajero", "participante",
+  "solicitante", "ospite", "visitatore", "passeggero", "partecipante", "richiedente", "gość", "odwiedzający", "pasażer", "uczestnik",
+  "wnioskodawca", "misafir", "ziyaretçi", "yolcu", "katılımcı", "başvuran", "bezoeker", "deelnemer", "aanvrager",
 ];
 /** Keys that are name parts only inside a "name" object ({"name": {"first": "Amelia", "last": "Fitzgerald"}}). */
 const NAME_PART_KEYS = ["first", "last", "given", "family", "middle"];
@@ -35,6 +42,8 @@ const PHONE_LABELS = [
   "phone", "telephone", "tel", "mobile", "mobile phone", "cell", "phone number", "phone_number", "mobile_number", "telefon", "telefonnummer",
   "handy", "mobil", "téléphone", "telephone", "portable", "telefono", "teléfono", "cellulare", "móvil", "movil", "telefone", "telemóvel",
   "telemovel", "telefoon", "gsm", "puhelin", "matkapuhelin", "τηλέφωνο", "κινητό", "телефон", "tlf", "numer telefonu", "komórka",
+  "festnetz", "festnetz privat", "telefon privat", "telefon dienstlich", "mobil privat", "home phone", "work phone", "office phone",
+  "private phone", "landline", "fixe", "fijo", "fisso", "vaste lijn",
 ];
 /** Words before "_name" that make it no person's name (file_name=..., host_name=...). */
 const THING_PREFIXES = new Set(["file", "host", "user", "app", "product", "company", "service", "device", "server", "project", "table",
@@ -362,7 +371,8 @@ function formLabel(text: string, start: number, end: number, role: Role, out: Fi
   // A name is short: the value is read from at most 120 characters of the line.
   const line = text.slice(valueStart, Math.min(lineEnd(text, valueStart), valueStart + 120));
   let valueEnd = valueStart + line.length;
-  for (const stop of ["\t", " <", ";", "|"]) {
+  // A parenthesis after the name holds its unit or role ("Guest: Hiroshi Tanaka-Larsen (Norwegian Armed Forces)").
+  for (const stop of ["\t", " <", ";", "|", " ("]) {
     const k = line.indexOf(stop);
     if (k >= 0 && valueStart + k < valueEnd) valueEnd = valueStart + k;
   }
