@@ -155,3 +155,10 @@ batchTest("v", "markings-v.jsonl", 50, 0);
 // word (0 O, 1 I, 3 E, 4 A, 5 S, 7 T: "N4T0 C0NF1D3NT1AL"), an evasion in a marking of several words; a spreadsheet
 // cell pasted with its reference ("A1: DIFUSIÓN LIMITADA"); the Latvian and Lithuanian labels ("klasifikācija").
 batchTest("w", "markings-w.jsonl", 50, 0);
+
+// Batch x (heldout/markings-x.jsonl, session 7): 50 marked, 50 look-alikes, 8 languages, a seventeenth writer (document
+// properties and metadata, e-mail X-headers, tables of contents, quoted reply chains, combined caveats, side-by-side
+// translations; look-alikes: releasable NATO UNCLASSIFIED, PUBLIC and OFFEN labels, secret-management and confidential-
+// computing docs), measured once on arrival: 49/50 found, 0/50 look-alikes refused. Then: the German labels
+// "Klassifizierung", "Geheimhaltungsstufe", "Geheimhaltungsgrad" (the miss: photo metadata with "Klassifizierung": "GEHEIM").
+batchTest("x", "markings-x.jsonl", 50, 0);
