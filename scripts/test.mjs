@@ -25,11 +25,9 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
   process.exit(1);
 }
-// --test-force-exit: a file whose tests are done exits even if something it started (a child server a failed test did
-// not stop) still holds its event loop; without it one leaked handle hangs the whole run.
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-force-exit", "--test-reporter=spec", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

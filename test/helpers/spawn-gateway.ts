@@ -19,6 +19,12 @@ export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = 
     });
     child.once("exit", (code) => { clearTimeout(timer); rej(new Error(`gateway exited with ${code}: ${err}`)); });
   });
+  // A gateway a failed test did not stop must not keep the test file's process alive (that hangs the whole run): the
+  // child and its pipes are unreferenced, and killed when the test process exits.
+  child.unref();
+  (child.stdout as unknown as { unref?: () => void }).unref?.();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
+  process.once("exit", () => child.kill("SIGKILL"));
   return {
     url, child,
     stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once("exit", () => r()); child.kill("SIGTERM"); }),
