@@ -27,7 +27,8 @@ export async function spawnGateway(configFile: string, env: NodeJS.ProcessEnv = 
   process.once("exit", () => child.kill("SIGKILL"));
   return {
     url, child,
-    stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once("exit", () => r()); child.kill("SIGTERM"); }),
+    // Referenced again while stopping, so the wait for its exit holds the event loop open.
+    stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.ref(); child.once("exit", () => r()); child.kill("SIGTERM"); }),
   };
 }
 
