@@ -35,11 +35,25 @@ class Strings {
 
 const MISSING = new Strings([], true);
 
-/** The strings of a field's value: itself, or the scalars of a list (and of lists inside it), in order. */
+/**
+ * The strings of a field's value: itself, or the scalars of a list (and of lists inside it), in order. An object (a
+ * CloudTrail `requestParameters`, an ECS sub-document) is its JSON text, as a SIEM that stores the record shows it:
+ * SigmaHQ's rules on such fields test that text (`requestParameters|contains: '"s3:GetObject"'`).
+ */
 function scalarStrings(value: unknown, out: string[]): void {
   if (typeof value === "string") out.push(value);
   else if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") out.push(String(value));
   else if (Array.isArray(value)) walk(value, out, false);
+  else if (value !== null && typeof value === "object") pushJson(value, out);
+}
+
+/** An object's JSON text; none for one nested too deep to write (a hostile record), which then matches no string test. */
+function pushJson(value: object, out: string[]): void {
+  try {
+    out.push(JSON.stringify(value));
+  } catch {
+    // RangeError: nested beyond the stack. Left out rather than ending the run.
+  }
 }
 
 /** Every scalar under `v`, in document order: what a keyword search looks through. */
@@ -62,7 +76,7 @@ function walk(root: object, out: string[], objects: boolean): void {
     else if (objects && v !== null && typeof v === "object") {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) stack.push((v as Record<string, unknown>)[keys[i]!]);
-    }
+    } else if (v !== null && typeof v === "object") pushJson(v, out); // an object inside a field's list
   }
 }
 

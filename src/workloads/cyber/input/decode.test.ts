@@ -158,7 +158,7 @@ test("Zeek TSV: header directives name the fields; unset and empty values; the p
   assert.equal(ev.get("id.orig_h"), "10.0.0.1");
   assert.equal(ev.get("query"), undefined);
   assert.deepEqual(ev.get("answers"), ["a.example", "b.example"]);
-  assert.deepEqual(ev.logsource, { product: "zeek", categories: [], services: ["dns"] });
+  assert.deepEqual(ev.logsource, { product: "zeek", categories: ["dns"], services: ["dns"] });
   assert.equal(ev.time, 1700000000500);
 });
 
@@ -277,4 +277,17 @@ test("reader: a Windows event in XML written over several lines is one record, f
   // An event cut short by the next record is a broken record of its own, reported as undecodable.
   assert.equal(recs[2]!.text, "<Event xmlns='x'><System>");
   assert.throws(() => decode(recs[2]!.text), /not a Windows event in XML|UndecodableRecord|XML/);
+});
+
+test("an object-valued field is its JSON text for string tests (CloudTrail requestParameters), and crontab lines are cron's", () => {
+  const ev = decode(JSON.stringify({ eventSource: "s3.amazonaws.com", eventName: "PutBucketVersioning", requestParameters: { VersioningConfiguration: { Status: "Suspended" }, bucketName: "b" } }));
+  assert.deepEqual(ev.values("requestParameters"), ['{"VersioningConfiguration":{"Status":"Suspended"},"bucketName":"b"}']);
+  assert.deepEqual(decode("Mar  2 10:00:01 web01 crontab[4242]: (www-data) REPLACE (www-data)").logsource?.services, ["syslog", "cron"]);
+});
+
+test("Zeek dns.log is also the generic dns category", () => {
+  const state = newDecoderState("dns.log");
+  for (const h of ["#separator \\x09", "#path\tdns", "#fields\tts\tquery"]) absorbHeader(state, h);
+  const ev = decode("1700000000.0\txmr-eu1.nanopool.org", state);
+  assert.deepEqual([ev.logsource?.product, ev.logsource?.categories, ev.logsource?.services], ["zeek", ["dns"], ["dns"]]);
 });

@@ -23,7 +23,8 @@ const RFC3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}|\d{4}
 const LINUX_SERVICES: Record<string, string[]> = {
   sshd: ["sshd", "auth"], sudo: ["sudo", "auth"], su: ["auth"], login: ["auth"], "systemd-logind": ["auth"],
   useradd: ["auth"], userdel: ["auth"], usermod: ["auth"], groupadd: ["auth"], passwd: ["auth"], chpasswd: ["auth"],
-  cron: ["cron"], crond: ["cron"], anacron: ["cron"], vsftpd: ["vsftpd"], clamd: ["clamav"], freshclam: ["clamav"],
+  // crontab(1) writes the REPLACE/LIST/BEGIN EDIT lines Sigma's cron rules read, as the cron daemon writes the others.
+  cron: ["cron"], crond: ["cron"], anacron: ["cron"], crontab: ["cron"], vsftpd: ["vsftpd"], clamd: ["clamav"], freshclam: ["clamav"],
   clamscan: ["clamav"], guacd: ["guacamole"], guacamole: ["guacamole"],
 };
 
@@ -310,4 +311,6 @@ function zeekUnescape(v: string): string {
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-export const zeekLogsource = (path: string | undefined): EventLogsource => ({ product: "zeek", categories: [], services: path === undefined ? [] : [path] });
+/** Zeek's log source; dns.log is also Sigma's generic `category: dns` (its `query` field is the one those rules read). */
+export const zeekLogsource = (path: string | undefined): EventLogsource =>
+  ({ product: "zeek", categories: path === "dns" ? ["dns"] : [], services: path === undefined ? [] : [path] });
