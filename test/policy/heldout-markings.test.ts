@@ -162,3 +162,9 @@ batchTest("w", "markings-w.jsonl", 50, 0);
 // computing docs), measured once on arrival: 49/50 found, 0/50 look-alikes refused. Then: the German labels
 // "Klassifizierung", "Geheimhaltungsstufe", "Geheimhaltungsgrad" (the miss: photo metadata with "Klassifizierung": "GEHEIM").
 batchTest("x", "markings-x.jsonl", 50, 0);
+
+// Batch y (heldout/markings-y.jsonl, session 7): 50 marked, 50 look-alikes in 23 languages, an eighteenth writer
+// (markings inside staff products: paragraph portion marks, annex headers, distribution lists, page footers; exercise
+// documents; national "unclassified" labels; "restricted area", "confidential informant", "Secret Service" in prose),
+// measured once on arrival after every change of the session: 50/50 found, 0/50 look-alikes refused.
+batchTest("y", "markings-y.jsonl", 50, 0);
