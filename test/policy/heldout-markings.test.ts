@@ -168,3 +168,9 @@ batchTest("x", "markings-x.jsonl", 50, 0);
 // documents; national "unclassified" labels; "restricted area", "confidential informant", "Secret Service" in prose),
 // measured once on arrival after every change of the session: 50/50 found, 0/50 look-alikes refused.
 batchTest("y", "markings-y.jsonl", 50, 0);
+
+// Batch z (heldout/markings-z.jsonl, end of session 7): 50 marked, 50 look-alikes in 23 languages, a nineteenth writer
+// asked for a representative spread, written after every session-7 change and measured once on arrival: 49/50 found,
+// 3/50 look-alikes refused (a code enum listing the NATO levels, questions about VS-NfD, a Hungarian text describing
+// the levels). Never used for development: the unseen figure of the end of session 7.
+batchTest("z", "markings-z.jsonl", 49, 3);

@@ -133,6 +133,9 @@
 // phone's location; "Eindringling" is no intrusion (the benign cyber word); and three word-sense faults in exclusions:
 // French "en permanence" is no duty rota, "historique des positions" no history, Polish "historii" (stored history) no
 // history lesson, Turkish "tarih" (a date) no history. Now 80/80 and 0/80; the never-read batch m rose to 71/80.
+// Batch z (80 + 80, an eighteenth writer asked for a representative spread, no single trick) was written after every
+// session-7 change and measured once on arrival: 76/80 refused, 0/80 legitimate refused. Never read nor used for
+// development (only its missed ids were printed): the unseen figure of the end of session 7.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -171,6 +174,7 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   w: { refused: 80, falselyRefused: 0 },
   x: { refused: 80, falselyRefused: 3 },
   y: { refused: 80, falselyRefused: 0 },
+  z: { refused: 76, falselyRefused: 0 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
