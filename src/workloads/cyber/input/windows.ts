@@ -50,6 +50,7 @@ export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
   if (!isObj(doc)) return undefined;
   if (isObj(doc.Event) && isObj(doc.Event.System)) return fromEventTree(doc.Event);
   if (isObj(doc.winlog)) return fromWinlogbeat(doc);
+  if (typeof doc.Id === "number" && typeof doc.LogName === "string" && typeof doc.ProviderName === "string") return fromPowerShell(doc);
   // NXLog's im_msvistalog writes EventTime (and EventReceivedTime when it got the event).
   if ("EventID" in doc && "Channel" in doc) return finish({ ...doc }, doc.TimeCreated ?? doc.SystemTime ?? doc.EventTime ?? doc["@timestamp"] ?? doc.EventReceivedTime);
   return undefined;
@@ -179,6 +180,36 @@ function fromWinlogbeat(doc: Obj): WindowsFields {
   });
   return finish(fields, doc["@timestamp"]);
 }
+
+/**
+ * Get-WinEvent's records as PowerShell's ConvertTo-Json writes them: Id, LogName, ProviderName, MachineName,
+ * TimeCreated ("/Date(ms)/" in Windows PowerShell, ISO text in PowerShell 7), and the event's data only as its
+ * rendered Message (Properties holds the values without their names). A Message made of "Name: value" lines, as
+ * Sysmon renders every event, gives those fields under Sysmon's own names, which are Sigma's.
+ */
+function fromPowerShell(doc: Obj): WindowsFields {
+  const fields: Obj = {};
+  if (typeof doc.Message === "string") {
+    for (const line of doc.Message.split(/\r?\n/)) {
+      const m = MESSAGE_FIELD.exec(line);
+      if (m !== null && fields[m[1]!] === undefined) setField(fields, m[1]!, m[2]!);
+    }
+  }
+  Object.assign(fields, {
+    EventID: doc.Id,
+    Channel: doc.LogName,
+    Provider_Name: doc.ProviderName,
+    ...(doc.MachineName !== undefined ? { Computer: doc.MachineName } : {}),
+    ...(doc.RecordId !== undefined ? { EventRecordID: doc.RecordId } : {}),
+    Message: doc.Message,
+  });
+  const t = doc.TimeCreated;
+  const ms = typeof t === "string" ? /^\/Date\((-?\d+)\)\/$/.exec(t) : null;
+  return finish(fields, ms !== null ? new Date(Number(ms[1])).toISOString() : t);
+}
+
+/** A rendered message's "Name: value" line: a name of letters and digits at the line's start, then the value. */
+const MESSAGE_FIELD = /^([A-Za-z][A-Za-z0-9]{1,63}): (.*)$/;
 
 function finish(fields: Obj, time: unknown): WindowsFields {
   const eventId = typeof fields.EventID === "number" ? fields.EventID : Number(fields.EventID);
