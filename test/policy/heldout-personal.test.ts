@@ -102,7 +102,7 @@ test("held-out personal data, fourth batch (unseen): each type is found at its f
 test("held-out personal data, fifth batch (national identifiers): each kind at its floor, look-alikes within theirs", (t) => {
   measure(t, load("personal-5.jsonl"), {
     amka: 3, asmens_kodas: 3, bsn: 4, cnp: 4, codice_fiscale: 4, cpr: 2, dni: 3, egn: 3, emso: 3, fodselsnummer: 4, hetu: 4, isikukood: 3,
-    kennitala: 3, matricule: 1, nie: 2, nif: 4, nino: 3, nir: 3, oib: 4, personas_kods: 3, personnummer: 4, pesel: 4, rodne_cislo: 6, sin: 4,
+    kennitala: 3, matricule: 2, nie: 2, nif: 4, nino: 3, nir: 3, oib: 4, personas_kods: 3, personnummer: 4, pesel: 4, rodne_cislo: 6, sin: 4,
     ssn: 2, steuer_id: 4, taj: 3, tckn: 4,
   }, 2);
 });
@@ -133,5 +133,5 @@ test("held-out personal data, sixth batch (contact details): each type at its fl
 // visitor fields (a parenthesis after the name holds its unit), German five-digit area codes. Now names 177/177,
 // phones 82/82, 0/40 look-alikes.
 test("held-out personal data, seventh batch (long documents): each type at its floor, look-alikes yield nothing", (t) => {
-  measure(t, load("personal-7.jsonl"), { name: 177, phone: 82, email: 53, iban: 38, card: 8, pesel: 8, steuer_id: 6, nir: 5, rodne_cislo: 5, bsn: 4, dni: 4, cpr: 3, ssn: 4, cnp: 4, fodselsnummer: 4 }, 0);
+  measure(t, load("personal-7.jsonl"), { name: 177, phone: 82, email: 53, iban: 38, card: 8, pesel: 8, steuer_id: 6, nir: 5, rodne_cislo: 5, bsn: 4, dni: 4, cpr: 3, ssn: 4, cnp: 4, fodselsnummer: 4, matricule: 2 }, 0);
 });

@@ -154,3 +154,9 @@ test("a label further on the same line still names the number, and a PESEL with 
   assert.equal(findPersonalData("Mag ik je burgerservicenummer voor de zorgtoeslag? Is het deze: 111222333?").some((f) => f.kind === "BSN"), true);
   assert.deepEqual(findPersonalData("PESEL 81023044653").map((f) => f.kind), []);
 });
+
+test("a Luxembourg matricule written in the groups of its parts is found next to its label, not alone", () => {
+  const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
+  assert.deepEqual(kinds("Visitor registration: matricule 1999 0727 695 04, badge 7"), ["MATRICULE:1999 0727 695 04"]);
+  assert.deepEqual(kinds("order 1999 0727 695 04 shipped"), []);
+});

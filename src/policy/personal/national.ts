@@ -322,15 +322,15 @@ export function matriculeValid(d: string): boolean {
  */
 export const NATIONAL_ID_PATTERN =
   // Factored on the shared leading digits (2, 3, 4, 6): twice as fast as one alternative per layout.
-  /\b(?<![+./]|\d[ .,/-])(?:[XYZxyz]-?\d{7}-?[A-Za-z]|\d{2}(?:\.\d{2}\.\d{2}-\d{3}\.\d{2}|\.\d{3}\.\d{3}-?[A-Za-z]|\d(?:([ .-])\d{3}\1\d{3}|\d(?:\.\d{2}\.\d{3}|\d{2}(?:[-+/A-FU-Y]\d{3}[0-9A-Y]\d?| \d{5}|\d{2}(?:-?[A-Za-z]|-\d{4})|\d{3,7})))))\b(?![.,/-]\d)/g;
+  /\b(?<![+./]|\d[ .,/-])(?:[XYZxyz]-?\d{7}-?[A-Za-z]|\d{2}(?:\.\d{2}\.\d{2}-\d{3}\.\d{2}|\.\d{3}\.\d{3}-?[A-Za-z]|\d(?:([ .-])\d{3}\1\d{3}|\d(?:\.\d{2}\.\d{3}|\d{2}(?:[-+/A-FU-Y]\d{3}[0-9A-Y]\d?| \d{5}|\d{2}(?:-?[A-Za-z]|-\d{4})|\d{3,7})| \d{4} \d{3} \d{2}))))\b(?![.,/-]\d)/g;
 
 /** How a candidate is written: "d" and its length for unbroken digits, else one of the separated layouts. */
-type Layout = "nie" | "dni" | "dni." | "8-4" | "6s4" | "6/4" | "6-5" | "6 5" | "hetu" | "be" | "333" | "423" | `d${number}`;
+type Layout = "nie" | "dni" | "dni." | "8-4" | "6s4" | "6/4" | "6-5" | "6 5" | "hetu" | "be" | "333" | "423" | "4432" | `d${number}`;
 /** Separated layouts, tried in order on candidates that are not all digits (the rarer ones). */
 const LAYOUTS: readonly [Layout, RegExp][] = [
   ["nie", /^[XYZxyz]/], ["dni", /^\d{8}-?[A-Za-z]$/], ["dni.", /^\d{2}\.\d{3}\.\d{3}-?[A-Za-z]$/], ["8-4", /^\d{8}-\d{4}$/], ["6s4", /^\d{6}[-+]\d{4}$/], ["6/4", /^\d{6}\/\d{4}$/],
   ["6-5", /^\d{6}-\d{5}$/], ["6 5", /^\d{6} \d{5}$/], ["hetu", /^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$/], ["be", /^\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}$/],
-  ["333", /^\d{3}([ .-])\d{3}\1\d{3}$/], ["423", /^\d{4}\.\d{2}\.\d{3}$/],
+  ["333", /^\d{3}([ .-])\d{3}\1\d{3}$/], ["423", /^\d{4}\.\d{2}\.\d{3}$/], ["4432", /^\d{4} \d{4} \d{3} \d{2}$/],
 ];
 function isBare(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
@@ -374,6 +374,7 @@ const L = {
   SIN: new RegExp(String.raw`(?<!\p{L})(?:SIN|S\.I\.N\.|NAS|N\.A\.S\.|[Ss]ocial [Ii]nsurance [Nn](?:umber|o\.?)|[Nn]um[eé]ro d'assurance sociale)[^\d\n]{0,60}$`, "u"),
   FODSELSNUMMER: labelled("f[oø]dselsnummer|f[oø]dselsnr|personnummer|d-?nummer"),
   NRN: labelled("rijksregisternummer|rijksregister|numéro national|num[eé]ro de registre national|registre national|nn|rrn|insz|niss"),
+  MATRICULE: labelled("matricule|num[eé]ro d'identification(?: national)?|identifiant national|sozialversicherungsnummer|cns"),
   LT: /(?<!\p{L})(?:asmens kod|a\.? ?k\.?(?!\p{L})|lt(?!\p{L}))[^\d\n]{0,60}$/iu,
 };
 
@@ -395,7 +396,8 @@ const RULES: readonly Rule[] = [
   { kind: "TCKN", check: tcknValid, on: { d11: "label" }, label: L.TCKN },
   { kind: "OIB", check: oibValid, on: { d11: "label" }, label: L.OIB },
   { kind: "CNP", check: cnpValid, on: { d13: "alone" } },
-  { kind: "MATRICULE", check: matriculeValid, on: { d13: "alone" } },
+  // Also in the groups of its parts, birth date then serial and checks ("1999 0727 695 04"), next to its label.
+  { kind: "MATRICULE", check: matriculeValid, on: { d13: "alone", "4432": "label" }, label: L.MATRICULE },
   { kind: "EMSO", check: (d) => jmbgValid(d) && d[7] === "5", on: { d13: "alone" } },
   { kind: "EMBG", check: jmbgValid, on: { d13: "alone" } },
   { kind: "BSN", check: bsnValid, on: { d9: "label", "333": "label", "423": "label" }, label: L.BSN },
