@@ -97,14 +97,15 @@ test("held-out personal data, fourth batch (unseen): each type is found at its f
 // the cells under it (the markings' register reader, markings/columns.ts), a label up to 60 characters before the number on its line
 // counts, a comma opens a CSV cell, a PESEL's date must exist. Still missed: a CPR and an SSN in CSV rows after a
 // numeric cell (read as a decimal comma), a CPR whose label is followed by a date, a Corsican NIR with its key set
-// apart, a matricule in spaced groups, and one matricule that fails the Verhoeff check the published example
-// (1893120105732) passes; flagged: a nine-digit TAJ look-alike read as a phone number.
+// apart, and one matricule that fails the Verhoeff check the published example (1893120105732) passes. A matricule in
+// spaced groups is found since session 7, next to its label; the TAJ look-alike once read as a phone number is not
+// flagged since session 7 (a national identifier's label before a number).
 test("held-out personal data, fifth batch (national identifiers): each kind at its floor, look-alikes within theirs", (t) => {
   measure(t, load("personal-5.jsonl"), {
     amka: 3, asmens_kodas: 3, bsn: 4, cnp: 4, codice_fiscale: 4, cpr: 2, dni: 3, egn: 3, emso: 3, fodselsnummer: 4, hetu: 4, isikukood: 3,
     kennitala: 3, matricule: 2, nie: 2, nif: 4, nino: 3, nir: 3, oib: 4, personas_kods: 3, personnummer: 4, pesel: 4, rodne_cislo: 6, sin: 4,
     ssn: 2, steuer_id: 4, taj: 3, tckn: 4,
-  }, 2);
+  }, 0);
 });
 
 // Sixth held-out batch (test/policy/heldout/personal-6.jsonl, session 7): 150 texts in 27 languages by a writer who
