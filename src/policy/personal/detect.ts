@@ -74,6 +74,11 @@ const PHONE_CUE = String.raw`(?:\b(?:${PHONE_CUES})|${PHONE_CUES_GREEK_CYRILLIC}
  */
 const REFERENCE_BEFORE = /(?:^|[^\p{L}])(?:remittance|ref(?:erence)?|order|invoice|po|call-?off|contract|ticket|case|container|wagon|serial|s\/n|part|article|lot|batch|folio|booking|tracking|shipment|consignment|customs|mrn|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|vertrag\p{L}*|artikel\p{L}*|aktenzeichen|az|commande|facture|dossier|contrat|pedido|factura|expediente|contrato|ordine|fattura|pratica|contratto|zam[óo]wieni\p{L}*|faktur\p{L}*|umow\p{L}*|sipari[şs]\p{L}*|fatura\p{L}*|s[öo]zle[şs]me\p{L}*|bestelling\p{L}*|factuur\p{L}*|contractnummer|kenmerk)\.?(?:\s*(?:no|nr|n°|no\.|nr\.|number|nummer|numéro|número|numero|numer|#|id))?\.?[\s:#-]*$/iu;
 
+/** Whether a label before the number names it as something else: a national identifier (valid or not) or a reference. */
+function labelledOtherwise(text: string, start: number): boolean {
+  return namedAsNationalId(text, start) || REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 32), start));
+}
+
 /** A calendar date as numbers are grouped in one: 2024-05-12, 12.05.2024, 2024 05 12. */
 const DATE_SHAPE = /^(?:\d{4}([-./ ])\d{1,2}\1\d{1,2}|\d{1,2}([-./ ])\d{1,2}\2\d{4})$/;
 /** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
@@ -252,13 +257,25 @@ for (const b of BRANDS) {
   for (const w of b.matchAll(/[^ -]+/g)) BRANDS_BY_WORD.set(w[0], [...(BRANDS_BY_WORD.get(w[0]) ?? []), [b, w.index]]);
 }
 
-/** Whether a given-name-led match at start is a place or a brand instead. */
-function placeOrBrand(text: string, start: number, given: string, tail: string): boolean {
-  if (PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return true;
-  if (SHIP_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start))) return true;
-  if (COMPANY_WORDS.has(tail.split(" ").at(-1) ?? "") || COMPANY_WORDS.has(followingWord(text, start + given.length + 1 + tail.length))) return true;
+/**
+ * Whether a name found from `start` to `end` names a place, a ship, a unit, a brand or a firm after a person instead
+ * ("Santiago de Compostela", "HDMS Niels Juel", "Zr.Ms. Karel Doorman", "Caserma Carlo Alberto", "Thomas Cook
+ * Logistics", "Leonardo S.p.A."). `head` is where the person's words begin (after a title, if one opens the match);
+ * `given` is the given name that opens it, if one does.
+ */
+function placeOrFirm(text: string, start: number, head: number, end: number, given?: string): boolean {
+  // A ship's prefix may hold a title's word ("Zr.Ms."): read before the person's words; the rest before the match.
+  if (SHIP_BEFORE.test(text.slice(Math.max(0, head - 8), head)) || PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return true;
+  if (QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start))) return true;
+  const lastWord = text.slice(start, end).split(" ").at(-1) ?? "";
+  if (COMPANY_WORDS.has(lastWord) || COMPANY_WORDS.has(followingWord(text, end)) || COMPANY_FORM.test(text.slice(end, end + 14))) return true;
+  // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
+  if (/^\p{Lu}$/u.test(lastWord) && COMPANY_FORM.test(text.slice(end - 2, end + 12))) return true;
+  if (given === undefined) return false;
+  const afterGiven = start + given.length;
+  if (COMPANY_FORM.test(text.slice(afterGiven, afterGiven + 14))) return true;
   const first = given.split("-")[0]!;
-  if (PLACE_HEAD_GIVEN.has(first) && /^(?:de|del|da|do|di|dos) /u.test(tail)) return true;
+  if (PLACE_HEAD_GIVEN.has(first) && /^ (?:de|del|da|do|di|dos) /u.test(text.slice(afterGiven, afterGiven + 6))) return true;
   for (const [b, offset] of BRANDS_BY_WORD.get(first) ?? []) {
     const at = start - offset;
     if (at >= 0 && text.startsWith(b, at) && !/[\p{L}]/u.test(text[at + b.length] ?? "") && !/[\p{L}]/u.test(text[at - 1] ?? "")) return true;
@@ -307,14 +324,10 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKn
   if (keep === 0) return -1;
   if (g.given !== undefined && !givenKnown && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
   // A place, ship, brand or firm named after a person: PLACE_OR_FIRM, and none of its words opens a name either.
-  if (g.given !== undefined && placeOrBrand(text, start, g.given, tail)) return PLACE_OR_FIRM;
-  if (g.titled !== undefined && /(?:Zr|Hr)\.\s?$/.test(text.slice(Math.max(0, start - 4), start))) return PLACE_OR_FIRM; // "Zr.Ms. Karel Doorman"
-  // A firm named after a person ("Leonardo S.p.A.", "Giovanni Rana S.p.A.", "Hans Weber GmbH") is a firm.
-  if (g.given !== undefined && (COMPANY_FORM.test(text.slice(start + g.given.length, start + g.given.length + 14)) || COMPANY_FORM.test(text.slice(start + m[0].length, start + m[0].length + 14)))) return PLACE_OR_FIRM;
-  // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
-  if (g.given !== undefined && /^ \p{Lu}$/u.test(text.slice(start + m[0].length - 2, start + m[0].length)) && COMPANY_FORM.test(text.slice(start + m[0].length - 2, start + m[0].length + 12))) return PLACE_OR_FIRM;
+  const end = start + m[0].length;
+  if (placeOrFirm(text, start, g.given === undefined ? end - tail.length : start, end, g.given)) return PLACE_OR_FIRM;
   const dropped = words.slice(keep).join(" ");
-  return start + m[0].length - (dropped.length > 0 ? dropped.length + 1 : 0);
+  return end - (dropped.length > 0 ? dropped.length + 1 : 0);
 }
 
 // The same pattern, tried only where a title or a listed given name starts a word: those are the only places a
@@ -483,7 +496,7 @@ function givenAlone(text: string, i: number, after: number, out: PersonalDataMat
   if (g === null) return after;
   const end = i + g[0].length;
   // Checked only when a rule below would take the name: lone given names are many, and this reads text around each.
-  const placeOrBrandHere = () => placeOrBrand(text, i, g[0], text.slice(end + 1, end + 5));
+  const placeOrBrandHere = () => placeOrFirm(text, i, i, end, g[0]);
   FIELD_END_AFTER.lastIndex = end;
   // The comma and the field's end are checked first: the surname pattern is dear, and lone given names are many.
   const comma = text.charCodeAt(i - 1) === 32 && text.charCodeAt(i - 2) === 44;
@@ -760,9 +773,9 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       }
       : (start: number, match: string) => {
         const end = start + match.length;
-        if ((d.valid === undefined || d.valid(match)) && !taken(start, end) && !(d.kind === "PHONE" && !match.includes("+") && (namedAsNationalId(text, start) || REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 32), start))))) {
-          take({ kind: d.kind, start, end });
-        }
+        if ((d.valid !== undefined && !d.valid(match)) || taken(start, end)) return;
+        if (d.kind === "PHONE" && !match.includes("+") && labelledOtherwise(text, start)) return;
+        take({ kind: d.kind, start, end });
       };
     const one = d.cued ? valueOf(each) : each;
     if (everywhere) findIn(text, 0, text.length, d.pattern, one);
