@@ -423,17 +423,24 @@ function titledFooter(text: string, c: Candidate): boolean {
   return false;
 }
 
+/** The candidate i with each nearby candidate that does not overlap it, as [first, second in the text, the other]. */
+function* pairsWith(all: readonly Candidate[], i: number): Generator<[Candidate, Candidate, Candidate]> {
+  const c = all[i]!;
+  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
+    const o = all[k]!;
+    if (o.start >= c.end) yield [c, o, o];
+    else if (o.end <= c.start) yield [o, c, o];
+  }
+}
+
 /**
  * Two levels compared in one sentence ("the difference between the OFFICIAL-SENSITIVE caveat and the SECRET tier",
  * "wie verhält sich VS-NUR FÜR DEN DIENSTGEBRAUCH zu NATO RESTRICTED"): a text about the marking systems. A
  * comparison word before the pair or between them, the two close and on one line.
  */
 function comparedLevels(text: string, all: readonly Candidate[], i: number): boolean {
-  const c = all[i]!;
-  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
-    const o = all[k]!;
-    const [a, b] = o.start >= c.end ? [c, o] : o.end <= c.start ? [o, c] : [undefined, undefined];
-    if (a === undefined || b === undefined || b.start - a.end > 80) continue;
+  for (const [a, b] of pairsWith(all, i)) {
+    if (b.start - a.end > 80) continue;
     const gap = text.slice(a.end, b.start);
     if (/[\n.!?;]/.test(gap.replace(/\.(?=\S)/g, ""))) continue;
     const from = lineStart(text, a.start, 120);
@@ -491,12 +498,8 @@ const RANGE_OPEN = /(?:^|[^\p{L}])(?:from|between|von|zwischen|de|des|entre|da|d
  * VS-VERTRAULICH und STRENG GEHEIM"): a text about the levels, not one marked with either.
  */
 function levelRange(text: string, all: readonly Candidate[], i: number): boolean {
-  const c = all[i]!;
-  const level = rankOf(c.rows);
-  for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
-    const o = all[k]!;
-    const [a, b] = o.start >= c.end ? [c, o] : o.end <= c.start ? [o, c] : [undefined, undefined];
-    if (a === undefined || b === undefined) continue;
+  const level = rankOf(all[i]!.rows);
+  for (const [a, b, o] of pairsWith(all, i)) {
     const other = rankOf(o.rows);
     if (other === null || level === null || other === level) continue;
     if (!RANGE_GAP.test(text.slice(a.end, b.start))) continue;
