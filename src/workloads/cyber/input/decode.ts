@@ -9,7 +9,7 @@ import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { fromWindowsJson } from "./windows.ts";
 import { eventXmlToJson, looksLikeEventXml, NotAnEvent } from "./xml.ts";
-import { auditInSyslog, nearestYear, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, yearless, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
+import { auditInSyslog, nearestYear, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, withGenericDnsNames, yearless, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
 import { parseTimestamp } from "../rule/item.ts";
 
 export const INPUT_FORMATS = ["auto", "json", "xml", "syslog", "auditd", "cef", "zeek", "text"] as const;
@@ -143,7 +143,9 @@ function fromJson(doc: unknown, state: DecoderState): Parsed {
   const win = fromWindowsJson(doc);
   if (win) return win;
   const fields = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : { message: doc };
-  return { fields, logsource: jsonLogsource(fields, state), time: jsonTime(fields) };
+  const logsource = jsonLogsource(fields, state);
+  if (logsource?.product === "zeek" && logsource.services.includes("dns")) withGenericDnsNames(fields);
+  return { fields, logsource, time: jsonTime(fields) };
 }
 
 /** Zeek's log types: a file name holding one ("http.log", "zeek-http.log", "dns_20261120.json.gz") names the service. */

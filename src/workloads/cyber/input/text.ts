@@ -288,6 +288,7 @@ export function parseZeekRow(line: string, h: ZeekHeader): Parsed | undefined {
     else fields[h.fields[i]!] = zeekUnescape(v);
   });
   const ts = typeof fields.ts === "string" ? Number(fields.ts) * 1000 : undefined;
+  if (h.path === "dns") withGenericDnsNames(fields);
   return { fields, logsource: zeekLogsource(h.path), time: ts };
 }
 
@@ -311,6 +312,16 @@ function zeekUnescape(v: string): string {
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Zeek's log source; dns.log is also Sigma's generic `category: dns` (its `query` field is the one those rules read). */
+/**
+ * Sigma's generic `category: dns` rules read `query`, `answer` and `record_type`; Zeek's dns.log writes the same facts
+ * as `query`, `answers` and `qtype_name`. The generic names are added beside Zeek's own (a field the log already has
+ * under a generic name is kept), so rules written for either read the record.
+ */
+export function withGenericDnsNames(fields: Record<string, unknown>): void {
+  if (fields.answer === undefined && fields.answers !== undefined) fields.answer = fields.answers;
+  if (fields.record_type === undefined && fields.qtype_name !== undefined) fields.record_type = fields.qtype_name;
+}
+
+/** Zeek's log source; dns.log is also Sigma's generic `category: dns` (see withGenericDnsNames). */
 export const zeekLogsource = (path: string | undefined): EventLogsource =>
   ({ product: "zeek", categories: path === "dns" ? ["dns"] : [], services: path === undefined ? [] : [path] });
