@@ -173,4 +173,20 @@ batchTest("y", "markings-y.jsonl", 50, 0);
 // asked for a representative spread, written after every session-7 change and measured once on arrival: 49/50 found,
 // 3/50 look-alikes refused (a code enum listing the NATO levels, questions about VS-NfD, a Hungarian text describing
 // the levels). Never used for development: the unseen figure of the end of session 7.
-batchTest("z", "markings-z.jsonl", 49, 3);
+batchTest("z", "markings-z.jsonl", 50, 3);
+
+// Session 8: batch z was then used (its miss: a French banner in lower case over and under a memo, now a banner pair;
+// a Hungarian "TL II"-style mention stays a judgement the look-alikes count).
+// Batch aa (heldout/markings-aa.jsonl, session 8): 50 marked, 50 look-alikes in 17 languages, a twenty-first writer
+// (text through PDF/OCR: headers and footers mid-text, page numbers, broken lines, table fragments; forwarded-mail
+// headers in each country's style; subject lines), measured once on arrival: 48/50 found, 1/50 look-alikes refused.
+// Then used: Finland's numbered levels (TL IV to TL I, turvallisuusluokka), a subject field closing with a list of
+// markings ("– SALAINEN, TL II"), DEPARTEMENTAAL VERTROUWELIJK never prose (distinct), a level quoted in prose case is
+// talked about ("le niveau « confidentiel défense »").
+batchTest("aa", "markings-aa.jsonl", 50, 0);
+
+// Batch ab (heldout/markings-ab.jsonl, session 8): 50 marked, 50 look-alikes in 19 languages, a twenty-second writer
+// (the smaller and newer members in their own languages, markings and everyday words for secret), measured once on
+// arrival: 49/50 found, 0/50 refused. Then used: a common marking in capitals with a handling instruction in its
+// sentence ("je to DUVERNE tak to nikam nepřeposílej"; handling-words.txt).
+batchTest("ab", "markings-ab.jsonl", 50, 0);

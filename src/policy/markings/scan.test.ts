@@ -132,7 +132,7 @@ test("markings in the forms requests and outputs carry: JSON escapes, HTML banne
   assert.deepEqual(names("User: Översätt detta\nUser: BEGRÄNSAT HEMLIG\nÄmne: Förflyttning vecka 41"), ["BEGRÄNSAT HEMLIG"]);
   assert.deepEqual(names("RISERVATO - riunione spostata alle 15, non inoltrare."), ["RISERVATO"]);
   assert.deepEqual(names("D'après la note, qui porte la mention NATO DIFFUSION RESTREINTE, le dépôt sera déplacé."), ["NATO DIFFUSION RESTREINTE"]);
-  assert.deepEqual(names("asiakirja;otsikko;turvallisuusluokka\n2026-118;Huoltosuunnitelma;SALAINEN (TL II)"), ["SALAINEN"]);
+  assert.deepEqual(names("asiakirja;otsikko;turvallisuusluokka\n2026-118;Huoltosuunnitelma;SALAINEN (TL II)"), ["SALAINEN", "TL II"]);
   assert.deepEqual(names("Dokument on päises märgitud „SALAJANE“ ja see läheb Võrru."), ["SALAJANE"]);
 });
 
@@ -195,10 +195,40 @@ test("a common marking word in lower case that is a memo's whole first line, a s
 });
 
 test("a Title Case marking of two words or more alone on a document's last line is its footer; one word, or sentence case, is not", () => {
-  const memo = "Notitie\n\n1. De oefening vindt plaats in juni.\n2. Het transport verloopt per spoor.\n\n";
-  assert.ok(names(`${memo}Departementaal Vertrouwelijk`).length > 0);
-  assert.deepEqual(names(`${memo}Departementaal vertrouwelijk`), []);
-  assert.deepEqual(names("Tekst.\n\nDepartementaal Vertrouwelijk"), []);
+  const memo = "Muistio\n\n1. Harjoitus pidetään kesäkuussa.\n2. Kuljetus hoidetaan rautateitse.\n\n";
+  assert.ok(names(`${memo}Käyttö Rajoitettu`).length > 0);
+  assert.deepEqual(names(`${memo}Käyttö rajoitettu`), []);
+  assert.deepEqual(names("Teksti.\n\nKäyttö Rajoitettu"), []);
+});
+
+test("Dutch DEPARTEMENTAAL VERTROUWELIJK is never prose: alone on a line in any case it is the banner, quoted in prose it is a name", () => {
+  assert.ok(names("Departementaal Vertrouwelijk\nNotitie voor het overleg over de begroting.").length > 0);
+  assert.ok(names("Notitie\n\n1. De oefening vindt plaats in juni.\n\nDepartementaal vertrouwelijk").length > 0);
+  assert.deepEqual(names("De rubricering 'departementaal vertrouwelijk' is in 2013 vervangen."), []);
+});
+
+test("a common marking in capitals with a handling instruction in its sentence is marked; emphasis without one is not", () => {
+  assert.deepEqual(names("posilam zapis z porady, je to DUVERNE tak to nikam nepreposilej."), ["DŮVĚRNÉ"]);
+  assert.deepEqual(names("the minutes are CONFIDENTIAL, do not forward them."), ["CONFIDENTIAL"]);
+  assert.deepEqual(names("Secret Santa is TOP SECRET, don't tell the kids!"), []);
+  // The instruction belongs to its own sentence: one that follows does not make the emphasis a marking.
+  assert.deepEqual(names("The recipe is SECRET. Do not share the photos though."), []);
+});
+
+test("the same marking as the whole first and last line of a text is a banner pair in any case; one line alone is a title", () => {
+  assert.ok(names("très secret\n\nannexe c – calendrier des travaux\n\ntrès secret").length > 0);
+  assert.deepEqual(names("top secret\nplan\nsecret"), []);
+  assert.deepEqual(names("Top secret\n\nMy grandmother's recipe for plum cake."), []);
+});
+
+test("a subject field may close with a level and its number in the national scheme: SALAINEN, TL II", () => {
+  assert.deepEqual(names("Aihe: VL: Harjoitussuunnitelma - SALAINEN, TL II"), ["SALAINEN", "TL II"]);
+  assert.deepEqual(names("Subject: Plan - SECRET, later today"), []);
+});
+
+test("a level quoted in running text, not in capitals, is talked about", () => {
+  assert.deepEqual(names("La réforme a supprimé le niveau « confidentiel défense » en 2021."), []);
+  assert.ok(names("La note est classée CONFIDENTIEL DÉFENSE.").length > 0);
 });
 
 test("a level as a personnel security clearance three words on, and a range with the levels qualified, are mentions", () => {

@@ -14,7 +14,7 @@ import * as letterStream from "./letters.ts";
 import type { LetterStream, RawMatch } from "./letters.ts";
 import { buildTrie } from "./starts.ts";
 import { findPortionMarks } from "./portion.ts";
-import { BANNER_WORDS, CLEARANCE_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, SUBJECT_LABELS, type MarkingKind, type MarkingRow } from "./table.ts";
+import { BANNER_WORDS, CLEARANCE_WORDS, HANDLING_WORDS, LABELS, MARKINGS, patternsOf, portionsOf, SUBJECT_LABELS, type MarkingKind, type MarkingRow } from "./table.ts";
 import { inLabelColumn, LabelColumns } from "./columns.ts";
 
 // Imported bindings copied into module constants once: when tsx loads these files as CommonJS (from a CommonJS
@@ -346,11 +346,29 @@ function subjectOpener(text: string, c: Candidate): boolean {
  * The candidate closes the value of a subject or title field, set off by a dash or bar, with nothing after it on the
  * line: "Onderwerp: conceptbegroting 2026 – DEPARTEMENTAAL VERTROUWELIJK", "Subject: Exercise plan | SECRET".
  */
-function subjectCloser(text: string, c: Candidate): boolean {
+function subjectCloser(text: string, all: readonly Candidate[], i: number): boolean {
+  const c = all[i]!;
   const from = lineStart(text, c.start, 160);
-  const to = lineEnd(text, c.end, 8);
-  if (from === -1 || to === -1 || !/^[\s\])]*$/.test(text.slice(c.end, to))) return false;
-  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*\S.*?\s[–—\-|]\s*[\[(]?$/.exec(text.slice(from, c.start));
+  const to = lineEnd(text, c.end, 40);
+  if (from === -1 || to === -1) return false;
+  // Other markings may follow it, listed ("– SALAINEN, TL II": the level and its number in the national scheme).
+  let pos = c.end;
+  for (let k = i + 1; k < all.length && all[k]!.start < to; k++) {
+    const o = all[k]!;
+    if (o.start < pos) continue;
+    if (!/^[\s,;/]+$/.test(text.slice(pos, o.start))) return false;
+    pos = o.end;
+  }
+  if (!/^[\s\])]*$/.test(text.slice(pos, to))) return false;
+  // ... or close a list of them ("TL II" after "SALAINEN, "): the field's value is read up to the list's first.
+  let start = c.start;
+  for (let k = i - 1; k >= 0 && all[k]!.end > from; k--) {
+    const o = all[k]!;
+    if (o.end > start) continue;
+    if (!/^[\s,;/]+$/.test(text.slice(o.end, start))) break;
+    start = o.start;
+  }
+  const m = /^[\s>]*([^\s:]+(?: [^\s:]+)?)\s*:\s*\S.*?\s[–—\-|]\s*[\[(]?$/.exec(text.slice(from, start));
   return m !== null && SUBJECT_LABELS.has(foldWords(m[1]!));
 }
 
@@ -364,9 +382,9 @@ const isLabel = (folded: string): boolean => LABELS.has(folded);
 function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean, columns: Columns): boolean {
   const c = all[i]!;
   // A common word in ordinary case is a marking only in a labelled field.
-  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart) || titledFooter(text, c);
+  if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart) || titledFooter(text, c) || bannerPair(text, all, i, openStart);
   if (c.strength === "distinct") {
-    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
+    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i) || quotedName(text, c)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
@@ -374,7 +392,31 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.caseClass === "evasive") return true;
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
-  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, c) || fieldValue(text, c) || inColumn(text, c, columns);
+  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, all, i) || fieldValue(text, c) || inColumn(text, c, columns) || handlingNote(text, c);
+}
+
+/**
+ * A level's name quoted in running text, not in capitals: "a supprimé le niveau « confidentiel défense »", "the
+ * 'Departementaal Vertrouwelijk' tier". A marking is written, not quoted; a quoted name in prose case is talked about.
+ */
+function quotedName(text: string, c: Candidate): boolean {
+  if (c.caseClass === "upper") return false;
+  return QUOTE_OPEN.test(text.slice(Math.max(0, c.start - 3), c.start)) && QUOTE_CLOSE.test(text.slice(c.end, c.end + 3));
+}
+const QUOTE_OPEN = /["'«“„‘‹»]\s?$/;
+const QUOTE_CLOSE = /^\s?["'»”“’›«]/;
+
+/**
+ * A handling instruction in the marking's sentence on its line ("je to DŮVĚRNÉ, tak to nikam nepřeposílej"; see
+ * handling-words.txt): 80 characters either side, cut at a sentence end.
+ */
+function handlingNote(text: string, c: Candidate): boolean {
+  const ls = lineStart(text, c.start, 80);
+  const le = lineEnd(text, c.end, 80);
+  const before = text.slice(ls === -1 ? c.start - 80 : ls, c.start).split(/[.!?](?:\s|$)/).at(-1)!;
+  const after = text.slice(c.end, le === -1 ? c.end + 80 : le).split(/[.!?](?:\s|$)/)[0]!;
+  const words = ` ${foldWords(`${before} ${after}`)} `;
+  return HANDLING_WORDS.some((h) => words.includes(` ${h} `));
 }
 
 /**
@@ -406,6 +448,36 @@ function memoHead(text: string, c: Candidate, openStart: boolean): boolean {
   if (le === -1 || !/^[\s.:]*$/.test(text.slice(c.end, le))) return false;
   const next = /^(?:[ \t]*\r?\n){1,3}[ \t>*]*([^\s:]{1,24})[ \t]*:/.exec(text.slice(le, le + 160));
   return next !== null && SUBJECT_LABELS.has(foldWords(next[1]!));
+}
+
+/**
+ * The same marking as the whole first line and the whole last line of the text, in any case ("très secret" over and
+ * under a memo): banners top and bottom, as every member's marking rules place them. One such line alone may be a
+ * title ("Top secret" over a recipe); the same words closing the text too are the pair a banner is. A stream sees the
+ * pair when both lines are within its window (a short text); a long one shows only its head to the last line's scan.
+ */
+function bannerPair(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
+  const c = all[i]!;
+  const spelling = wholeLine(text, c);
+  if (spelling === null) return false;
+  const first = !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, c.start, MAX_BANNER_SIDE)));
+  const last = /^[\s.*_]*$/.test(text.slice(lineEnd(text, c.end, MAX_BANNER_SIDE)));
+  if (first === last) return false;
+  for (let k = 0; k < all.length; k++) {
+    const o = all[k]!;
+    if (k === i || (first ? o.start < c.end : o.end > c.start) || wholeLine(text, o) !== spelling) continue;
+    if (first ? /^[\s.*_]*$/.test(text.slice(lineEnd(text, o.end, MAX_BANNER_SIDE))) : !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, o.start, MAX_BANNER_SIDE)))) return true;
+  }
+  return false;
+}
+
+/** The candidate's words, folded, when they are all its line holds (markup and stars aside); else null. */
+function wholeLine(text: string, c: Candidate): string | null {
+  const ls = lineStart(text, c.start, MAX_BANNER_SIDE);
+  const le = lineEnd(text, c.end, MAX_BANNER_SIDE);
+  if (ls === -1 || le === -1) return null;
+  const spelling = foldWords(text.slice(c.start, c.end));
+  return foldWords(text.slice(ls, le).replace(MARKUP, " ").replace(/[*_#>]/g, " ")) === spelling ? spelling : null;
 }
 
 /**

@@ -102,3 +102,4 @@ export const BANNER_WORDS: ReadonlySet<string> = wordList(dataFile("./banner-wor
 /** Mail and memo fields whose value may open with a marking ("Subject: SECRET – ..."). */
 export const SUBJECT_LABELS: ReadonlySet<string> = wordList(dataFile("./subject-labels.txt"));
 export const CLEARANCE_WORDS: ReadonlySet<string> = wordList(dataFile("./clearance-words.txt"));
+export const HANDLING_WORDS: readonly string[] = [...wordList(dataFile("./handling-words.txt"))];

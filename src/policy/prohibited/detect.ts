@@ -73,6 +73,11 @@ export interface RuleSet {
   readonly conceptCount: number;
   /** The classifier consulted when no rule fires (classifier.ts), or none. */
   readonly classifier?: ClassifierModel;
+  /**
+   * Every language's `wildlife` lexicon as one pattern, or null: a passage about animals (collared wolves, tagged
+   * seals) is not refused as surveillance on the classifier's word, as the rules' own exclusions already say.
+   */
+  readonly wildlife: RegExp | null;
 
 }
 
@@ -180,9 +185,11 @@ export function compileRules(file: RuleFile): RuleSet {
   const keywords = buildKeywords(words);
   const stateConcepts = keywords.out.map((ks) => (ks === null ? null : [...new Set(ks.flatMap((k) => keywordConcepts[k]!))]));
   const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
+  const wildlife = Object.values(file.languages).map((l) => l.wildlife).filter((w): w is string => w !== undefined);
   return {
     rules,
     patterns,
+    wildlife: wildlife.length === 0 ? null : new RegExp(`\\b(?:${wildlife.join("|")})\\b`),
     keywords,
     keywordLength: Int32Array.from(words, (w) => w.length),
     keywordConcepts,
@@ -253,7 +260,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
     if (found !== null) return found;
   }
-  return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, buf, ranges);
+  return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, set.wildlife, buf, ranges);
 }
 
 /**
@@ -271,7 +278,7 @@ const PASSAGE = 600;
  * The classifier's verdict on each passage: neighbouring sentences of one paragraph, up to PASSAGE characters
  * (a sentence longer than that is a passage alone). The first passage it refuses decides.
  */
-function classifyPassages(model: ClassifierModel, buf: Uint16Array, ranges: Int32Array): ProhibitedUse | null {
+function classifyPassages(model: ClassifierModel, wildlife: RegExp | null, buf: Uint16Array, ranges: Int32Array): ProhibitedUse | null {
   const n = ranges.length / 2;
   for (let s = 0; s < n; ) {
     const start = ranges[2 * s]!;
@@ -279,7 +286,8 @@ function classifyPassages(model: ClassifierModel, buf: Uint16Array, ranges: Int3
     let t = s + 1;
     while (t < n && !paragraphBreak(buf, end, ranges[2 * t]!) && ranges[2 * t + 1]! - start <= PASSAGE) end = ranges[2 * t++ + 1]!;
     const verdict = classify(model, features(buf, start, end));
-    if (verdict !== null) return { reason: verdict.reason, rule: `classifier/${verdict.reason}` };
+    const aboutAnimals = verdict?.reason === "mass_surveillance" && wildlife !== null && wildlife.test(UTF16.decode(buf.subarray(start, end)));
+    if (verdict !== null && !aboutAnimals) return { reason: verdict.reason, rule: `classifier/${verdict.reason}` };
     s = t;
   }
   return null;
