@@ -401,3 +401,48 @@ test("a reference's label before a number makes it no phone number; a guest or v
   assert.deepEqual(kinds("Guest: Hiroshi Tanaka-Larsen (Norwegian Armed Forces)"), ["NAME:Hiroshi Tanaka-Larsen"]);
   assert.deepEqual(kinds("Festnetz: 08823 917 44"), ["PHONE:08823 917 44"]);
 });
+
+test("ships, bases, barracks and airports named after people are no names, in the member languages", () => {
+  for (const text of [
+    "La fregata Carlo Bergamini (F 590) partecipa all'esercitazione.",
+    "Le porte-avions Charles de Gaulle appareillera de Toulon.",
+    "El buque de asalto anfibio Juan Carlos I y la fragata Álvaro de Bazán zarpan.",
+    "Baza 57 Aeriană Mihail Kogălniceanu: sosire C-17.",
+    "Kasárne Milana Rastislava Štefánika, Bratislava.",
+    "Το θωρηκτό Γεώργιος Αβέρωφ στο Φάληρο.",
+    "A Bocskai István Laktanyában tárolt alkatrész.",
+    "ORP Gen. T. Kościuszko wejdzie do portu.",
+    "12x Carl Gustaf M4 launchers",
+  ]) assert.deepEqual(kinds(text).filter((k) => k.startsWith("NAME")), [], text);
+  // The same people as people: a rank, or a comma, between the kind word and the name.
+  assert.deepEqual(kinds("il comandante Carlo Bergamini"), ["NAME:Carlo Bergamini"]);
+});
+
+test("a title's initial opens the name after it; a whole-word title before a point or a lone letter opens none", () => {
+  assert.deepEqual(kinds("Presenti: Gen. B. Stefano Colombo, Col. Francesca Ricci"), ["NAME:Gen. B. Stefano Colombo", "NAME:Col. Francesca Ricci"]);
+  assert.deepEqual(kinds("Exma. Sra. D. Maria da Conceição Sousa"), ["NAME:Sra. D. Maria da Conceição Sousa"]);
+  assert.deepEqual(kinds("Deliver to Bldg 7, Bay C, NLT 141200Z."), []);
+  assert.deepEqual(kinds("joined SNMG2 at Souda Bay. Serial number follows."), []);
+});
+
+test("digits another number's shape claims are no phone: a failed IBAN's groups, a reference's suffix, a year opening it", () => {
+  assert.deepEqual(kinds("NL91 ABNA 0417 1643 01 has an invalid check digit."), []);
+  assert.deepEqual(kinds("Tellimuse nr 2025-0447/MS"), []);
+  assert.deepEqual(kinds("Beleg 2025-07-118"), []);
+  assert.deepEqual(kinds("tételszám 037 687 211"), []);
+});
+
+test("phone words and layouts of more members: Icelandic, Latvian, next of kin, Belgian, Lithuanian, Turkish, Norwegian", () => {
+  assert.deepEqual(kinds("Sími: 595 4273"), ["PHONE:595 4273"]);
+  assert.deepEqual(kinds("Tālrunis: 2927 4741"), ["PHONE:2927 4741"]);
+  assert.deepEqual(kinds("Pårørende: 93302273"), ["PHONE:93302273"]);
+  assert.deepEqual(kinds("Famille prévenue au 02 437 19 84."), ["PHONE:02 437 19 84"]);
+  assert.deepEqual(kinds("Tel. 8 5 291 2415, mob. 8 694 05730"), ["PHONE:8 5 291 2415", "PHONE:8 694 05730"]);
+  assert.deepEqual(kinds("Pazartesi: 0 (312) 240 35 10"), ["PHONE:0 (312) 240 35 10"]);
+  assert.deepEqual(kinds("Reserve: 462 37 308"), ["PHONE:462 37 308"]);
+});
+
+test("a casualty or beneficiary field names a person, up to a dash or bracket that goes on about them", () => {
+  assert.deepEqual(kinds("Blessé : DUBOIS Aurélie – né(e) le 21/06/1980"), ["NAME:DUBOIS Aurélie"]);
+  assert.deepEqual(kinds("Nominativo: GALLO Elena"), ["NAME:GALLO Elena"]);
+});

@@ -64,6 +64,8 @@ const PHONE_CUES = [
   String.raw`sms`,
   // Portuguese line words, and "contact" words, which in a signature or a ticket name the number after them.
   String.raw`fixo|telem[oó]vel|contact(?:o|e|ez)?|contatt\w*|kontakt\w*|ileti[sş]im|yhteystied\w*|kontaktuppgift\w*`,
+  // Icelandic and Latvian phone words; next of kin, and "to be reached at", on a form or roster name a number to call.
+  String.raw`s[ií]mi|t[aā]lrun\w*|p[åa]r[øo]rende|l[äa]hedane|omainen|anh[öo]rig\w*|next of kin|n[äa]chste[rn]? angeh[öo]rige[rn]?|pr[ée]venue? au|joignable au|bereikbaar (?:op|via)|reachable (?:at|on)`,
 ].join("|");
 /** The same in Greek and Cyrillic script (τηλ., κινητό, тел., моб.): \b knows ASCII letters only, hence a look-behind. */
 const PHONE_CUES_GREEK_CYRILLIC = String.raw`(?<![\u0370-\u03ff\u0400-\u04ff])(?:τηλ|κινητ|επικοινων|тел|моб|контакт)[\u0370-\u03ff\u0400-\u04ff]{0,8}`;
@@ -72,7 +74,18 @@ const PHONE_CUE = String.raw`(?:\b(?:${PHONE_CUES})|${PHONE_CUES_GREEK_CYRILLIC}
  * A reference's label right before a number ("remittance 0047-681678205", "call-off 25/575295398", "Order no.
  * 0800 123 456"): the number is that reference, not a phone number, in the member languages.
  */
-const REFERENCE_BEFORE = /(?:^|[^\p{L}])(?:remittance|ref(?:erence)?|order|invoice|po|call-?off|contract|ticket|case|container|wagon|serial|s\/n|part|article|lot|batch|folio|booking|tracking|shipment|consignment|customs|mrn|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|vertrag\p{L}*|artikel\p{L}*|aktenzeichen|az|commande|facture|dossier|contrat|pedido|factura|expediente|contrato|ordine|fattura|pratica|contratto|zam[óo]wieni\p{L}*|faktur\p{L}*|umow\p{L}*|sipari[şs]\p{L}*|fatura\p{L}*|s[öo]zle[şs]me\p{L}*|bestelling\p{L}*|factuur\p{L}*|contractnummer|kenmerk)\.?(?:\s*(?:no|nr|n°|no\.|nr\.|number|nummer|numéro|número|numero|numer|#|id))?\.?[\s:#-]*$/iu;
+const REFERENCE_BEFORE = /(?:^|[^\p{L}])(?:remittance|ref(?:erence)?|order|invoice|po|call-?off|contract|ticket|case|container|wagon|serial|s\/n|part|article|lot|batch|folio|booking|tracking|shipment|consignment|customs|mrn|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|vertrag\p{L}*|artikel\p{L}*|aktenzeichen|az|commande|facture|dossier|contrat|pedido|factura|expediente|contrato|ordine|fattura|pratica|contratto|zam[óo]wieni\p{L}*|faktur\p{L}*|umow\p{L}*|sipari[şs]\p{L}*|fatura\p{L}*|s[öo]zle[şs]me\p{L}*|bestelling\p{L}*|factuur\p{L}*|contractnummer|kenmerk|beleg\p{L}*|vorgang\p{L}*|quittung\p{L}*|receipt|voucher|item|t[ée]tel\p{L}*|cikk\p{L}*|rendel[ée]s\p{L}*|sz[áa]mla\p{L}*|tellimu\p{L}*|arve|tilaus\p{L}*|lasku\p{L}*|objedn[áa]vk\p{L}*|zak[áa]zk\p{L}*|comand\p{L}*|factur\p{L}*|narud[žz]b\p{L}*|ra[čc]un\p{L}*|naro[čc]il\p{L}*|best[äa]llning\p{L}*|bestilling\p{L}*|ordre\p{L}*|encomenda|παραγγελ\p{L}*|τιμολογ\p{L}*|τιμολόγ\p{L}*|поръчк\p{L}*|u[žz]sakym\p{L}*|s[ąa]skait\p{L}*|pas[ūu]t[īi]jum\p{L}*|r[ēe][ķk]in\p{L}*|inventar\p{L}*|inventory|pozycj\p{L}*|partida|posizione)\.?(?:\s*(?:no|nr|n°|no\.|nr\.|number|nummer|numéro|número|numero|numer|#|id))?\.?[\s:#-]*$/iu;
+
+/**
+ * Digits that the text's shape shows to be part of another number: the groups of an IBAN whose checksum failed ("NL91
+ * ABNA 0417 1643 01"), a reference with a letter suffix ("2025-0447/MS"), a year opening a reference ("2025-07-118").
+ */
+function otherNumberShape(text: string, start: number, end: number, match: string): boolean {
+  if (IBAN_HEAD_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return true;
+  if (/^\/\p{L}/u.test(text.slice(end, end + 2))) return true;
+  return /^(?:19|20)\d{2}-\d/.test(match);
+}
+const IBAN_HEAD_BEFORE = /(?<![\p{L}\d])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})*[ ]?$/u;
 
 /** Whether a label before the number names it as something else: a national identifier (valid or not) or a reference. */
 function labelledOtherwise(text: string, start: number): boolean {
@@ -82,7 +95,7 @@ function labelledOtherwise(text: string, start: number): boolean {
 /** A calendar date as numbers are grouped in one: 2024-05-12, 12.05.2024, 2024 05 12. */
 const DATE_SHAPE = /^(?:\d{4}([-./ ])\d{1,2}\1\d{1,2}|\d{1,2}([-./ ])\d{1,2}\2\d{4})$/;
 /** A national number: an optional bracketed area code, then groups of 2 to 4 digits (8 to 13 digits in all). */
-const PHONE_GROUPS = String.raw`(?:\(\d{2,5}\)|\d{1,5})(?:(?:[ .\/-]| [\/-] )?\d{2,4}){1,5}`;
+const PHONE_GROUPS = String.raw`(?:(?:0 )?\(\d{2,5}\)|\d{1,5})(?:(?:[ .\/-]| [\/-] )?\d{2,4}){1,5}`;
 
 // Order matters: earlier detectors claim their spans first (an IBAN's digits are not also a phone number).
 const DETECTORS: readonly Detector[] = [
@@ -138,11 +151,17 @@ const DETECTORS: readonly Detector[] = [
         String.raw`[5-9]\d{2} \d{3} \d{3}`, // PL 601 234 567, ES 612 345 678
         String.raw`[5-8]\d{2}-\d{3}-\d{3}`, // PL mobile 519-825-318
         String.raw`69\d \d{3} \d{4}`, // GR mobile 699 320 5493
+        String.raw`0[2-9] \d{3} \d{2} \d{2}`, // BE 02 437 19 84
+        String.raw`8 6\d{2} \d{5}`, // LT mobile 8 694 05730
+        String.raw`8 5 \d{3} \d{4}`, // LT Vilnius 8 5 291 2415
+        String.raw`0 ?\(\d{3}\) ?\d{3} \d{2} \d{2}`, // TR 0 (312) 240 35 10
+        String.raw`[49]\d{2} \d{2} \d{3}`, // NO mobile 462 37 308
       ].map((p) => String.raw`(?<![\w+]|\d[ .\/-])(?:${p})(?!\w|[ .-]\d)`).join("|"),
       "g",
     ),
     // Up to 13 for an extension after a German number ("030 12345678-21"); only the forms that open with 0 reach it.
-    valid: (m) => digitsOf(m).length >= 9 && digitsOf(m).length <= 13,
+    // Norway's numbers have eight digits, in their 3-2-3 layout.
+    valid: (m) => (digitsOf(m).length >= 9 && digitsOf(m).length <= 13) || /^[49]\d{2} \d{2} \d{3}$/.test(m),
   },
   // Any national layout of 8 to 13 digits in groups, where the text calls it a phone: right after a phone word
   // ("Tel.", "Móvil:", "gsm", "chiamare lo", "pod numer", "Ring") or before Turkish "numarası".
@@ -155,8 +174,9 @@ const DETECTORS: readonly Detector[] = [
       String.raw`${PHONE_CUE}(?<![\w+(]|\d[ .\/-])(${PHONE_GROUPS})(?![\w)]|[ .-]\d)|(?<![\w+(]|\d[ .\/-])(${PHONE_GROUPS})(?=[^\d\n]{0,3}numara)(?![\w)]|[ .-]\d)`,
       "dgi",
     ),
-    // A date after a cue ("Contact date: 2024-05-12") is no number to call.
-    valid: (m) => digitsOf(m).length >= 8 && digitsOf(m).length <= 13 && !DATE_SHAPE.test(m),
+    // A date after a cue ("Contact date: 2024-05-12") is no number to call. Seven digits are a whole number in
+    // Iceland and Estonia ("Sími: 595 4273").
+    valid: (m) => digitsOf(m).length >= 7 && digitsOf(m).length <= 13 && !DATE_SHAPE.test(m),
   },
 ];
 
@@ -243,12 +263,32 @@ const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|
  */
 const SHIP_BEFORE = /(?<![\p{L}])(?:HMS|HMCS|HMAS|HMNZS|HNLMS|HDMS|HNoMS|HSwMS|KNM|ITS|ESPS|FGS|FS|BNS|NRP|ORP|TCG|HS|ROS|LNS|ENS|EML|USS|USNS|Zr\.\s?Ms\.|Hr\.\s?Ms\.|Nave|SMS) $/u;
 const QUOTED_UNIT_BEFORE = /(?:Baza|Base|Caserma|Kaserne|Unitatea|Brigada|Batalionul|Regimentul|Școala|Scoala|Spitalul|Academia|Liceul)[^\n„"“«]{0,50}[„"“«](?:\p{Lu}[\p{Ll}.]*\.? )?$/u;
+/**
+ * A kind of ship, base, barracks or airport written before the name it bears, in the member languages ("la fregata
+ * Carlo Bergamini", "le porte-avions Charles de Gaulle", "Baza 57 Aeriană Mihail Kogălniceanu", "Kasárne Milana
+ * Rastislava Štefánika", "θωρηκτό Γεώργιος Αβέρωφ"), with a number or a word such as "Naval" or "Aeriană" between.
+ */
+const KIND_BEFORE = new RegExp(String.raw`(?<![\p{L}])(?:${[
+  "frigate", "fregat[ae]?", "frégate", "fregatte", "fragata", "firkateyn\\p{L}*", "φρεγάτα",
+  "destroyer", "destructor", "zerstörer", "cacciatorpediniere", "niszczyciel\\p{L}*", "muhrip\\p{L}*", "torpedojager",
+  "corvette", "corvetta", "corbeta", "korvette", "korwet[ay]", "korvet\\p{L}*", "cruiser", "croiseur", "crucero", "incrociatore", "kreuzer",
+  "battleship", "cuirassé", "θωρηκτό", "carrier", "aircraft carrier", "porte-avions", "portaerei", "portaaviones", "flugzeugträger", "lotniskowiec",
+  "submarine", "sous-marin", "sottomarino", "submarino", "u-boot", "onderzeeboot", "okręt(?: podwodny)?", "denizaltı\\p{L}*",
+  "ship", "vessel", "navire", "bâtiment", "buque(?: de asalto anfibio)?", "nave", "schiff", "schip", "gemi\\p{L}*", "patrol(?:ler| vessel| boat)?",
+  "patrouilleur", "patrullero", "pattugliatore", "minehunter", "chasseur de mines", "cazaminas", "cacciamine", "minenjagdboot", "mijnenjager",
+  "niszczyciel min", "miinijahtija", "okręt", "laiv\\p{L}*", "fartyg\\p{L}*", "skib\\p{L}*", "skip\\p{L}*",
+  "barracks", "caserne", "kaserne", "caserma", "cuartel", "quartel", "kazerne", "koszary", "kasárne", "kasárna", "vojarna", "vojašnica",
+  "kazarma", "cazarma", "kışla\\p{L}*", "kasarmi", "kaserne", "base(?: naval| navale| aérienne| aérea| aerea)?", "baza(?: lotnicza| morska)?",
+  "air base", "airbase", "naval base", "fliegerhorst", "luchtmachtbasis", "airport", "aéroport", "aeroporto", "aeropuerto", "flughafen",
+  "lotnisko", "letisko", "letiště", "havalimanı", "aerodrom\\p{L}*", "camp", "kamp", "lager", "tábor", "school", "école", "scuola",
+].join("|")})(?: (?:\d+\p{L}*|nr\.? ?\d+|naval[ae]?|navale|aerian[ăa]|aérienne|aérea|aerea|militar[ae]?|militare|lotnicza|morska|de asalto anfibio))* $`, "iu");
+
 const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
 /**
  * Brands and models whose first word is a listed given name; a match that opens with one is no name. Written out
  * whole, so "Mercedes Ruiz" is still a name and "Mercedes-Benz Sprinter" is not.
  */
-const BRANDS = ["Mercedes-Benz", "Mercedes-AMG", "Hugo Boss", "Louis Vuitton", "Christian Dior", "Ralph Lauren", "Calvin Klein",
+const BRANDS = ["Carl Gustaf", "Mercedes-Benz", "Mercedes-AMG", "Hugo Boss", "Louis Vuitton", "Christian Dior", "Ralph Lauren", "Calvin Klein",
   "Tommy Hilfiger", "Giorgio Armani", "Alfa Romeo", "Aston Martin", "Johnnie Walker", "Jack Daniel's", "Yves Saint Laurent",
   "Ford Transit", "Ford Focus", "Ford Fiesta", "Ford Ranger", "Albert Heijn", "Alfa Romeo Giulia", "Alfa Romeo Stelvio"];
 /** Each brand under each of its words, with the word's offset in it: a match may start on any word of a brand. */
@@ -266,7 +306,7 @@ for (const b of BRANDS) {
 function placeOrFirm(text: string, start: number, head: number, end: number, given?: string): boolean {
   // A ship's prefix may hold a title's word ("Zr.Ms."): read before the person's words; the rest before the match.
   if (SHIP_BEFORE.test(text.slice(Math.max(0, head - 8), head)) || PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return true;
-  if (QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start))) return true;
+  if (QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start)) || KIND_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return true;
   const lastWord = text.slice(start, end).split(" ").at(-1) ?? "";
   if (COMPANY_WORDS.has(lastWord) || COMPANY_WORDS.has(followingWord(text, end)) || COMPANY_FORM.test(text.slice(end, end + 14))) return true;
   // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
@@ -318,17 +358,46 @@ export function nameEnd(text: string, start: number, m: RegExpExecArray, givenKn
   const tail = g.surname ?? g.titled!;
   const words = tail.split(" ");
   let keep = words.length;
-  while (keep > 0 && NOT_SURNAMES.has(words[keep - 1]!)) keep--;
+  while (keep > 0 && (NOT_SURNAMES.has(words[keep - 1]!) || PLACE_WORD_INFLECTED.test(words[keep - 1]!))) keep--;
+  // Hungarian writes the kind of place after the name, inflected ("a Bocskai István Laktanyában"): a place.
+  if (keep < words.length && PLACE_WORD_INFLECTED.test(words[keep]!)) return PLACE_OR_FIRM;
   // A particle left last ("Anna Kowalska de" before a dropped word) is not a name word either.
   while (keep > 0 && WHOLE_PARTICLE.test(words[keep - 1]!)) keep--;
   if (keep === 0) return -1;
   if (g.given !== undefined && !givenKnown && !GIVEN_NAMES.has(g.given.split("-")[0]!)) return -1;
+  let end = start + m[0].length;
+  if (g.titled !== undefined) {
+    // A title spelled out in full ends a sentence when a point follows it ("... at Souda Bay. Serial number"): only
+    // abbreviations take a point.
+    const titleWord = /^[\p{L}]+/u.exec(m[0])![0];
+    if (WHOLE_WORD_TITLES.has(titleWord) && m[0][titleWord.length] === ".") return -1;
+    // An initial after the title: the surname is the word after it ("Dr. J. Smith"); with none, there is no name
+    // ("Bay C", a storage bay).
+    if (words.length === 1 && /^\p{Lu}$/u.test(words[0]!)) {
+      const next = AFTER_INITIAL.exec(text.slice(end, end + 80));
+      if (next === null) return -1;
+      end += next[0].length;
+    }
+  }
   // A place, ship, brand or firm named after a person: PLACE_OR_FIRM, and none of its words opens a name either.
-  const end = start + m[0].length;
+  if (SHIP_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return PLACE_OR_FIRM;
   if (placeOrFirm(text, start, g.given === undefined ? end - tail.length : start, end, g.given)) return PLACE_OR_FIRM;
   const dropped = words.slice(keep).join(" ");
   return end - (dropped.length > 0 ? dropped.length + 1 : 0);
 }
+
+/** Hungarian kinds of place, with any case ending: barracks, airport, base, street, square, school, hospital, university. */
+const PLACE_WORD_INFLECTED = /^(?:Laktany|Kaszárny|Repülőt[ée]r|Bázis|Utc[aá]|Útj?|Tér|Iskol[aá]|Kórház|Egyetem|Akadémi[aá])\p{Ll}*$/u;
+
+/** The name after a title's initial ("Sra. D. Maria da Conceição Sousa", "Gen. B. Stefano Colombo"): a surname's words. */
+const AFTER_INITIAL = new RegExp(String.raw`^\.? ?(?=\p{Lu}\p{Ll})${SURNAME}(?![\p{L}])`, "u");
+
+/** Titles that are whole words, not abbreviations: a point after one ends its sentence. */
+const WHOLE_WORD_TITLES = new Set(["Miss", "Sir", "Dame", "Herr", "Frau", "Monsieur", "Madame", "Señor", "Señora", "Signor", "Signora", "Pan",
+  "Pani", "Bay", "Bayan", "Mevrouw", "Meneer", "Oberst", "Général", "Generał", "Pułkownik", "Kapitan", "Hauptmann", "Oberleutnant",
+  "Oberstleutnant", "Leutnant", "Feldwebel", "Hauptfeldwebel", "Stabsfeldwebel", "Capitaine", "Commandant", "Colonel", "Lieutenant",
+  "Sergent", "Adjudant", "Caporal", "Cabo", "Sargento", "Teniente", "Capitán", "Comandante", "Coronel", "Brigada", "Capitano", "Maggiore",
+  "Colonnello", "Tenente", "Sergente", "Caporale", "Maresciallo", "Porucznik", "Podporucznik", "Sierżant", "Kapral", "Chorąży"]);
 
 // The same pattern, tried only where a title or a listed given name starts a word: those are the only places a
 // name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
@@ -774,7 +843,7 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
       : (start: number, match: string) => {
         const end = start + match.length;
         if ((d.valid !== undefined && !d.valid(match)) || taken(start, end)) return;
-        if (d.kind === "PHONE" && !match.includes("+") && labelledOtherwise(text, start)) return;
+        if (d.kind === "PHONE" && !match.includes("+") && (labelledOtherwise(text, start) || otherNumberShape(text, start, end, match))) return;
         take({ kind: d.kind, start, end });
       };
     const one = d.cued ? valueOf(each) : each;

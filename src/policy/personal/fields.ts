@@ -34,6 +34,11 @@ const NAME_LABELS = [
   "antragsteller", "mitarbeiter", "invité", "visiteur", "passager", "demandeur", "huésped", "visitante", "pasajero", "participante",
   "solicitante", "ospite", "visitatore", "passeggero", "partecipante", "richiedente", "gość", "odwiedzający", "pasażer", "uczestnik",
   "wnioskodawca", "misafir", "ziyaretçi", "yolcu", "katılımcı", "başvuran", "bezoeker", "deelnemer", "aanvrager",
+  // The person a claim, casualty or movement form is about.
+  "beneficiary", "bénéficiaire", "beneficiaire", "beneficiario", "beneficiaria", "begünstigter", "begunstigde", "beneficjent",
+  "casualty", "injured", "wounded", "blessé", "blessée", "blesse", "verwundeter", "verwundete", "verletzter", "verletzte", "herido",
+  "herida", "ferito", "ferita", "ranny", "ranna", "poszkodowany", "yaralı", "gewonde", "nominativo", "nominatif",
+  "soldier", "soldat", "soldado", "soldato", "żołnierz", "militair",
 ];
 /** Keys that are name parts only inside a "name" object ({"name": {"first": "Amelia", "last": "Fitzgerald"}}). */
 const NAME_PART_KEYS = ["first", "last", "given", "family", "middle"];
@@ -254,10 +259,18 @@ function accept(text: string, start: number, end: number, role: Role, out: Field
   [start, end] = trimmed(text, start, end);
   if (start >= end) return false;
   const value = text.slice(start, end);
-  if (role === "phone" ? !phoneValue(value) : !nameValue(value)) return false;
+  if (role === "name" && !nameValue(value)) {
+    // A form line may go on after the name, set off by a dash or a bracket ("Blessé : DUBOIS Aurélie – né(e) le ...").
+    const cut = NAME_THEN_MORE.exec(value);
+    if (cut === null || !nameValue(cut[1]!)) return false;
+    out.push({ kind: "NAME", start, end: start + cut[1]!.length });
+    return true;
+  }
+  if (role === "phone" && !phoneValue(value)) return false;
   out.push({ kind: role === "phone" ? "PHONE" : "NAME", start, end });
   return true;
 }
+const NAME_THEN_MORE = /^([^–—(\[]{2,60}?) (?:[–—-] |\(|\[)/u;
 
 const JSON_VALUE = /\s*:\s*"([^"\\\n]{1,80})"/y;
 const KV_VALUE = /\s*=\s*(?:"([^"\n]{1,80})"|'([^'\n]{1,80})'|([^\s,;&"'<>|]{1,60}))/y;

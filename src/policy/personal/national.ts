@@ -374,7 +374,7 @@ const L = {
   SIN: new RegExp(String.raw`(?<!\p{L})(?:SIN|S\.I\.N\.|NAS|N\.A\.S\.|[Ss]ocial [Ii]nsurance [Nn](?:umber|o\.?)|[Nn]um[eé]ro d'assurance sociale)[^\d\n]{0,60}$`, "u"),
   FODSELSNUMMER: labelled("f[oø]dselsnummer|f[oø]dselsnr|personnummer|d-?nummer"),
   NRN: labelled("rijksregisternummer|rijksregister|numéro national|num[eé]ro de registre national|registre national|nn|rrn|insz|niss"),
-  MATRICULE: labelled("matricule|num[eé]ro d'identification(?: national)?|identifiant national|sozialversicherungsnummer|cns"),
+  MATRICULE: labelled("matricule|matrikel\\p{L}*|num[eé]ro d'identification(?: national)?|identifiant national|sozialversicherungsnummer|cns"),
   LT: /(?<!\p{L})(?:asmens kod|a\.? ?k\.?(?!\p{L})|lt(?!\p{L}))[^\d\n]{0,60}$/iu,
 };
 
