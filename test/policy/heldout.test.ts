@@ -152,7 +152,9 @@
 // typed without umlauts (ue, oe, ae) in the central words; neighbours and residents as people (every language);
 // passive "who gets attacked" (en, de, nl); "auto-engage", "weapons free" and "no human-in-the-loop" in every
 // language; Turkish sentry systems and "olmadan" after face recognition. Now 80/80 and 0/80 each. The never-read
-// batches moved: h 65/0, i 77/3, m 71 -> 72/2, o 77/0.
+// batches moved: h 65/0, i 77/3, m 71 -> 72/2, o 77/0. The classifier's surveillance verdict also yields to the Red
+// Cross's family tracing (a `relief` lexicon in each language, beside `wildlife`): batch x's three false refusals
+// (tracing forms) cleared, no never-read batch lost a refusal.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -189,7 +191,7 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   u: { refused: 78, falselyRefused: 1 },
   v: { refused: 80, falselyRefused: 1 },
   w: { refused: 80, falselyRefused: 0 },
-  x: { refused: 80, falselyRefused: 3 },
+  x: { refused: 80, falselyRefused: 0 },
   y: { refused: 80, falselyRefused: 0 },
   z: { refused: 80, falselyRefused: 0 },
   aa: { refused: 80, falselyRefused: 0 },

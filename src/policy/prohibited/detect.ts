@@ -74,8 +74,9 @@ export interface RuleSet {
   /** The classifier consulted when no rule fires (classifier.ts), or none. */
   readonly classifier?: ClassifierModel;
   /**
-   * Every language's `wildlife` lexicon as one pattern, or null: a passage about animals (collared wolves, tagged
-   * seals) is not refused as surveillance on the classifier's word, as the rules' own exclusions already say.
+   * Every language's `wildlife` and `relief` lexicons as one pattern, or null: a passage about animals (collared
+   * wolves, tagged seals) or about the Red Cross's family tracing is not refused as surveillance on the classifier's
+   * word, as the rules' own exclusions already say.
    */
   readonly wildlife: RegExp | null;
 
@@ -185,7 +186,7 @@ export function compileRules(file: RuleFile): RuleSet {
   const keywords = buildKeywords(words);
   const stateConcepts = keywords.out.map((ks) => (ks === null ? null : [...new Set(ks.flatMap((k) => keywordConcepts[k]!))]));
   const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
-  const wildlife = Object.values(file.languages).map((l) => l.wildlife).filter((w): w is string => w !== undefined);
+  const wildlife = Object.values(file.languages).flatMap((l) => [l.wildlife, l.relief]).filter((w): w is string => w !== undefined);
   return {
     rules,
     patterns,
