@@ -319,3 +319,47 @@ test("Get-WinEvent records as ConvertTo-Json writes them: the log, provider and 
   assert.deepEqual([ev.logsource?.product, ev.logsource?.categories], ["windows", ["process_creation"]]);
   assert.equal(ev.time, 1772359200000);
 });
+
+const sysmonXml = (id: number, data: string) =>
+  `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>${id}</EventID><Channel>Microsoft-Windows-Sysmon/Operational</Channel></System><EventData>${data}</EventData></Event>`;
+
+test("several <Event> elements in one record, back to back or under an <Events> root, are each an event", () => {
+  const a = sysmonXml(1, "<Data Name='Image'>C:\\a.exe</Data>");
+  const b = sysmonXml(3, "<Data Name='DestinationPort'>4444</Data>");
+  for (const line of [`${a}${b}`, `<?xml version="1.0"?><Events>${a}${b}</Events>`]) {
+    const evs = decodeRecord(newDecoderState("f"), line, 1);
+    assert.deepEqual(evs.map((e) => [e.fields.EventID, e.logsource?.categories]), [[1, ["process_creation"]], [3, ["network_connection"]]]);
+  }
+});
+
+test("Splunk's JSON export: a Windows event's _raw XML is the event; a flat result with EventCode reads as Windows fields", () => {
+  const xml = decode(JSON.stringify({ preview: false, offset: 0, result: { _raw: sysmonXml(1, "<Data Name='Image'>C:\\Windows\\certutil.exe</Data>"), EventCode: "1" } }));
+  assert.deepEqual([xml.fields.Image, xml.logsource?.categories], ["C:\\Windows\\certutil.exe", ["process_creation"]]);
+  const flat = decode(JSON.stringify({ preview: false, result: { EventCode: "7045", Channel: "System", SourceName: "Service Control Manager", ImagePath: "cmd.exe /c x" } }));
+  assert.deepEqual([flat.fields.EventID, flat.fields.Provider_Name, flat.logsource?.services], [7045, "Service Control Manager", ["system"]]);
+});
+
+test("Elastic Agent's ECS records: Sysmon's fields from the rendered message, else from process.*, file.*, registry.*", () => {
+  const ev = decode(JSON.stringify({
+    "@timestamp": "2026-11-20T09:06:02.123Z",
+    message: "Process Create:\nRuleName: -\nImage: C:\\Windows\\System32\\rundll32.exe\nCommandLine: rundll32.exe comsvcs.dll, MiniDump 712 out.dmp full",
+    winlog: { channel: "Microsoft-Windows-Sysmon/Operational", event_id: 1, provider_name: "Microsoft-Windows-Sysmon", event_data: { IntegrityLevel: "High" } },
+    process: { executable: "C:\\ignored-when-the-message-has-it.exe", parent: { executable: "C:\\Windows\\explorer.exe" } },
+    user: { domain: "CORP", name: "bob" },
+  }));
+  assert.deepEqual([ev.fields.Image, ev.fields.CommandLine, ev.fields.ParentImage, ev.fields.User, ev.fields.IntegrityLevel],
+    ["C:\\Windows\\System32\\rundll32.exe", "rundll32.exe comsvcs.dll, MiniDump 712 out.dmp full", "C:\\Windows\\explorer.exe", "CORP\\bob", "High"]);
+  const reg = decode(JSON.stringify({ winlog: { channel: "Microsoft-Windows-Sysmon/Operational", event_id: 13, provider_name: "Microsoft-Windows-Sysmon" }, registry: { path: "HKU\\S\\Run\\x", data: { strings: ["C:\\p.exe"] } } }));
+  assert.deepEqual([reg.fields.TargetObject, reg.fields.Details], ["HKU\\S\\Run\\x", ["C:\\p.exe"]]);
+});
+
+test("ConvertTo-Json of Security, System and PowerShell events: Properties named by the event's template", () => {
+  const ps = (Id: number, ProviderName: string, LogName: string, values: unknown[]) =>
+    decode(JSON.stringify({ Id, ProviderName, LogName, Message: "rendered", Properties: values.map((Value) => ({ Value })), TimeCreated: "/Date(1772359200000)/" }));
+  const sb = ps(4104, "Microsoft-Windows-PowerShell", "Microsoft-Windows-PowerShell/Operational", [1, 1, "Invoke-Mimikatz", "id", ""]);
+  assert.deepEqual([sb.fields.ScriptBlockText, sb.logsource?.categories], ["Invoke-Mimikatz", ["ps_script"]]);
+  const svc = ps(7045, "Service Control Manager", "System", ["x", "cmd.exe /c echo x > \\\\.\\pipe\\x", "user mode service", "demand start", "LocalSystem"]);
+  assert.deepEqual([svc.fields.ServiceName, svc.fields.ImagePath, svc.fields.AccountName], ["x", "cmd.exe /c echo x > \\\\.\\pipe\\x", "LocalSystem"]);
+  const logon = ps(4624, "Microsoft-Windows-Security-Auditing", "Security", ["S-1-5-18", "WS$", "CORP", "0x3e7", "S-1-5-21-1", "bob", "CORP", "0x1", 9, "seclogo"]);
+  assert.deepEqual([logon.fields.TargetUserName, logon.fields.LogonType, logon.fields.LogonProcessName], ["bob", 9, "seclogo"]);
+});

@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import { SigmaEvent, type EventLogsource } from "../event.ts";
 import { fromWindowsJson } from "./windows.ts";
-import { eventXmlToJson, looksLikeEventXml, NotAnEvent } from "./xml.ts";
+import { eventsXmlToJson, looksLikeEventXml, NotAnEvent } from "./xml.ts";
 import { auditInSyslog, nearestYear, newZeekHeader, octetFrames, parseAuditd, parseCef, parseSyslog, parseZeekRow, withGenericDnsNames, yearless, zeekDirective, zeekLogsource, type Parsed, type ZeekHeader } from "./text.ts";
 import { parseTimestamp } from "../rule/item.ts";
 
@@ -54,7 +54,7 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
     }
     return decodeDocument(state, doc, line);
   }
-  if (fmt === "xml" || (fmt === "auto" && first === 0x3c /* < */ && looksLikeEventXml(text))) return [xmlEvent(state, text, line)];
+  if (fmt === "xml" || (fmt === "auto" && first === 0x3c /* < */ && looksLikeEventXml(text))) return xmlEvents(state, text, line);
   if (first >= 0x30 && first <= 0x39 && (fmt === "auto" || fmt === "syslog")) {
     const frames = octetFrames(text) ?? looseFrame(text);
     if (frames) return frames.flatMap((f) => decodeRecord(state, f, line));
@@ -67,7 +67,7 @@ export function decodeRecord(state: DecoderState, text: string, line: number): S
   if (parsed) {
     // Sysmon for Linux logs each event's XML as the syslog message.
     const message = parsed.fields.message;
-    if (typeof message === "string" && message.charCodeAt(0) === 0x3c && looksLikeEventXml(message)) return [xmlEvent(state, message, line)];
+    if (typeof message === "string" && message.charCodeAt(0) === 0x3c && looksLikeEventXml(message)) return xmlEvents(state, message, line);
     return [textEvent(state, { ...parsed, fields: { ...parsed.fields, raw: text } }, line)];
   }
   if (fmt !== "auto" && fmt !== "text") throw new UndecodableRecord(`not a ${fmt} record`);
@@ -103,25 +103,40 @@ function textEvent(state: DecoderState, p: Parsed, line: number): SigmaEvent {
   return ev;
 }
 
-/** One <Event> element of XML, read as the Windows reader reads xmltodict's JSON of it. */
-function xmlEvent(state: DecoderState, text: string, line: number): SigmaEvent {
-  let doc: Record<string, unknown>;
+/** The <Event> elements of XML, each read as the Windows reader reads xmltodict's JSON of it. */
+function xmlEvents(state: DecoderState, text: string, line: number): SigmaEvent[] {
+  let docs: Record<string, unknown>[];
   try {
-    doc = eventXmlToJson(text);
+    docs = eventsXmlToJson(text);
   } catch (err) {
     if (err instanceof NotAnEvent) throw new UndecodableRecord(`not a Windows event in XML: ${err.message}`);
     throw err;
   }
-  return jsonEvent(state, doc, { file: state.file, line });
+  return docs.map((doc) => jsonEvent(state, doc, { file: state.file, line }));
 }
 
 /** An already parsed JSON document (an array holds one event per element) to events. */
 export function decodeDocument(state: DecoderState, doc: unknown, line: number): SigmaEvent[] {
   const origin = { file: state.file, line };
+  // Splunk's JSON export wraps each event: {"preview": false, "result": {...}}; a Windows event's _raw is its XML.
+  const splunk = splunkResult(doc);
+  if (splunk !== undefined) {
+    const raw = splunk._raw;
+    if (typeof raw === "string" && raw.charCodeAt(0) === 0x3c && looksLikeEventXml(raw)) return xmlEvents(state, raw, line);
+    return [jsonEvent(state, splunk, origin)];
+  }
   // A CloudTrail log file: one JSON document whose Records are the events.
   if (isCloudTrailFile(doc)) return doc.Records.map((d) => jsonEvent(state, d, origin));
   if (!Array.isArray(doc)) return [jsonEvent(state, doc, origin)];
   return doc.map((d) => jsonEvent(state, d, origin));
+}
+
+/** The event of a Splunk export row (`splunk search -output json`, the REST export): `result` beside `preview`. */
+function splunkResult(doc: unknown): Record<string, unknown> | undefined {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
+  const { result, preview } = doc as { result?: unknown; preview?: unknown };
+  if (typeof preview !== "boolean" || result === null || typeof result !== "object" || Array.isArray(result)) return undefined;
+  return result as Record<string, unknown>;
 }
 
 function isCloudTrailFile(doc: unknown): doc is { Records: unknown[] } {

@@ -51,8 +51,14 @@ export function fromWindowsJson(doc: unknown): WindowsFields | undefined {
   if (isObj(doc.Event) && isObj(doc.Event.System)) return fromEventTree(doc.Event);
   if (isObj(doc.winlog)) return fromWinlogbeat(doc);
   if (typeof doc.Id === "number" && typeof doc.LogName === "string" && typeof doc.ProviderName === "string") return fromPowerShell(doc);
-  // NXLog's im_msvistalog writes EventTime (and EventReceivedTime when it got the event).
-  if ("EventID" in doc && "Channel" in doc) return finish({ ...doc }, doc.TimeCreated ?? doc.SystemTime ?? doc.EventTime ?? doc["@timestamp"] ?? doc.EventReceivedTime);
+  // NXLog's im_msvistalog writes EventTime (and EventReceivedTime when it got the event), and the provider as
+  // SourceName; Splunk's flattened Windows events the id as EventCode.
+  if (("EventID" in doc || "EventCode" in doc) && "Channel" in doc) {
+    const fields: Obj = { ...doc };
+    if (fields.EventID === undefined) fields.EventID = Number(doc.EventCode);
+    if (fields.Provider_Name === undefined && typeof doc.SourceName === "string") fields.Provider_Name = doc.SourceName;
+    return finish(fields, doc.TimeCreated ?? doc.SystemTime ?? doc.EventTime ?? doc["@timestamp"] ?? doc.EventReceivedTime ?? doc._time);
+  }
   return undefined;
 }
 
@@ -172,6 +178,17 @@ function fromWinlogbeat(doc: Obj): WindowsFields {
   const fields: Obj = { ...doc };
   if (isObj(w.event_data)) Object.assign(fields, w.event_data);
   if (isObj(w.user_data)) Object.assign(fields, w.user_data);
+  // Elastic Agent's ingest pipelines move Sysmon's fields out of event_data into ECS (process.*, file.*): Sysmon's
+  // rendered message still holds them under their own names, and the ECS fields give them back where it does not.
+  if (typeof w.provider_name === "string" && /sysmon/i.test(w.provider_name) && typeof doc.message === "string") messageFields(doc.message, fields);
+  for (const [name, path] of ECS_TO_SYSMON) {
+    if (fields[name] !== undefined) continue;
+    const v = pathValue(doc, path);
+    if (v !== undefined) fields[name] = v;
+  }
+  if (fields.User === undefined && isObj(doc.user) && typeof doc.user.name === "string") {
+    fields.User = typeof doc.user.domain === "string" ? `${doc.user.domain}\\${doc.user.name}` : doc.user.name;
+  }
   Object.assign(fields, {
     EventID: Number(w.event_id),
     Channel: w.channel,
@@ -189,12 +206,15 @@ function fromWinlogbeat(doc: Obj): WindowsFields {
  */
 function fromPowerShell(doc: Obj): WindowsFields {
   const fields: Obj = {};
-  if (typeof doc.Message === "string") {
-    for (const line of doc.Message.split(/\r?\n/)) {
-      const m = MESSAGE_FIELD.exec(line);
-      if (m !== null && fields[m[1]!] === undefined) setField(fields, m[1]!, m[2]!);
-    }
+  // Properties holds the event's data values in the order of its template: named here for the events rules read most.
+  const names = PROPERTY_NAMES[`${String(doc.ProviderName).toLowerCase()}|${String(doc.Id)}`];
+  if (names !== undefined && Array.isArray(doc.Properties)) {
+    doc.Properties.forEach((p, i) => {
+      const name = names[i];
+      if (name !== undefined) fields[name] = isObj(p) && "Value" in p ? p.Value : p;
+    });
   }
+  else if (typeof doc.Message === "string") messageFields(doc.Message, fields);
   Object.assign(fields, {
     EventID: doc.Id,
     Channel: doc.LogName,
@@ -210,6 +230,63 @@ function fromPowerShell(doc: Obj): WindowsFields {
 
 /** A rendered message's "Name: value" line: a name of letters and digits at the line's start, then the value. */
 const MESSAGE_FIELD = /^([A-Za-z][A-Za-z0-9]{1,63}): (.*)$/;
+
+/**
+ * The data names of common non-Sysmon events in their templates' order (the event manifests of the Security
+ * auditing, Service Control Manager and PowerShell providers), by "provider|event id". Later template versions only
+ * append names, so an older event's shorter Properties take the first ones.
+ */
+const SECURITY_SUBJECT = ["SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId"];
+const PROPERTY_NAMES: Readonly<Record<string, readonly string[]>> = {
+  "microsoft-windows-powershell|4104": ["MessageNumber", "MessageTotal", "ScriptBlockText", "ScriptBlockId", "Path"],
+  "microsoft-windows-powershell|4103": ["ContextInfo", "UserData", "Payload"],
+  "service control manager|7045": ["ServiceName", "ImagePath", "ServiceType", "StartType", "AccountName"],
+  "microsoft-windows-security-auditing|4624": [...SECURITY_SUBJECT, "TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId",
+    "LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "LogonGuid", "TransmittedServices", "LmPackageName",
+    "KeyLength", "ProcessId", "ProcessName", "IpAddress", "IpPort", "ImpersonationLevel", "RestrictedAdminMode", "TargetOutboundUserName",
+    "TargetOutboundDomainName", "VirtualAccount", "TargetLinkedLogonId", "ElevatedToken"],
+  "microsoft-windows-security-auditing|4625": [...SECURITY_SUBJECT, "TargetUserSid", "TargetUserName", "TargetDomainName", "Status",
+    "FailureReason", "SubStatus", "LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "TransmittedServices",
+    "LmPackageName", "KeyLength", "ProcessId", "ProcessName", "IpAddress", "IpPort"],
+  "microsoft-windows-security-auditing|4688": [...SECURITY_SUBJECT, "NewProcessId", "NewProcessName", "TokenElevationType", "ProcessId",
+    "CommandLine", "TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "ParentProcessName", "MandatoryLabel"],
+  "microsoft-windows-security-auditing|4698": [...SECURITY_SUBJECT, "TaskName", "TaskContent", "ClientProcessStartKey", "ClientProcessId",
+    "ParentProcessId", "RpcCallClientLocality", "FQDN"],
+};
+
+/** The "Name: value" lines of a rendered Sysmon message, each where `fields` has no such name yet. */
+function messageFields(message: string, fields: Obj): void {
+  for (const line of message.split(/\r?\n/)) {
+    const m = MESSAGE_FIELD.exec(line);
+    if (m !== null && fields[m[1]!] === undefined) setField(fields, m[1]!, m[2]!);
+  }
+}
+
+/**
+ * Sysmon's field names and the ECS fields Elastic's pipelines move them to (the mapping pySigma's ECS pipeline for
+ * Windows uses in the other direction).
+ */
+const ECS_TO_SYSMON: readonly [string, string][] = [
+  ["Image", "process.executable"], ["CommandLine", "process.command_line"], ["OriginalFileName", "process.pe.original_file_name"],
+  ["CurrentDirectory", "process.working_directory"], ["ProcessId", "process.pid"], ["ProcessGuid", "process.entity_id"],
+  ["ParentImage", "process.parent.executable"], ["ParentCommandLine", "process.parent.command_line"],
+  ["ParentProcessId", "process.parent.pid"], ["ParentProcessGuid", "process.parent.entity_id"],
+  ["TargetFilename", "file.path"], ["TargetObject", "registry.path"], ["Details", "registry.data.strings"],
+  ["ImageLoaded", "dll.path"], ["QueryName", "dns.question.name"], ["DestinationIp", "destination.ip"],
+  ["DestinationPort", "destination.port"], ["DestinationHostname", "destination.domain"], ["SourceIp", "source.ip"],
+  ["SourcePort", "source.port"],
+];
+
+/** The value at a dotted path of nested objects ("process.parent.executable"), or at that literal key. */
+function pathValue(doc: Obj, path: string): unknown {
+  if (path in doc) return doc[path];
+  let v: unknown = doc;
+  for (const part of path.split(".")) {
+    if (!isObj(v)) return undefined;
+    v = v[part];
+  }
+  return v;
+}
 
 function finish(fields: Obj, time: unknown): WindowsFields {
   const eventId = typeof fields.EventID === "number" ? fields.EventID : Number(fields.EventID);

@@ -20,21 +20,29 @@ const MAX_DEPTH = 32;
 
 export class NotAnEvent extends Error {}
 
-/** Whether a record (or a syslog message) opens like an event's XML. */
+/** Whether a record (or a syslog message) opens like an event's XML, or a list of them (`<Events>`, as wevtutil's /e: wraps them). */
 export function looksLikeEventXml(text: string): boolean {
-  return /^\s*(?:<\?xml[^>]*\?>\s*)?<Event[\s>]/.test(text);
+  return /^\s*(?:<\?xml[^>]*\?>\s*)?<Events?[\s>]/.test(text);
 }
 
-/** The record's <Event> element as xmltodict would give it: `{ Event: { System: {...}, EventData: {...} } }`. */
-export function eventXmlToJson(text: string): Record<string, unknown> {
+/**
+ * Each <Event> element of the record as xmltodict would give it: `{ Event: { System: {...}, EventData: {...} } }`.
+ * A record may hold several, back to back (`wevtutil qe` without /f:RenderedXml writes them on one line) or under an
+ * <Events> root.
+ */
+export function eventsXmlToJson(text: string): Record<string, unknown>[] {
   // The parser closes what is left open; an event cut short (a truncated line, a record split apart) is no event.
   if (!text.includes("</Event>")) throw new NotAnEvent("it ends before </Event> (cut short?)");
   const doc = parseDocument(text, { xmlMode: true }) as unknown as XmlNode;
-  const event = (doc.children ?? []).find((n) => n.type === "tag" && n.name === "Event");
-  if (event === undefined) throw new NotAnEvent("no <Event> element");
-  const body = convert(event, 0);
-  if (body === null || typeof body !== "object" || !("System" in body)) throw new NotAnEvent("the <Event> element has no <System>");
-  return { Event: body };
+  const top = (doc.children ?? []).filter((n) => n.type === "tag");
+  const root = top.length === 1 && top[0]!.name === "Events" ? (top[0]!.children ?? []).filter((n) => n.type === "tag") : top;
+  const events = root.filter((n) => n.name === "Event");
+  if (events.length === 0) throw new NotAnEvent("no <Event> element");
+  return events.map((event) => {
+    const body = convert(event, 0);
+    if (body === null || typeof body !== "object" || !("System" in body)) throw new NotAnEvent("the <Event> element has no <System>");
+    return { Event: body };
+  });
 }
 
 function convert(node: XmlNode, depth: number): unknown {
