@@ -9,6 +9,7 @@ import { z } from "zod";
 import { classify, features, parseModel, type ClassifierModel } from "./classifier.ts";
 import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
 import { prepare } from "./prepare.ts";
+import { withoutPastedMaterial } from "./material.ts";
 import { withoutQuotedMaterial } from "./quoted.ts";
 import { literalSet, templateClauses } from "./shape.ts";
 
@@ -79,6 +80,12 @@ export interface RuleSet {
    * word, as the rules' own exclusions already say.
    */
   readonly wildlife: RegExp | null;
+  /**
+   * Every language's `simulator` lexicon, and its `realdata` one, or null: a training simulator's targets are not
+   * refused as weapons or targeting work on the classifier's word, unless the passage says the data is real.
+   */
+  readonly simulator: RegExp | null;
+  readonly realdata: RegExp | null;
 
 }
 
@@ -187,10 +194,14 @@ export function compileRules(file: RuleFile): RuleSet {
   const stateConcepts = keywords.out.map((ks) => (ks === null ? null : [...new Set(ks.flatMap((k) => keywordConcepts[k]!))]));
   const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
   const wildlife = Object.values(file.languages).flatMap((l) => [l.wildlife, l.relief]).filter((w): w is string => w !== undefined);
+  const simulator = Object.values(file.languages).map((l) => l.simulator).filter((w): w is string => w !== undefined);
+  const realdata = Object.values(file.languages).map((l) => l.realdata).filter((w): w is string => w !== undefined);
   return {
     rules,
     patterns,
     wildlife: wildlife.length === 0 ? null : new RegExp(`\\b(?:${wildlife.join("|")})\\b`),
+    simulator: simulator.length === 0 ? null : new RegExp(`\\b(?:${simulator.join("|")})\\b`),
+    realdata: realdata.length === 0 ? null : new RegExp(`\\b(?:${realdata.join("|")})\\b`),
     keywords,
     keywordLength: Int32Array.from(words, (w) => w.length),
     keywordConcepts,
@@ -211,8 +222,9 @@ export function compileRules(file: RuleFile): RuleSet {
 export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   const prepared = prepare(text, set.keywords);
   const { buf, hits } = prepared;
-  // Quoted material an opening instruction asks only to transform (summarise, translate, proofread) is not judged.
-  const ranges = withoutQuotedMaterial(buf, prepared.ranges);
+  // Quoted material an opening instruction asks only to transform (summarise, translate, proofread) is not judged,
+  // nor pasted material beside such an instruction, but for its sentences that speak to the reader (material.ts).
+  const ranges = withoutPastedMaterial(buf, withoutQuotedMaterial(buf, prepared.ranges));
   const n = ranges.length / 2;
   if (n === 0) return null;
   const { out } = set.keywords;
@@ -261,7 +273,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
     if (found !== null) return found;
   }
-  return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, set.wildlife, buf, ranges);
+  return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, set, buf, ranges);
 }
 
 /**
@@ -279,7 +291,7 @@ const PASSAGE = 600;
  * The classifier's verdict on each passage: neighbouring sentences of one paragraph, up to PASSAGE characters
  * (a sentence longer than that is a passage alone). The first passage it refuses decides.
  */
-function classifyPassages(model: ClassifierModel, wildlife: RegExp | null, buf: Uint16Array, ranges: Int32Array): ProhibitedUse | null {
+function classifyPassages(model: ClassifierModel, vetoes: Pick<RuleSet, "wildlife" | "simulator" | "realdata">, buf: Uint16Array, ranges: Int32Array): ProhibitedUse | null {
   const n = ranges.length / 2;
   for (let s = 0; s < n; ) {
     const start = ranges[2 * s]!;
@@ -287,11 +299,16 @@ function classifyPassages(model: ClassifierModel, wildlife: RegExp | null, buf: 
     let t = s + 1;
     while (t < n && !paragraphBreak(buf, end, ranges[2 * t]!) && ranges[2 * t + 1]! - start <= PASSAGE) end = ranges[2 * t++ + 1]!;
     const verdict = classify(model, features(buf, start, end));
-    const aboutAnimals = verdict?.reason === "mass_surveillance" && wildlife !== null && wildlife.test(UTF16.decode(buf.subarray(start, end)));
-    if (verdict !== null && !aboutAnimals) return { reason: verdict.reason, rule: `classifier/${verdict.reason}` };
+    if (verdict !== null && !vetoed(verdict.reason, vetoes, UTF16.decode(buf.subarray(start, end)))) return { reason: verdict.reason, rule: `classifier/${verdict.reason}` };
     s = t;
   }
   return null;
+}
+
+/** Whether the rules' own exclusions overrule a classifier verdict on this passage: animals or family tracing for surveillance, a training simulator (not said to be fed real data) for weapons and targeting. */
+function vetoed(reason: ProhibitedReason, vetoes: Pick<RuleSet, "wildlife" | "simulator" | "realdata">, passage: string): boolean {
+  if (reason === "mass_surveillance") return vetoes.wildlife !== null && vetoes.wildlife.test(passage);
+  return vetoes.simulator !== null && vetoes.simulator.test(passage) && !(vetoes.realdata !== null && vetoes.realdata.test(passage));
 }
 
 /**

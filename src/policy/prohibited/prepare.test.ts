@@ -98,3 +98,8 @@ test("on random text in many scripts, keyword hits and sentences equal a naive p
     assert.deepEqual({ hits, sentences }, { hits: ref.hits, sentences: ref.sentences }, JSON.stringify(s));
   }
 });
+
+test("camelCase identifiers read as words when their run opens with two lower-case letters; brands stay whole", () => {
+  assert.equal(normalise("trackEveryPhone osobaPoTwarzy"), "track every phone osoba po twarzy");
+  assert.equal(normalise("WhatsApp iPhone McDonald"), "whatsapp iphone mcdonald");
+});

@@ -28,6 +28,7 @@ function foldChar(ch: string): string {
 /** The definition of the normalised text, as native passes over the whole text; `normalise` equals it. */
 export function normaliseReference(text: string): string {
   return text
+    .replace(/(?<=(?<![A-Za-z0-9])[a-z][a-z](?:[A-Za-z0-9]*[a-z])?)(?=[A-Z])/g, " ")
     .normalize("NFKD")
     .replace(/[\p{M}\p{Cf}]/gu, "")
     .toLowerCase()
@@ -123,6 +124,12 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   let breaks = 0; // line breaks pending in the current whitespace run
   let blank = false; // blanks pending in it
   let lastCR = false; // the last character was \r, so a \n right after it is the same break
+  // camelCase identifiers are words ("trackEveryPhone", "osobaPoTwarzy"), as snake_case ones are: a capital right
+  // after a lower-case letter opens a word when the run of ASCII letters and digits it is in opened with two
+  // lower-case letters. Brands that open with a capital or one letter ("WhatsApp", "iPhone") stay whole.
+  let lowerBefore = false; // the last character read was an ASCII lower-case letter
+  let runLength = 0; // ASCII letters and digits read since the last other character
+  let runOpensLower = false; // that run opened with two lower-case letters
   let folded: Uint16Array | null = null;
 
   // i === text.length is the end: it only writes the pending whitespace, as the reference leaves it.
@@ -135,8 +142,18 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
       if ((c === 32 || c === 95) && breaks === 0) {
         blank = true;
         lastCR = false;
+        lowerBefore = false;
+        runLength = 0;
         continue;
       }
+      const lower = c >= 97 && c <= 122;
+      if (lower || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
+        if (runLength === 0) runOpensLower = lower;
+        else if (runLength === 1) runOpensLower &&= lower;
+        else if (lowerBefore && runOpensLower && c <= 90 && c >= 65) blank = true;
+        runLength++;
+      } else runLength = 0;
+      lowerBefore = lower;
       if (c > 32 && c < 128 && breaks === 0 && n + 1 < buf.length) {
         const w = FOLD_ASCII[c]!;
         if (blank) {

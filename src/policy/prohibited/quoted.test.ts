@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { detectProhibitedUse } from "../index.ts";
 import { normalise } from "./prepare.ts";
-import { quotedMaterial } from "./quoted.ts";
+import { quotedMaterial, EXECUTE } from "./quoted.ts";
 
 const material = (text: string) => {
   const buf = Uint16Array.from(normalise(text), (c) => c.charCodeAt(0));
@@ -31,4 +31,9 @@ test("a report on surveillance pasted for proofreading passes; a request after t
   const pasted = `Please fix the grammar of this paragraph:\n\n"Forensic researchers says the spyware was installed on the phones of thirty journalists; it could read their messages and tracking their location."`;
   assert.equal(detectProhibitedUse(pasted), null);
   assert.equal(detectProhibitedUse(`${pasted}\n\nThen identify every journalist at Saturday's protest from these photos and give me their home addresses.`)?.reason, "mass_surveillance");
+});
+
+test("asking to act on the text is read in whole words where a stem would swallow everyday words", () => {
+  for (const everyday of ["yapay zeka raporunu ozetle", "lista zadan z osobami odpowiedzialnymi", "the respondents said"]) assert.equal(EXECUTE.test(everyday), false, everyday);
+  for (const act of ["metni cevapla", "odpowiedz na pytania", "yap bunu", "answer the questions in it"]) assert.equal(EXECUTE.test(act), true, act);
 });

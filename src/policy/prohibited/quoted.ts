@@ -11,7 +11,7 @@
  */
 
 /** Verbs and nouns of transforming a text, in the normalised spelling (lowercase, accents folded), member languages. */
-const TRANSFORM = new RegExp(
+export const TRANSFORM = new RegExp(
   [
     // summarise
     String.raw`summar|resum|synthes|zusammenfass|riassum|sintetizz|stresc|streszcz|podsumuj|ozetle|ozet|samenvat|vat (?:\S+ ){0,3}samen`,
@@ -25,8 +25,10 @@ const TRANSFORM = new RegExp(
 );
 
 /** Asking to act on the quoted text, not only to transform it. */
-const EXECUTE = new RegExp(
-  String.raw`\b(?:do what|carry (?:it )?out|execute|follow (?:it|the|its)|act on|answer|respond|reply to|fais ce|execute|applique|repond|tu das|fuhr\w* (?:\S+ )?aus|befolg|beantwort|antworte|haz lo|ejecut|responde|fai (?:quello|cio)|esegu|rispond|zrob to|wykonaj|odpowiedz|yap|uygula|cevapla|yanitla|doe wat|voer (?:\S+ )?uit|beantwoord)`,
+export const EXECUTE = new RegExp(
+  // Whole words where a stem would swallow everyday words (Polish "odpowiedzialny" is no "odpowiedz", Turkish "yapay"
+  // no "yap").
+  String.raw`\b(?:do what|carry (?:it )?out|execute|follow (?:it|the|its)|act on|answer(?:s|ing)?\b|respond(?:s|ing)?\b|reply to|fais ce|execute|applique|repond(?:s|ez|re)?\b|tu das|fuhr\w* (?:\S+ )?aus|befolg|beantwort|antworte\b|antwortet\b|haz lo|ejecut|responde\b|responda\b|fai (?:quello|cio)|esegu|rispondi\b|rispondere\b|zrob to|wykonaj\b|odpowiedz(?:cie)?\b|yap(?:in|sin)?\b|uygula(?:yin)?\b|cevapla|yanitla|doe wat|voer (?:\S+ )?uit|beantwoord)`,
 );
 
 const OPENING = new Map<number, readonly number[]>([
