@@ -190,3 +190,20 @@ batchTest("aa", "markings-aa.jsonl", 50, 0);
 // arrival: 49/50 found, 0/50 refused. Then used: a common marking in capitals with a handling instruction in its
 // sentence ("je to DUVERNE tak to nikam nepřeposílej"; handling-words.txt).
 batchTest("ab", "markings-ab.jsonl", 50, 0);
+
+// Batch ad (heldout/markings-ad.jsonl, session 8): 50 marked, 50 look-alikes in 24 languages, a twenty-third writer
+// (markings in code comments, configuration, log lines, metadata, file paths, SQL rows, LaTeX headers; look-alikes:
+// secrets in code, access-level enums), measured once on arrival: 46/50 found, 4/50 look-alikes refused. Then used: an
+// identifier before an assignment is no marking ("SESSION_SECRET="), nor a name in an enumeration or a settings block
+// ("CONFIDENTIAL = 2", "RESERVADO = \"RESERVADO\""); braces, path components and delimited cells of their own mark
+// ("{\\textbf{RISERVATO}}", "D:\\Arsiv\\HIZMETE_OZEL\\", "1,(CTS),Key list"); the Swedish label "klassning".
+batchTest("ad", "markings-ad.jsonl", 50, 0);
+
+// Batch ae (heldout/markings-ae.jsonl, session 8): 50 marked, 50 look-alikes in 24 languages, a twenty-fourth writer
+// (long documents marked once: a header field, a page footer mid-text, the very end; look-alikes: training material
+// explaining the levels, declassified history, leak coverage, helpdesk warnings), measured once on arrival: 50/50
+// found, 7/50 look-alikes refused. Then used: a level as a threshold ("NATO RESTRICTED or higher") and three classified
+// levels or more in one paragraph of prose are talked about; highest and lowest compare levels. Still refused: a history
+// of a paper "originally classified TOP SECRET", a news report quoting "TOP SECRET//NOFORN", French training text
+// listing "SECRET et TRÈS SECRET" after its label.
+batchTest("ae", "markings-ae.jsonl", 50, 3);

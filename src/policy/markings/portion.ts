@@ -15,6 +15,11 @@ const PORTION = /[(\uFF08] ?([A-Z]{1,4}(?:-[A-Z]{1,2})?|VS-NfD)((?:\/\/?[A-Z][A-
 const LINE_OPENING = /(?:^|\n|\\n|\r)[\s"'>*•·\-–]*(?:\d+(?:\.\d+)*\.?|[a-zA-Z][.)])?\s*$/;
 const SENTENCE_END = /[.!?:;]["')\]]?\s+$/;
 
+/** A cell of a delimited row of its own: "2,(NS),Fill device load script,1" (a column of portion marks). */
+function wholeCell(before: string, after: string): boolean {
+  return /[,;|\t]["' ]*$/.test(before) && /^["' ]*(?:[,;|\t]|$)/.test(after);
+}
+
 export function findPortionMarks(text: string, portions: ReadonlyMap<string, readonly MarkingRow[]>): PortionHit[] {
   const hits: PortionHit[] = [];
   PORTION.lastIndex = 0;
@@ -32,7 +37,7 @@ export function findPortionMarks(text: string, portions: ReadonlyMap<string, rea
     let ok: boolean;
     if (controls.startsWith("/")) ok = true; // "(S//NF)" reads as nothing else
     else if (token.length === 1) ok = atLineStart && /^\s+\p{Lu}/u.test(after) && !(token === "C" && /^\s+(?:copyright|crown)/i.test(after));
-    else ok = (atLineStart || SENTENCE_END.test(before)) && nextIsText;
+    else ok = ((atLineStart || SENTENCE_END.test(before)) && nextIsText) || wholeCell(before, after);
     if (ok) hits.push({ rows, start, end });
   }
   return hits;

@@ -246,3 +246,28 @@ test("a spreadsheet cell pasted with its reference, and the Latvian label, carry
   assert.ok(names("Muuta CSV-muotoon:\nA1: LUOTTAMUKSELLINEN – SUOJAUSTASO III\nA2: Joukko").length > 0);
   assert.ok(names('{"dokuments": "Apgādes plāns", "klasifikācija": "SLEPENI"}').length > 0);
 });
+
+test("markings in code and files: an identifier's SECRET, an enumeration's levels and a template variable are names", () => {
+  assert.deepEqual(names("# session cookies\nSESSION_SECRET=change-me\nDATABASE_URL=postgres://app@db/stock"), []);
+  assert.deepEqual(names("class AccessLevel(IntEnum):\n    PUBLIC = 0\n    CONFIDENTIAL = 2\n    RESTRICTED = 3"), []);
+  assert.deepEqual(names("enum EstadoMesa {\n  LIBRE = \"LIBRE\",\n  RESERVADO = \"RESERVADO\",\n}"), []);
+  assert.deepEqual(names("Go to ${SECRET} now"), []);
+  // A label names the value assigned, and a value under another name may be the text's marking.
+  assert.deepEqual(names("CLASSIFICATION = SECRET\nOWNER = \"ops\""), ["SECRET"]);
+  assert.deepEqual(names("level = \"NATO SECRET\"\nowner = \"ops\""), ["NATO SECRET"]);
+});
+
+test("markings in braces, path components and table cells of their own are written as markings", () => {
+  assert.deepEqual(names("\\fancyhead[C]{\\textbf{RISERVATO}}"), ["RISERVATO"]);
+  assert.deepEqual(names("backup done: D:\\Arsiv\\HIZMETE_OZEL\\Tatbikat_Plani_2024.docx"), ["HİZMETE ÖZEL"]);
+  assert.deepEqual(names("item_no,portion,description,qty\n1,(CTS),Key list for strategic net,2"), ["(CTS)"]);
+  assert.deepEqual(names("[2024-09-02 13:44:51] DMS upload ok  doc=\"Insatsorder 4/24\"  klassning=\"HEMLIG\""), ["HEMLIG"]);
+});
+
+test("a level as a threshold, or among three levels or more a paragraph describes, is talked about", () => {
+  assert.deepEqual(names("Do not forward anything marked NATO RESTRICTED or higher to this address."), []);
+  assert.deepEqual(names("NATO uses four levels. NATO RESTRICTED applies to information whose disclosure would be disadvantageous. NATO CONFIDENTIAL applies where it would be damaging, NATO SECRET where it would cause serious damage."), []);
+  assert.deepEqual(names("Turvallisuusluokka I (ERITTÄIN SALAINEN) on korkein ja turvallisuusluokka IV (KÄYTTÖ RAJOITETTU) alin."), []);
+  // A banner line stays a marking whatever the paragraph describes.
+  assert.ok(names("NATO SECRET\nNATO RESTRICTED applies to ... NATO CONFIDENTIAL applies to ... COSMIC TOP SECRET applies to ...").includes("NATO SECRET"));
+});

@@ -268,7 +268,15 @@ function syntax(text: string, all: readonly Candidate[], i: number): boolean {
   if (before.endsWith("//") || after.startsWith("//")) return true;
   const open = before.at(-1);
   const close = after[0];
-  if (open !== undefined && close !== undefined && OPENERS.includes(open) && CLOSERS.includes(close)) return true;
+  // An underscore joining a word before an assignment is an identifier's ("SESSION_SECRET="), not a marking's
+  // decoration (a file name's "_TAJNO_" still is).
+  const joined = open === "_" && /[A-Za-z0-9]/.test(before.at(-2) ?? "") && close === "=";
+  if (open !== undefined && close !== undefined && OPENERS.includes(open) && CLOSERS.includes(close) && !joined) return true;
+  // In braces, as typesetting and templates mark a page ("\fancyhead[C]{\textbf{RISERVATO}}"); a substituted
+  // variable ("${SECRET}", "{{ SECRET }}") is not.
+  if (open === "{" && close === "}" && !/[$%{]$/.test(before.slice(0, -1))) return true;
+  // A whole component of a path ("D:\Arsiv\HIZMETE_OZEL\Tatbikat.docx", "/srv/docs/SECRET/"): where it is filed.
+  if ((open === "\\" || open === "/") && (close === "\\" || close === "/") && c.caseClass === "upper") return true;
   // Next to a control or special category written in capitals: "SECRET NOFORN", "CONFIDENTIAL ATOMAL".
   if (c.isControl) return false;
   for (let k = Math.max(0, i - NEAR); k < Math.min(all.length, i + NEAR + 1); k++) {
@@ -381,18 +389,80 @@ const isLabel = (folded: string): boolean => LABELS.has(folded);
 
 function accept(text: string, all: readonly Candidate[], i: number, openStart: boolean, columns: Columns): boolean {
   const c = all[i]!;
+  if (c.evasions === 0 && (threshold(text, c) || (enumMember(text, c) && !labelled(text, c)))) return false;
   // A common word in ordinary case is a marking only in a labelled field.
   if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart) || titledFooter(text, c) || bannerPair(text, all, i, openStart);
   if (c.strength === "distinct") {
-    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i) || quotedName(text, c)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
+    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i) || quotedName(text, c) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
+  // Levels compared or described as a scheme, written in parentheses or capitals ("Turvallisuusluokka I (ERITTÄIN
+  // SALAINEN) on korkein ja turvallisuusluokka IV (KÄYTTÖ RAJOITETTU) alin"): talked about, unless on a banner line.
+  if (c.evasions === 0 && (comparedLevels(text, all, i) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart)) return false;
   if (labelled(text, c)) return true;
   if (c.caseClass === "evasive") return true;
   if (c.caseClass !== "upper") return false;
   if ((c.evasions & ~LINE_BREAK) !== 0) return true;
   return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, all, i) || fieldValue(text, c) || inColumn(text, c, columns) || handlingNote(text, c);
+}
+
+/**
+ * The candidate stands in a member of an enumeration or a block of settings in code ("    CONFIDENTIAL = 2",
+ * "  RESERVADO = \"RESERVADO\","), a line NAME = value with another such line next to it: a name in code, not the
+ * text's marking. (A label naming the value, "CLASSIFICATION = SECRET", is read before this.)
+ */
+function enumMember(text: string, c: Candidate): boolean {
+  const ls = lineStart(text, c.start, 120);
+  const le = lineEnd(text, c.end, 120);
+  if (ls === -1 || le === -1) return false;
+  const line = text.slice(ls, le);
+  const m = ASSIGNMENT.exec(line);
+  if (m === null) return false;
+  // The candidate is the name assigned to, or the value repeats the name ("RESERVADO = \"RESERVADO\""); a value
+  // under another name ("level = \"NATO SECRET\"") may be the text's marking.
+  const name = m[1]!;
+  const nameEnd = ls + line.indexOf(name) + name.length;
+  if (c.start >= nameEnd && foldWords(m[2]!.replace(/["']/g, "")) !== foldWords(name)) return false;
+  const prev = ls >= 2 ? text.slice(Math.max(0, lineStart(text, ls - 1, 120)), ls - 1) : "";
+  const next = le < text.length ? text.slice(le + 1, Math.max(le + 1, lineEnd(text, le + 1, 120))) : "";
+  return ASSIGNMENT.test(prev) || ASSIGNMENT.test(next);
+}
+const ASSIGNMENT = /^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*=\s*(-?\d+|["'][^"'\n]{0,40}["']|[A-Za-z_][A-Za-z0-9_.]*)\s*[,;]?\s*$/;
+
+/**
+ * A level as a threshold: "anything marked NATO RESTRICTED or higher", "SECRET and above", "VS-VERTRAULICH oder höher".
+ * A text that sets a limit names the level; it is not marked with it.
+ */
+function threshold(text: string, c: Candidate): boolean {
+  return THRESHOLD_AFTER.test(text.slice(c.end, c.end + 32));
+}
+const THRESHOLD_AFTER = /^\s*(?:or|and|ou|et|oder|und|o|y|e|lub|i|veya|ve|of|en)\s+(?:higher|above|more|plus haut|sup[ée]rieur\p{L}*|au-dessus|h[öo]her|dar[üu]ber|superior\p{L}*|pi[uù] alt\p{L}*|superiore|wy[żz]ej|wy[żz]sz\p{L}*|[üu]st[üu]|yukar[ıi]s[ıi]|hoger|daarboven)\b/iu;
+
+/**
+ * Three different levels or more named in one paragraph of running text (a training text that defines each, a list
+ * with what each means): a text about the levels. A banner line or marking syntax among them is still a marking.
+ */
+function schemeDescribed(text: string, all: readonly Candidate[], i: number): boolean {
+  const c = all[i]!;
+  const from = paragraphStart(text, c.start);
+  const to = paragraphEnd(text, c.end);
+  const levels = new Set<number>();
+  for (const o of all) {
+    if (o.end <= from || o.start >= to || o.isControl) continue;
+    // Classified levels only: a table listing SECRET beside UNCLASSIFIED items (and a CRYPTO category) describes no scheme.
+    const r = rankOf(o.rows.filter((row) => row.kind === "banner"));
+    if (r !== null && r > 0) levels.add(r);
+  }
+  return levels.size >= 3;
+}
+function paragraphStart(text: string, at: number): number {
+  const i = text.lastIndexOf("\n\n", at);
+  return i === -1 || at - i > 1200 ? Math.max(0, at - 1200) : i;
+}
+function paragraphEnd(text: string, at: number): number {
+  const i = text.indexOf("\n\n", at);
+  return i === -1 || i - at > 1200 ? Math.min(text.length, at + 1200) : i;
 }
 
 /**
@@ -522,7 +592,7 @@ function comparedLevels(text: string, all: readonly Candidate[], i: number): boo
   return false;
 }
 
-const COMPARISON = new RegExp(String.raw`(?:^|[^\p{L}])(?:differen\p{L}*|differ|compar\p{L}*|versus|vs\.?|equivalen\p{L}*|[ée]quivalen\p{L}*|correspond\p{L}*|corrispond\p{L}*|maps? (?:to|onto)|mapping|relates? to|relationship between|unterschied\p{L}*|vergleich\p{L}*|verh[äa]lt sich|verhalten sich|entspricht|entsprechen|gegen[üu]ber|diferencia\p{L}*|diferen[çc]a|differenza|differenze|r[óo][żz]ni\p{L}*|odpowiad\p{L}*|por[óo]wn\p{L}*|fark\p{L}*|kar[şs][ıi]l[ıi]k\p{L}*|verschil\p{L}*|vergelijk\p{L}*|komt overeen|overeenkom\p{L}*|gelijkwaardig\p{L}*)(?![\p{L}])`, "iu");
+const COMPARISON = new RegExp(String.raw`(?:^|[^\p{L}])(?:differen\p{L}*|differ|compar\p{L}*|versus|vs\.?|equivalen\p{L}*|[ée]quivalen\p{L}*|correspond\p{L}*|corrispond\p{L}*|maps? (?:to|onto)|mapping|relates? to|relationship between|unterschied\p{L}*|vergleich\p{L}*|verh[äa]lt sich|verhalten sich|entspricht|entsprechen|gegen[üu]ber|diferencia\p{L}*|diferen[çc]a|differenza|differenze|r[óo][żz]ni\p{L}*|odpowiad\p{L}*|por[óo]wn\p{L}*|fark\p{L}*|kar[şs][ıi]l[ıi]k\p{L}*|verschil\p{L}*|vergelijk\p{L}*|komt overeen|overeenkom\p{L}*|gelijkwaardig\p{L}*|highest|lowest|h[öo]chste\p{L}*|niedrigste\p{L}*|plus (?:haut|bas|[ée]lev[ée])|m[áa]s (?:alto|bajo)|pi[uù] (?:alto|basso)|najwy[żz]sz\p{L}*|najni[żz]sz\p{L}*|en (?:y[üu]ksek|d[üu][şs][üu]k)|hoogste|laagste|korkein|alin|h[öo]gsta|l[äa]gsta|h[øo]yeste|h[øo]jeste|laveste)(?![\p{L}])`, "iu");
 
 /** What may join the items of a list of levels: a comma, a slash or a semicolon, an "and" or "or" of a member language. */
 const LIST_GAP = /^\s*(?:[,;/]\s*)?(?:(?:and|or|et|ou|und|oder|y|o|e|i|lub|albo|ve|veya|ya da|en|of|og|eller|och|ja|tai|si|sau|a|nebo|es|vagy|ir|arba|un|vai|ka|ali|и|или|και|ή)\s+)?$/i;
