@@ -4,7 +4,8 @@ import { findPersonalData, redactPersonalData, shouldRedact } from "../index.ts"
 import { mulberry32 } from "../../../test/helpers/prng.ts";
 import fc from "fast-check";
 import { params } from "../../../test/property/fc.ts";
-import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, nameEnd, NOT_SURNAMES, PLACE_OR_FIRM, type PersonalDataMatch } from "./detect.ts";
+import { CF_MIDDLE, CODICE_FISCALE_PATTERN, EMAIL_PATTERN, findFromMiddle, findNames, findNamesEverywhere, findPersonalDataEverywhere, GIVEN_NAMES, NAME_PATTERN, nameEnd, NOT_MENTIONS, NOT_SURNAMES, PLACE_OR_FIRM, type PersonalDataMatch } from "./detect.ts";
+import { laterMentions } from "./mentions.ts";
 
 const kinds = (text: string) => findPersonalData(text).map((m) => `${m.kind}:${text.slice(m.start, m.end)}`);
 
@@ -89,6 +90,7 @@ test("names and emails found from their candidates are exactly those a scan of t
   const byScan = (text: string): string[] => {
     const out: string[] = [];
     const emails: [number, number][] = [];
+    const spans: PersonalDataMatch[] = [];
     const email = new RegExp(EMAIL_PATTERN.source, "gu");
     for (let m = email.exec(text); m !== null; m = email.exec(text)) {
       out.push(`EMAIL:${m.index}:${m[0].length}`);
@@ -106,8 +108,14 @@ test("names and emails found from their candidates are exactly those a scan of t
       }
       name.lastIndex = end;
       // An email found first keeps its span (findPersonalData's rule for overlaps).
-      if (!emails.some(([s, e]) => m.index < e && end > s)) out.push(`NAME:${m.index}:${end - m.index}`);
+      if (!emails.some(([s, e]) => m.index < e && end > s)) {
+        out.push(`NAME:${m.index}:${end - m.index}`);
+        spans.push({ kind: "NAME", start: m.index, end });
+      }
     }
+    // Then the later mentions of the people found (mentions.ts), as findPersonalData adds them.
+    const taken = (s: number, e: number) => emails.some(([a, b]) => s < b && e > a) || spans.some((n) => s < n.end && e > n.start);
+    for (const m of laterMentions(text, spans, NOT_MENTIONS, taken)) if (!taken(m.start, m.end)) out.push(`NAME:${m.start}:${m.end - m.start}`);
     return out.sort();
   };
   const found = (text: string) =>
@@ -445,4 +453,11 @@ test("phone words and layouts of more members: Icelandic, Latvian, next of kin, 
 test("a casualty or beneficiary field names a person, up to a dash or bracket that goes on about them", () => {
   assert.deepEqual(kinds("Blessé : DUBOIS Aurélie – né(e) le 21/06/1980"), ["NAME:DUBOIS Aurélie"]);
   assert.deepEqual(kinds("Nominativo: GALLO Elena"), ["NAME:GALLO Elena"]);
+});
+
+test("places named after people: saints, bridges, stations, galleries, streets written after the name", () => {
+  for (const text of ["Szent István napján tűzijáték lesz.", "O navio atracou junto à Ponte Vasco da Gama.", "Il treno parte da Milano Centrale alle 7.",
+    "Den 17. mai går toget opp Karl Johans gate.", "Lietadlo z Letiska M. R. Štefánika odletí o 14.35.", "alla Galleria Vittorio Emanuele II",
+    "Катедралата „Свети Александър Невски“ беше отворена."]) assert.deepEqual(kinds(text).filter((k) => k.startsWith("NAME")), [], text);
+  assert.deepEqual(kinds("A minta 923 456 781 TAJ-szám érvénytelen."), []);
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { findFields, type FieldMatch } from "./fields.ts";
 import { cardIssuerKnown, codiceFiscaleValid, ibanValid, luhnValid, nirValid, ninoValid, peselValid, ssnValid, steuerIdValid } from "./checks.ts";
 import { LabelColumns } from "../markings/columns.ts";
+import { laterMentions } from "./mentions.ts";
 import { classifyNationalId, isNationalIdLabel, namedAsNationalId, NATIONAL_ID_PATTERN, type NationalIdKind } from "./national.ts";
 
 export type PersonalDataKind =
@@ -83,8 +84,11 @@ const REFERENCE_BEFORE = /(?:^|[^\p{L}])(?:remittance|ref(?:erence)?|order|invoi
 function otherNumberShape(text: string, start: number, end: number, match: string): boolean {
   if (IBAN_HEAD_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return true;
   if (/^\/\p{L}/u.test(text.slice(end, end + 2))) return true;
+  // A national identifier's name right after it ("923 456 781 TAJ-szám"), as labels more often stand before.
+  if (ID_NAME_AFTER.test(text.slice(end, end + 24))) return true;
   return /^(?:19|20)\d{2}-\d/.test(match);
 }
+const ID_NAME_AFTER = /^\s*[(-]?\s*(?:TAJ|PESEL|BSN|NIF|NIE|DNI|CPR|OIB|EGN|ЕГН|AMKA|ΑΜΚΑ|AFM|ΑΦΜ|TCKN|SSN|SIN|NAS|NINO|NIR|HETU|kennitala|isikukood|asmens kod\p{L}*|personas kods|rodn[ée] [čc][íi]slo|CNP|EMŠO|EMSO|matricule|Steuer-?ID)(?![\p{L}])/iu;
 const IBAN_HEAD_BEFORE = /(?<![\p{L}\d])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})*[ ]?$/u;
 
 /** Whether a label before the number names it as something else: a national identifier (valid or not) or a reference. */
@@ -248,7 +252,9 @@ export const NAME_PATTERN = new RegExp(
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
 export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı",
   // Barracks and bases named after people ("Victoria Barracks", "Caserma Ugo Mara") are places.
-  "Barracks", "Kaserne", "Caserne", "Caserma", "Cuartel", "Koszary", "Kazerne", "Airbase", "Airfield", "Harbour", "Harbor"]);
+  "Barracks", "Kaserne", "Caserne", "Caserma", "Cuartel", "Koszary", "Kazerne", "Airbase", "Airfield", "Harbour", "Harbor",
+  // Stations named after their place ("Milano Centrale", "Roma Termini") and streets after their namesake.
+  "Centrale", "Central", "Centraal", "Hauptbahnhof", "Termini", "Gate", "Gata", "Gatan", "Vej", "Vei", "Veien", "Gade", "Utca", "Iela", "Katu"]);
 /** A word that is only a particle ("de", "van der"): a name does not end on one. */
 const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
 /**
@@ -256,7 +262,7 @@ const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`, "u");
  * "São Paulo", "Sankt Peter"), and given names that head a place when a particle follows ("Santiago de Compostela",
  * "Santiago de Chile"): a person so named is missed, a station or a city is no longer redacted.
  */
-const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt|Sveti|Sveta|Monte|Porto|Puerto|Villa|Fort|Mount|Cape|Cabo|Isla|Ilha|Lake|Lago|Caserma|Caserne|Kaserne|Cuartel|Quartel|Cazarma|Koszary|Kazerne|Kamp|Camp|Base|Baza) $/u;
+const PLACE_HEAD_BEFORE = /(?<![\p{L}])(?:San|Santa|Santo|Santos|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt|Sveti|Sveta|Szent|Svatý|Svatá|Svätý|Svätá|Święt\p{L}*|Sfânt\p{L}*|Sint|Свети|Света|Св\.|Άγιος|Αγίου|Αγία|Αγίας|Monte|Porto|Puerto|Villa|Fort|Mount|Cape|Cabo|Isla|Ilha|Lake|Lago|Caserma|Caserne|Kaserne|Cuartel|Quartel|Cazarma|Koszary|Kazerne|Kamp|Camp|Base|Baza) $/u;
 /**
  * Ships and units named after people: a navy's ship prefix ("HDMS Niels Juel", "Zr.Ms. Karel Doorman", "ITS Carlo
  * Bergamini", "ESPS Juan Carlos I"), or a base whose name is quoted after it ("Baza Logistică „Maior Constantin Ene”").
@@ -280,7 +286,17 @@ const KIND_BEFORE = new RegExp(String.raw`(?<![\p{L}])(?:${[
   "barracks", "caserne", "kaserne", "caserma", "cuartel", "quartel", "kazerne", "koszary", "kasárne", "kasárna", "vojarna", "vojašnica",
   "kazarma", "cazarma", "kışla\\p{L}*", "kasarmi", "kaserne", "base(?: naval| navale| aérienne| aérea| aerea)?", "baza(?: lotnicza| morska)?",
   "air base", "airbase", "naval base", "fliegerhorst", "luchtmachtbasis", "airport", "aéroport", "aeroporto", "aeropuerto", "flughafen",
-  "lotnisko", "letisko", "letiště", "havalimanı", "aerodrom\\p{L}*", "camp", "kamp", "lager", "tábor", "school", "école", "scuola",
+  "lotnisk\\p{L}*", "letisk\\p{L}*", "letišt\\p{L}*", "havalimanı", "aerodrom\\p{L}*", "camp", "kamp", "lager", "tábor", "school", "école", "scuola",
+  // Ships' kinds written with a second word ("buque escuela", "navio-escola"), and the places a city names after people:
+  // bridges, stations, stadiums, galleries, museums, theatres, hospitals, universities, schools, squares, parks, churches.
+  "navio(?:-escola)?", "buque escuela", "navire-école", "nave scuola", "segelschulschiff",
+  "ponte", "pont", "puente", "most", "brücke", "brug", "köprü\\p{L}*", "estadio", "stadion", "stade", "stadio", "stadium",
+  "galleria", "galerie", "galería", "museo", "musée", "museum", "muzeum", "müze\\p{L}*", "teatro", "théâtre", "theater", "teatr",
+  "ospedale", "hôpital", "krankenhaus", "szpital\\p{L}*", "hastane\\p{L}*", "ziekenhuis", "universidad", "université", "università",
+  "universität", "uniwersytet\\p{L}*", "üniversite\\p{L}*", "universiteit", "escuela", "schule", "szkoł\\p{L}*", "okul\\p{L}*",
+  "gimnazjum", "liceo", "lycée", "collège", "gymnasium", "avenida", "viale", "aleja", "aleje", "catedral", "cathédrale", "kathedrale",
+  "cattedrale", "katedr\\p{L}*", "iglesia", "église", "chiesa", "kościół", "basilica", "basilique", "parque", "parc", "parco", "park",
+  "plaza", "praça", "plac", "placu", "estación", "estação", "gare", "stazione", "dworzec", "dworca", "istasyon\\p{L}*",
 ].join("|")})(?: (?:\d+\p{L}*|nr\.? ?\d+|naval[ae]?|navale|aerian[ăa]|aérienne|aérea|aerea|militar[ae]?|militare|lotnicza|morska|de asalto anfibio))* $`, "iu");
 
 const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
@@ -307,6 +323,8 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
   // A ship's prefix may hold a title's word ("Zr.Ms."): read before the person's words; the rest before the match.
   if (SHIP_BEFORE.test(text.slice(Math.max(0, head - 8), head)) || PLACE_HEAD_BEFORE.test(text.slice(Math.max(0, start - 8), start))) return true;
   if (QUOTED_UNIT_BEFORE.test(text.slice(Math.max(0, start - 90), start)) || KIND_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return true;
+  // A street named after the person, its kind written after the name in lower case ("Karl Johans gate", "Ozolu iela").
+  if (STREET_AFTER.test(text.slice(end, end + 12))) return true;
   const lastWord = text.slice(start, end).split(" ").at(-1) ?? "";
   if (COMPANY_WORDS.has(lastWord) || COMPANY_WORDS.has(followingWord(text, end)) || COMPANY_FORM.test(text.slice(end, end + 14))) return true;
   // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
@@ -322,6 +340,8 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
   }
   return false;
 }
+
+const STREET_AFTER = /^ (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square)(?![\p{L}])/u;
 
 /**
  * Words that make a name a firm's or an institution's ("Thomas Cook Logistics", "Carl Zeiss Optronics", "Jan De Nul
@@ -403,6 +423,47 @@ const WHOLE_WORD_TITLES = new Set(["Miss", "Sir", "Dame", "Herr", "Frau", "Monsi
 // name can be found, and trying the pattern at every capitalised word dominated the cost of a scan.
 const NAME_AT = new RegExp(NAME_PATTERN.source, "uy");
 const TITLE_WORDS = new Set(TITLES.split("|").map((t) => t.replace(/\\\..*$/, "")));
+/**
+ * Given names in lines written all in lower case, as chat is ("ok zeynep, yarın 9'da", "pitaj ivu"): a line without a
+ * capital letter has none to mark a name, so a listed given name there (not an everyday word) is one.
+ */
+function lowerCaseNames(text: string): PersonalDataMatch[] {
+  const out: PersonalDataMatch[] = [];
+  // Line by line, each left at its first capital: prose lines open with one, so most cost a few characters.
+  let from = 0;
+  while (from < text.length) {
+    CAPITAL_OR_BREAK.lastIndex = from;
+    const m = CAPITAL_OR_BREAK.exec(text);
+    const lineEnd = m === null ? text.length : m[0] === "\n" ? m.index : -1;
+    if (lineEnd === -1) {
+      const next = text.indexOf("\n", m!.index);
+      if (next === -1) break;
+      from = next + 1;
+      continue;
+    }
+    if (lineEnd - from >= 12) namesInLowerCaseLine(text, from, lineEnd, out);
+    from = lineEnd + 1;
+  }
+  return out;
+}
+const CAPITAL_OR_BREAK = /[\p{Lu}\n]/gu;
+
+function namesInLowerCaseLine(text: string, from: number, to: number, out: PersonalDataMatch[]): void {
+  const line = text.slice(from, to);
+  // Three words at least: a lone lower-case word on its line is a value or a heading, not a message.
+  if (line.split(" ").filter((w) => w !== "").length < 3) return;
+  for (const w of line.matchAll(LOWER_WORD)) {
+    const word = w[0];
+    const capital = word[0]!.toUpperCase() + word.slice(1);
+    if (word.length < 3 || WORD_ROLE.get(capital) !== "name" || TITLE_WORDS.has(capital)) continue;
+    const start = from + w.index;
+    out.push({ kind: "NAME", start, end: start + word.length });
+  }
+}
+const LOWER_WORD = /(?<![\p{L}\d@._/-])\p{Ll}+(?![\p{L}\d@_/-])/gu;
+
+/** Words of a found name that name no one by themselves: titles, ranks, and words such as "Street" or "Barracks". */
+export const NOT_MENTIONS: ReadonlySet<string> = new Set([...TITLE_WORDS, ...NOT_SURNAMES]);
 
 /**
  * Given names left out of the gazetteer because they are everyday words (first-names.txt's header): a name only
@@ -613,7 +674,7 @@ function inChatMessage(text: string, i: number): boolean {
 }
 
 /** Capitalised words before a Hungarian given name that are not family names: greetings, articles, conjunctions. */
-const NOT_FAMILY_NAMES = new Set(["Kedves", "Tisztelt", "Szia", "Szervusz", "Üdv", "Dear", "Hi", "Hello", "Hallo", "Liebe", "Lieber", "Az", "És", "De", "Ha", "Hogy", "Mert", "Ma", "Ez", "Ezt", "Is", "Van", "Nem", "Igen", "Köszönöm", "Köszi",
+const NOT_FAMILY_NAMES = new Set(["Szent", "Kedves", "Tisztelt", "Szia", "Szervusz", "Üdv", "Dear", "Hi", "Hello", "Hallo", "Liebe", "Lieber", "Az", "És", "De", "Ha", "Hogy", "Mert", "Ma", "Ez", "Ezt", "Is", "Van", "Nem", "Igen", "Köszönöm", "Köszi",
   "Then", "When", "But", "So", "Also", "Thanks", "Thank", "Ask", "Call", "Tell", "Cc", "By", "Per", "Via", "Danke", "Merci", "Grazie", "Gracias"]);
 const FAMILY_NAME_BEFORE = /(?<![\p{L}.])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?) $/u;
 
@@ -859,6 +920,9 @@ function find(text: string, everywhere: boolean): PersonalDataMatch[] {
   const names: PersonalDataMatch[] = [];
   (everywhere ? findNamesEverywhere : findNames)(text, names);
   for (const n of names) if (!taken(n.start, n.end)) take(n);
+  for (const n of lowerCaseNames(text)) if (!taken(n.start, n.end)) take(n);
+  // The people found, mentioned again by one of their names ("Kowalska then said", "Müllers Bericht").
+  if (found.some((m) => m.kind === "NAME")) for (const m of laterMentions(text, found, NOT_MENTIONS, taken)) if (!taken(m.start, m.end)) take(m);
   return found.sort((a, b) => a.start - b.start);
 }
 
