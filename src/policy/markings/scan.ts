@@ -397,14 +397,13 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
+  const marked = labelled(text, c) || c.caseClass === "evasive" || (c.caseClass === "upper" && ((c.evasions & ~LINE_BREAK) !== 0 ||
+    syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, all, i) || fieldValue(text, c) ||
+    inColumn(text, c, columns) || handlingNote(text, c)));
   // Levels compared or described as a scheme, written in parentheses or capitals ("Turvallisuusluokka I (ERITTÄIN
   // SALAINEN) on korkein ja turvallisuusluokka IV (KÄYTTÖ RAJOITETTU) alin"): talked about, unless on a banner line.
-  if (c.evasions === 0 && (comparedLevels(text, all, i) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart)) return false;
-  if (labelled(text, c)) return true;
-  if (c.caseClass === "evasive") return true;
-  if (c.caseClass !== "upper") return false;
-  if ((c.evasions & ~LINE_BREAK) !== 0) return true;
-  return syntax(text, all, i) || bannerLine(text, all, i, openStart) || subjectOpener(text, c) || subjectCloser(text, all, i) || fieldValue(text, c) || inColumn(text, c, columns) || handlingNote(text, c);
+  // (Asked only of what would be a marking: the questions are dear, and common words in prose are many.)
+  return marked && !(c.evasions === 0 && (comparedLevels(text, all, i) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart));
 }
 
 /**
@@ -413,6 +412,8 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
  * text's marking. (A label naming the value, "CLASSIFICATION = SECRET", is read before this.)
  */
 function enumMember(text: string, c: Candidate): boolean {
+  // An assignment's sign beside the candidate first: most candidates have none.
+  if (!ASSIGNED_AFTER.test(text.slice(c.end, c.end + 6)) && !ASSIGNED_BEFORE.test(text.slice(Math.max(0, c.start - 6), c.start))) return false;
   const ls = lineStart(text, c.start, 120);
   const le = lineEnd(text, c.end, 120);
   if (ls === -1 || le === -1) return false;
@@ -428,6 +429,8 @@ function enumMember(text: string, c: Candidate): boolean {
   const next = le < text.length ? text.slice(le + 1, Math.max(le + 1, lineEnd(text, le + 1, 120))) : "";
   return ASSIGNMENT.test(prev) || ASSIGNMENT.test(next);
 }
+const ASSIGNED_AFTER = /^["']?\s*=/;
+const ASSIGNED_BEFORE = /=\s*["']?$/;
 const ASSIGNMENT = /^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*=\s*(-?\d+|["'][^"'\n]{0,40}["']|[A-Za-z_][A-Za-z0-9_.]*)\s*[,;]?\s*$/;
 
 /**
@@ -448,11 +451,18 @@ function schemeDescribed(text: string, all: readonly Candidate[], i: number): bo
   const from = paragraphStart(text, c.start);
   const to = paragraphEnd(text, c.end);
   const levels = new Set<number>();
-  for (const o of all) {
+  // Candidates are in text order: read outward from this one while they stay in the paragraph (at most 64 each way).
+  let lo = i;
+  while (lo > 0 && i - lo < 64 && all[lo - 1]!.end > from) lo--;
+  let hi = i;
+  while (hi + 1 < all.length && hi - i < 64 && all[hi + 1]!.start < to) hi++;
+  for (let k = lo; k <= hi; k++) {
+    const o = all[k]!;
     if (o.end <= from || o.start >= to || o.isControl) continue;
     // Classified levels only: a table listing SECRET beside UNCLASSIFIED items (and a CRYPTO category) describes no scheme.
-    const r = rankOf(o.rows.filter((row) => row.kind === "banner"));
-    if (r !== null && r > 0) levels.add(r);
+    let r = 0;
+    for (const row of o.rows) if (row.kind === "banner" && row.level !== null && row.level > r) r = row.level;
+    if (r > 0) levels.add(r);
   }
   return levels.size >= 3;
 }
@@ -528,18 +538,24 @@ function memoHead(text: string, c: Candidate, openStart: boolean): boolean {
  */
 function bannerPair(text: string, all: readonly Candidate[], i: number, openStart: boolean): boolean {
   const c = all[i]!;
+  // The text's first or last line: near its start or end (a few blank lines or markup aside), else no pair.
+  if (c.start > PAIR_REACH && text.length - c.end > PAIR_REACH) return false;
   const spelling = wholeLine(text, c);
   if (spelling === null) return false;
   const first = !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, c.start, MAX_BANNER_SIDE)));
   const last = /^[\s.*_]*$/.test(text.slice(lineEnd(text, c.end, MAX_BANNER_SIDE)));
   if (first === last) return false;
-  for (let k = 0; k < all.length; k++) {
+  // The pair's other line is the text's last (or first): only the candidates at that end are read.
+  const ks = first ? Array.from({ length: Math.min(all.length, 16) }, (_, n) => all.length - 1 - n) : Array.from({ length: Math.min(all.length, 16) }, (_, n) => n);
+  for (const k of ks) {
     const o = all[k]!;
     if (k === i || (first ? o.start < c.end : o.end > c.start) || wholeLine(text, o) !== spelling) continue;
     if (first ? /^[\s.*_]*$/.test(text.slice(lineEnd(text, o.end, MAX_BANNER_SIDE))) : !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, o.start, MAX_BANNER_SIDE)))) return true;
   }
   return false;
 }
+
+const PAIR_REACH = 200;
 
 /** The candidate's words, folded, when they are all its line holds (markup and stars aside); else null. */
 function wholeLine(text: string, c: Candidate): string | null {

@@ -429,38 +429,31 @@ const TITLE_WORDS = new Set(TITLES.split("|").map((t) => t.replace(/\\\..*$/, ""
  */
 function lowerCaseNames(text: string): PersonalDataMatch[] {
   const out: PersonalDataMatch[] = [];
-  // Line by line, each left at its first capital: prose lines open with one, so most cost a few characters.
-  let from = 0;
-  while (from < text.length) {
-    CAPITAL_OR_BREAK.lastIndex = from;
-    const m = CAPITAL_OR_BREAK.exec(text);
-    const lineEnd = m === null ? text.length : m[0] === "\n" ? m.index : -1;
-    if (lineEnd === -1) {
-      const next = text.indexOf("\n", m!.index);
-      if (next === -1) break;
-      from = next + 1;
-      continue;
-    }
-    if (lineEnd - from >= 12) namesInLowerCaseLine(text, from, lineEnd, out);
-    from = lineEnd + 1;
-  }
+  LOWER_CASE_LINE.lastIndex = 0;
+  for (let m = LOWER_CASE_LINE.exec(text); m !== null; m = LOWER_CASE_LINE.exec(text)) namesInLowerCaseLine(text, m.index, m.index + m[0].length, out);
   return out;
 }
-const CAPITAL_OR_BREAK = /[\p{Lu}\n]/gu;
+/** A line of 12 to 300 characters without a capital letter (a prose line opens with one, so most fail at once). */
+const LOWER_CASE_LINE = /^[^\p{Lu}\n]{12,300}$/gmu;
 
 function namesInLowerCaseLine(text: string, from: number, to: number, out: PersonalDataMatch[]): void {
-  const line = text.slice(from, to);
-  // Three words at least: a lone lower-case word on its line is a value or a heading, not a message.
-  if (line.split(" ").filter((w) => w !== "").length < 3) return;
-  for (const w of line.matchAll(LOWER_WORD)) {
+  // A chat message is a line of three words at least: a lone lower-case word is a value or a heading.
+  let spaces = 0;
+  for (let k = text.indexOf(" ", from); k !== -1 && k < to && spaces < 2; k = text.indexOf(" ", k + 1)) spaces++;
+  if (spaces < 2) return;
+  const given = lowerCaseGivenNames();
+  LOWER_WORD.lastIndex = from;
+  for (let w = LOWER_WORD.exec(text); w !== null && w.index < to; w = LOWER_WORD.exec(text)) {
     const word = w[0];
-    const capital = word[0]!.toUpperCase() + word.slice(1);
-    if (word.length < 3 || WORD_ROLE.get(capital) !== "name" || TITLE_WORDS.has(capital)) continue;
-    const start = from + w.index;
-    out.push({ kind: "NAME", start, end: start + word.length });
+    if (word.length < 3 || !given.has(word)) continue;
+    out.push({ kind: "NAME", start: w.index, end: w.index + word.length });
   }
 }
 const LOWER_WORD = /(?<![\p{L}\d@._/-])\p{Ll}+(?![\p{L}\d@_/-])/gu;
+/** Listed given names (not everyday words, not titles) in lower case, for lower-case lines; built on first use. */
+let lowerCaseGiven: ReadonlySet<string> | undefined;
+const lowerCaseGivenNames = (): ReadonlySet<string> =>
+  (lowerCaseGiven ??= new Set([...WORD_ROLE].filter(([w, role]) => role === "name" && !TITLE_WORDS.has(w)).map(([w]) => w.toLowerCase())));
 
 /** Words of a found name that name no one by themselves: titles, ranks, and words such as "Street" or "Barracks". */
 export const NOT_MENTIONS: ReadonlySet<string> = new Set([...TITLE_WORDS, ...NOT_SURNAMES]);
