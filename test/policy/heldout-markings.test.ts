@@ -207,3 +207,9 @@ batchTest("ad", "markings-ad.jsonl", 50, 0);
 // of a paper "originally classified TOP SECRET", a news report quoting "TOP SECRET//NOFORN", French training text
 // listing "SECRET et TRÈS SECRET" after its label.
 batchTest("ae", "markings-ae.jsonl", 50, 3);
+
+// Batch af (heldout/markings-af.jsonl, session 8): 50 marked, 50 look-alikes in 24 languages, a twenty-fifth writer
+// (exercise documents, scenario classifications "SECRET (EXERCISE ONLY)", releasability lines, several nations'
+// markings in one document; look-alikes under unclassified exercise banners), measured once on arrival: 48/50 found,
+// 0/50 refused. Then: exercise words may share a banner line with a marking (banner-words.txt).
+batchTest("af", "markings-af.jsonl", 50, 0);
