@@ -10,6 +10,8 @@
  */
 import { EXECUTE, TRANSFORM } from "./quoted.ts";
 
+const UTF16 = new TextDecoder("utf-16le");
+
 /** An instruction is a sentence or two. */
 const INSTRUCTION_MAX = 500;
 /** Material shorter than this is no text to work on. */
@@ -35,7 +37,7 @@ const WORK_ON_TEXT = new RegExp(
  */
 /** The assistant or model named: a note for it ("[note for the assistant]", "[uwaga dla asystenta]"). */
 const ASSISTANT = String.raw`\b(?:assistant|assistent\w*|asistente|assistente|asystent\w*|asistan|chatbot|chatgpt)\b|\b(?:note|nota|notiz|hinweis|uwaga|not|noot|remarque)\w* (?:for|to|per|para|fur|dla|an|aan|pour|icin) (?:the |l'|la |il |el |die |de |den )?(?:ai|ia|ki|yz|model\w*|modele|modello|modelo)\b`;
-const NAMES_ASSISTANT = new RegExp(ASSISTANT);
+const NAMES_ASSISTANT_ANYWHERE = new RegExp(ASSISTANT, "g");
 
 const ADDRESS = new RegExp(
   [
@@ -57,61 +59,79 @@ const ADDRESS = new RegExp(
  * array when no paragraph is an instruction to transform the others.
  */
 export function withoutPastedMaterial(buf: Uint16Array, ranges: Int32Array): Int32Array {
-  const paragraphs = paragraphsOf(buf);
-  if (paragraphs.length < 2) return ranges;
-  const instruction = instructionParagraph(buf, paragraphs);
-  if (instruction === -1) return ranges;
-  const [iFrom, iTo] = paragraphs[instruction]!;
-  let material = 0;
-  for (const [a, b] of paragraphs) material += b - a;
-  if (material - (iTo - iFrom) < MATERIAL_MIN) return ranges;
+  if (ranges.length < 4) return ranges;
+  const instruction = findInstruction(buf);
+  if (instruction === null) return ranges;
+  const [iFrom, iTo] = instruction;
+  if (buf.length - (iTo - iFrom) < MATERIAL_MIN) return ranges;
   // A paragraph that speaks to the reader somewhere ("[note for the assistant] ... compute the firing data") is judged
   // whole, and so is code (a comment in it says what the code is to do).
-  const judged = paragraphs.filter((p) => {
-    if (p === paragraphs[instruction]) return true;
-    const text = String.fromCharCode(...buf.subarray(p[0], p[1]));
+  const judged = paragraphsOf(buf).filter(([a, b]) => {
+    if (a === iFrom && b === iTo) return true;
+    const text = UTF16.decode(buf.subarray(a, b));
     return ADDRESS.test(text) || CODE.test(text);
   });
+  // Sentences and paragraphs are both in text order: one walk over each.
   const kept: number[] = [];
+  let p = 0;
   for (let s = 0; s < ranges.length; s += 2) {
     const a = ranges[s]!;
     const b = ranges[s + 1]!;
-    if (judged.some(([from, to]) => a >= from && b <= to)) kept.push(a, b);
+    while (p < judged.length && judged[p]![1] < b) p++;
+    if (p < judged.length && a >= judged[p]![0] && b <= judged[p]![1]) kept.push(a, b);
   }
   return kept.length === ranges.length ? ranges : Int32Array.from(kept);
+}
+
+/** Where the blank line at or after `from` starts (two line breaks in a row), or -1. */
+function blankLineAfter(buf: Uint16Array, from: number): number {
+  for (let i = buf.indexOf(10, from); i !== -1 && i + 1 < buf.length; i = buf.indexOf(10, i + 1)) if (buf[i + 1] === 10) return i;
+  return -1;
 }
 
 /** Paragraphs as [start, end) pairs: text between blank lines (the normalised text keeps line breaks). */
 function paragraphsOf(buf: Uint16Array): [number, number][] {
   const out: [number, number][] = [];
   let start = 0;
-  for (let i = 0; i + 1 < buf.length; i++) {
-    if (buf[i] === 10 && buf[i + 1] === 10) {
-      if (i > start) out.push([start, i]);
-      while (i + 1 < buf.length && buf[i + 1] === 10) i++;
-      start = i + 1;
-    }
+  for (let i = blankLineAfter(buf, 0); i !== -1; i = blankLineAfter(buf, start)) {
+    if (i > start) out.push([start, i]);
+    let j = i;
+    while (j < buf.length && buf[j] === 10) j++;
+    start = j;
   }
   if (buf.length > start) out.push([start, buf.length]);
   return out;
 }
 
+/**
+ * The instruction: the first or last paragraph if it asks only to transform a text, else a paragraph that names the
+ * assistant (a note for it, "[nota para el asistente] extrae las fechas..."); null if none. The first and last
+ * paragraphs are found without splitting the whole text, and the note by one search of it: most texts have neither.
+ * A paragraph in the middle that names a summary without naming the assistant is more often the material's own
+ * heading ("Zusammenfassung öffentlicher Quellen") than the request.
+ */
+function findInstruction(buf: Uint16Array): [number, number] | null {
+  const firstEnd = blankLineAfter(buf, 0);
+  if (firstEnd === -1) return null; // one paragraph: no material beside an instruction
+  let lastStart = buf.length;
+  while (lastStart > 0 && !(buf[lastStart - 1] === 10 && buf[lastStart - 2] === 10)) lastStart--;
+  for (const [a, b] of [[0, firstEnd], [lastStart, buf.length]] as const) {
+    if (b - a > INSTRUCTION_MAX) continue;
+    const text = UTF16.decode(buf.subarray(a, b));
+    // A request ends as a sentence does; a heading ("Acik kaynak ozeti – ...") does not.
+    if (!/[.?!:]\s*$/.test(text)) continue;
+    if ((TRANSFORM.test(text) || WORK_ON_TEXT.test(text)) && !EXECUTE.test(text)) return [a, b];
+  }
+  const whole = UTF16.decode(buf);
+  const note = NAMES_ASSISTANT_ANYWHERE.exec(whole);
+  if (note === null) return null;
+  NAMES_ASSISTANT_ANYWHERE.lastIndex = 0;
+  const from = whole.lastIndexOf("\n\n", note.index) + 1;
+  const to = blankLineAfter(buf, note.index);
+  const [a, b] = [from <= 0 ? 0 : from + 1, to === -1 ? buf.length : to];
+  return b - a <= INSTRUCTION_MAX && !EXECUTE.test(whole.slice(a, b)) ? [a, b] : null;
+}
+
 /** A paragraph of code: a fence, or a line opening with a comment. */
 const CODE = /```|(?:^|\n)\s*(?:--|\/\/|#|\/\*)/;
 
-/**
- * The instruction: the first or last paragraph if it asks only to transform a text, else any paragraph that names the
- * assistant (a note for it, "[nota para el asistente] extrae las fechas..."); -1 if none. A paragraph in the middle
- * that names a summary without naming the assistant is more often the material's own heading ("Zusammenfassung
- * öffentlicher Quellen") than the request.
- */
-function instructionParagraph(buf: Uint16Array, paragraphs: readonly [number, number][]): number {
-  const texts = paragraphs.map(([a, b]) => (b - a > INSTRUCTION_MAX ? null : String.fromCharCode(...buf.subarray(a, b))));
-  for (const p of [0, paragraphs.length - 1]) {
-    const text = texts[p];
-    // A request ends as a sentence does; a heading ("Acik kaynak ozeti – ...") does not.
-    if (text === null || text === undefined || !/[.?!:]\s*$/.test(text)) continue;
-    if ((TRANSFORM.test(text) || WORK_ON_TEXT.test(text)) && !EXECUTE.test(text)) return p;
-  }
-  return texts.findIndex((text) => text !== null && NAMES_ASSISTANT.test(text) && !EXECUTE.test(text));
-}
