@@ -392,8 +392,10 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   if (c.evasions === 0 && (threshold(text, c) || (enumMember(text, c) && !labelled(text, c)))) return false;
   // A common word in ordinary case is a marking only in a labelled field.
   if (c.strength === "common" && (c.caseClass === "lower" || c.caseClass === "prose")) return labelled(text, c, true) || inColumn(text, c, columns) || memoHead(text, c, openStart) || titledFooter(text, c) || bannerPair(text, all, i, openStart);
+  // An unclassified marking is under every ceiling: whether it is talked about or written changes nothing.
+  const unclassified = rankOf(c.rows) === 0;
   if (c.strength === "distinct") {
-    if (c.evasions === 0 && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i) || quotedName(text, c) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
+    if (c.evasions === 0 && !unclassified && (enumerated(text, all, i) || clearanceMention(text, c) || comparedLevels(text, all, i) || quotedName(text, c) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart) && !syntax(text, all, i)) return false;
     if (c.caseClass === "upper" || c.caseClass === "lower" || c.evasions !== 0) return true;
     return labelled(text, c) || syntax(text, all, i) || bannerLine(text, all, i, openStart);
   }
@@ -403,7 +405,7 @@ function accept(text: string, all: readonly Candidate[], i: number, openStart: b
   // Levels compared or described as a scheme, written in parentheses or capitals ("Turvallisuusluokka I (ERITTÄIN
   // SALAINEN) on korkein ja turvallisuusluokka IV (KÄYTTÖ RAJOITETTU) alin"): talked about, unless on a banner line.
   // (Asked only of what would be a marking: the questions are dear, and common words in prose are many.)
-  return marked && !(c.evasions === 0 && (comparedLevels(text, all, i) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart));
+  return marked && !(c.evasions === 0 && !unclassified && (comparedLevels(text, all, i) || schemeDescribed(text, all, i)) && !bannerLine(text, all, i, openStart));
 }
 
 /**
@@ -491,13 +493,17 @@ const QUOTE_CLOSE = /^\s?["'»”“’›«]/;
  * handling-words.txt): 80 characters either side, cut at a sentence end.
  */
 function handlingNote(text: string, c: Candidate): boolean {
+  // Every instruction holds a negation or "only" of its language: without one nearby, there is none.
+  if (!NEGATION_NEAR.test(text.slice(Math.max(0, c.start - 80), c.end + 80))) return false;
   const ls = lineStart(text, c.start, 80);
   const le = lineEnd(text, c.end, 80);
   const before = text.slice(ls === -1 ? c.start - 80 : ls, c.start).split(/[.!?](?:\s|$)/).at(-1)!;
   const after = text.slice(c.end, le === -1 ? c.end + 80 : le).split(/[.!?](?:\s|$)/)[0]!;
-  const words = ` ${foldWords(`${before} ${after}`)} `;
-  return HANDLING_WORDS.some((h) => words.includes(` ${h} `));
+  return HANDLING.test(` ${foldWords(`${before} ${after}`)} `);
 }
+const NEGATION_NEAR = /\b(?:not?|don.?t|nicht|ne|pas|no|non|nie|ne\p{L}*|niet|ikke|inte|ala|ei|nao|nu|ara|ne)\b|me(?:yin|yiniz)?\b|mayin|nepre|nesd|nesir|nezd|iletme|paylasma|for distribution/iu;
+/** handling-words.txt as one pattern over folded words: one test instead of one search per phrase. */
+const HANDLING = new RegExp(` (?:${HANDLING_WORDS.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}) `);
 
 /**
  * A level named as someone's security clearance in running text ("candidates must hold a NATO SECRET clearance", "a

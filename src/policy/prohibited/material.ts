@@ -36,8 +36,10 @@ const WORK_ON_TEXT = new RegExp(
  * assistant or model named, the second person, "please", "give me", or an English imperative opening the sentence.
  */
 /** The assistant or model named: a note for it ("[note for the assistant]", "[uwaga dla asystenta]"). */
-const ASSISTANT = String.raw`\b(?:assistant|assistent\w*|asistente|assistente|asystent\w*|asistan|chatbot|chatgpt)\b|\b(?:note|nota|notiz|hinweis|uwaga|not|noot|remarque)\w* (?:for|to|per|para|fur|dla|an|aan|pour|icin) (?:the |l'|la |il |el |die |de |den )?(?:ai|ia|ki|yz|model\w*|modele|modello|modelo)\b`;
+const ASSISTANT = String.raw`\b(?:assistant|assistent\w*|asistente|assistente|asystent\w*|asistan|chatbot|chatgpt)\b|\b(?:note|nota|notiz|hinweis|uwaga|noot|remarque)\w* (?:for|to|per|para|fur|dla|an|aan|pour|icin) (?:the |l'|la |il |el |die |de |den )?(?:ai|ia|ki|yz|model\w*|modele|modello|modelo)\b`;
 const NAMES_ASSISTANT_ANYWHERE = new RegExp(ASSISTANT, "g");
+/** A word every match of ASSISTANT holds. */
+const ASSISTANT_WORDS = ["assist", "asistan", "asystent", "chatbot", "chatgpt", "note", "nota", "notiz", "hinweis", "uwaga", "noot", "remarque"];
 
 const ADDRESS = new RegExp(
   [
@@ -123,6 +125,8 @@ function findInstruction(buf: Uint16Array): [number, number] | null {
     if ((TRANSFORM.test(text) || WORK_ON_TEXT.test(text)) && !EXECUTE.test(text)) return [a, b];
   }
   const whole = UTF16.decode(buf);
+  // The note's words first, by plain search: the pattern tried at every character of a long text is dear.
+  if (!ASSISTANT_WORDS.some((w) => whole.includes(w))) return null;
   const note = NAMES_ASSISTANT_ANYWHERE.exec(whole);
   if (note === null) return null;
   NAMES_ASSISTANT_ANYWHERE.lastIndex = 0;
