@@ -546,6 +546,7 @@ function bannerPair(text: string, all: readonly Candidate[], i: number, openStar
   const c = all[i]!;
   // The text's first or last line: near its start or end (a few blank lines or markup aside), else no pair.
   if (c.start > PAIR_REACH && text.length - c.end > PAIR_REACH) return false;
+  if (!aloneOnLine(text, c)) return false;
   const spelling = wholeLine(text, c);
   if (spelling === null) return false;
   const first = !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, c.start, MAX_BANNER_SIDE)));
@@ -555,13 +556,20 @@ function bannerPair(text: string, all: readonly Candidate[], i: number, openStar
   const ks = first ? Array.from({ length: Math.min(all.length, 16) }, (_, n) => all.length - 1 - n) : Array.from({ length: Math.min(all.length, 16) }, (_, n) => n);
   for (const k of ks) {
     const o = all[k]!;
-    if (k === i || (first ? o.start < c.end : o.end > c.start) || wholeLine(text, o) !== spelling) continue;
+    if (k === i || (first ? o.start < c.end : o.end > c.start) || !aloneOnLine(text, o) || wholeLine(text, o) !== spelling) continue;
     if (first ? /^[\s.*_]*$/.test(text.slice(lineEnd(text, o.end, MAX_BANNER_SIDE))) : !openStart && /^[\s>*#]*$/.test(text.slice(0, lineStart(text, o.start, MAX_BANNER_SIDE)))) return true;
   }
   return false;
 }
 
 const PAIR_REACH = 200;
+
+/** Nothing but blanks and markup beside the candidate on its line: the cheap test before folding the line's words. */
+function aloneOnLine(text: string, c: Candidate): boolean {
+  const ls = lineStart(text, c.start, MAX_BANNER_SIDE);
+  const le = lineEnd(text, c.end, MAX_BANNER_SIDE);
+  return ls !== -1 && le !== -1 && /^[\s>*#_"'\[(]*$/.test(text.slice(ls, c.start)) && /^[\s.*#_"':\])]*$/.test(text.slice(c.end, le));
+}
 
 /** The candidate's words, folded, when they are all its line holds (markup and stars aside); else null. */
 function wholeLine(text: string, c: Candidate): string | null {

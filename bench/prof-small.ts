@@ -1,0 +1,13 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { detectProhibitedUse, findPersonalData, scanMarkings } from "../src/policy/index.ts";
+const corpus = ["unmarked.jsonl", "legitimate.jsonl"].flatMap((f) => readFileSync(new URL(`../test/policy/corpus/${f}`, import.meta.url), "utf8").trim().split("\n")).map((l) => (JSON.parse(l) as { text: string }).text).join("\n\n");
+const langidDir = new URL("../test/comms/langid/", import.meta.url);
+const prose = readdirSync(langidDir).sort().map((f) => readFileSync(new URL(f, langidDir), "utf8")).join("\n\n");
+const which = process.argv[2]!; const size = Number(process.argv[3]); const src = process.argv[4] === "prose" ? prose : corpus;
+let out = ""; while (out.length < size) out += src + "\n\n";
+const input = Buffer.from(out).subarray(0, size).toString("utf8");
+const f = which === "m" ? scanMarkings : which === "p" ? detectProhibitedUse : findPersonalData;
+const reps = Math.max(1, Math.floor(20_000_000 / size));
+for (let i = 0; i < Math.min(reps, 50); i++) f(input);
+const t0 = performance.now(); for (let i = 0; i < reps; i++) f(input);
+console.log(which, size, process.argv[4] ?? "corpus", (((performance.now() - t0) / reps) * 1e6 / size).toFixed(1), "ns/byte");
