@@ -429,12 +429,21 @@ const TITLE_WORDS = new Set(TITLES.split("|").map((t) => t.replace(/\\\..*$/, ""
  */
 function lowerCaseNames(text: string): PersonalDataMatch[] {
   const out: PersonalDataMatch[] = [];
-  LOWER_CASE_LINE.lastIndex = 0;
-  for (let m = LOWER_CASE_LINE.exec(text); m !== null; m = LOWER_CASE_LINE.exec(text)) namesInLowerCaseLine(text, m.index, m.index + m[0].length, out);
+  // Line by line by indexOf: a line opening with an ASCII capital (most prose) is passed over without reading it.
+  for (let from = 0; from < text.length; ) {
+    let to = text.indexOf("\n", from);
+    if (to === -1) to = text.length;
+    if (to - from >= 12 && to - from <= 300) {
+      let k = from;
+      while (k < to && text.charCodeAt(k) === 32) k++;
+      const c = text.charCodeAt(k);
+      if (!(c >= 65 && c <= 90) && !CAPITAL.test(text.slice(k, to))) namesInLowerCaseLine(text, from, to, out);
+    }
+    from = to + 1;
+  }
   return out;
 }
-/** A line of 12 to 300 characters without a capital letter (a prose line opens with one, so most fail at once). */
-const LOWER_CASE_LINE = /^[^\p{Lu}\n]{12,300}$/gmu;
+const CAPITAL = /\p{Lu}/u;
 
 function namesInLowerCaseLine(text: string, from: number, to: number, out: PersonalDataMatch[]): void {
   // A chat message is a line of three words at least: a lone lower-case word is a value or a heading.

@@ -38,6 +38,7 @@ const WORK_ON_TEXT = new RegExp(
 /** The assistant or model named: a note for it ("[note for the assistant]", "[uwaga dla asystenta]"). */
 const ASSISTANT = String.raw`\b(?:assistant|assistent\w*|asistente|assistente|asystent\w*|asistan|chatbot|chatgpt)\b|\b(?:note|nota|notiz|hinweis|uwaga|noot|remarque)\w* (?:for|to|per|para|fur|dla|an|aan|pour|icin) (?:the |l'|la |il |el |die |de |den )?(?:ai|ia|ki|yz|model\w*|modele|modello|modelo)\b`;
 const NAMES_ASSISTANT_ANYWHERE = new RegExp(ASSISTANT, "g");
+const NOTE_SEARCH_MAX = 20_000;
 /** A word every match of ASSISTANT holds. */
 const ASSISTANT_WORDS = ["assist", "asistan", "asystent", "chatbot", "chatgpt", "note", "nota", "notiz", "hinweis", "uwaga", "noot", "remarque"];
 
@@ -124,8 +125,11 @@ function findInstruction(buf: Uint16Array): [number, number] | null {
     if (!/[.?!:]\s*$/.test(text)) continue;
     if ((TRANSFORM.test(text) || WORK_ON_TEXT.test(text)) && !EXECUTE.test(text)) return [a, b];
   }
+  // A note for the assistant is sought in request-sized texts only: in a long document every sentence is judged, as
+  // before material was read apart (no miss, at worst a refusal the note would have spared).
+  if (buf.length > NOTE_SEARCH_MAX) return null;
   const whole = UTF16.decode(buf);
-  // The note's words first, by plain search: the pattern tried at every character of a long text is dear.
+  // The note's words first, by plain search: the pattern tried at every character is dearer.
   if (!ASSISTANT_WORDS.some((w) => whole.includes(w))) return null;
   const note = NAMES_ASSISTANT_ANYWHERE.exec(whole);
   if (note === null) return null;
