@@ -14,18 +14,17 @@ const MAX_ENDING = 3;
 const NAME_WORD = /\p{L}[\p{L}'’]*/gu;
 const TOKEN = /(?<!\p{L})\p{Lu}[\p{L}'’]*/gu;
 
-interface NameWord {
-  readonly stem: string;
-  /** Letters a mention may add to the stem (0: the word exactly, or with a possessive s). */
-  readonly ending: number;
-}
+/** The most letters a mention adds to a name's stem (a two-letter cut and a case ending). */
+const LONGEST_ENDING = 2 + MAX_ENDING - 1;
 
 /**
  * The later mentions in `text` of the people named by `names` (NAME matches), as NAME matches; words inside spans
  * `taken` already covers are skipped. `skip` holds words that are never a person's (titles, particles).
  */
 export function laterMentions(text: string, names: readonly PersonalDataMatch[], skip: ReadonlySet<string>, taken: (start: number, end: number) => boolean): PersonalDataMatch[] {
-  const byPrefix = new Map<string, NameWord[]>();
+  // Stem to the letters a mention may add to it. A word is looked up by its own prefixes, at most LONGEST_ENDING + 1
+  // of them, so the work per word stays the same however many people a text names.
+  const byStem = new Map<string, number>();
   for (const n of names) {
     if (n.kind !== "NAME") continue;
     for (const m of text.slice(n.start, n.end).matchAll(NAME_WORD)) {
@@ -35,29 +34,24 @@ export function laterMentions(text: string, names: readonly PersonalDataMatch[],
       // A long name is declined on its last letters ("Kowalska" -> "Kowalskiej", "Kazlauskas" -> "Kazlausko").
       const cut = lower.length >= 6 ? 2 : lower.length === 5 ? 1 : 0;
       const stem = lower.slice(0, lower.length - cut);
-      const entry: NameWord = { stem, ending: cut === 0 ? 0 : cut === 1 ? 2 : cut + MAX_ENDING - 1 };
-      const key = stem.slice(0, 3);
-      const list = byPrefix.get(key);
-      if (list === undefined) byPrefix.set(key, [entry]);
-      else if (!list.some((e) => e.stem === stem)) list.push(entry);
+      const ending = cut === 0 ? 0 : cut === 1 ? 2 : cut + MAX_ENDING - 1;
+      byStem.set(stem, Math.max(byStem.get(stem) ?? 0, ending));
     }
   }
-  if (byPrefix.size === 0) return [];
+  if (byStem.size === 0) return [];
   const out: PersonalDataMatch[] = [];
-  TOKEN.lastIndex = 0;
   for (const m of text.matchAll(TOKEN)) {
     const token = m[0].replace(/['’]s?$/u, "");
     const lower = token.toLowerCase();
-    const candidates = byPrefix.get(lower.slice(0, 3));
-    if (candidates === undefined) continue;
     const start = m.index;
     const end = start + token.length;
-    if (taken(start, end)) continue;
-    for (const { stem, ending } of candidates) {
-      const extra = lower.length - stem.length;
+    for (let length = lower.length; length >= 3 && length >= lower.length - LONGEST_ENDING; length--) {
+      const ending = byStem.get(length === lower.length ? lower : lower.slice(0, length));
+      if (ending === undefined) continue;
+      const extra = lower.length - length;
       // The word itself, with a possessive s ("Müllers", "Jóns"), or its stem with a case ending.
-      if (lower.startsWith(stem) && (extra === 0 || (extra === 1 && lower.endsWith("s")) || (ending > 0 && extra <= ending))) {
-        out.push({ kind: "NAME", start, end });
+      if (extra === 0 || (extra === 1 && lower.endsWith("s")) || (ending > 0 && extra <= ending)) {
+        if (!taken(start, end)) out.push({ kind: "NAME", start, end });
         break;
       }
     }
