@@ -218,3 +218,8 @@ batchTest("af", "markings-af.jsonl", 50, 0);
 // measured on arrival (49/50 found, 0/50 refused) and after every change of the session (49/50, 0/50). Never read nor
 // used: the unseen figure of the end of session 8.
 batchTest("ac", "markings-ac.jsonl", 49, 0);
+
+// Batch ag (heldout/markings-ag.jsonl, end of session 8): 50 marked, 50 look-alikes in 21 languages, a representative
+// spread written after every change, measured once with the guard as the session began and as it ended: 50/50 found,
+// 0/50 refused both times. Never read.
+batchTest("ag", "markings-ag.jsonl", 50, 0);

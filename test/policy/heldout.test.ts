@@ -185,6 +185,10 @@
 // on arrival after the z changes (76/80 refused, 4/80 legitimate refused) and again after every change of the session:
 // 76/80 and 4/80. Never read nor used for development (only its counts were printed): the unseen figure of the end of
 // session 8.
+// Batch ag (80 + 80, a twenty-fifth writer, a representative spread) was written after every change of session 8 and
+// measured once with the guard as session 8 began (commit bb58c98) and as it ended: 76/80 and 0/80 both times. With
+// batch ac (76/80 and 4/80 with either guard), the session's work left fresh representative text where it was: its
+// gains are in the forms its batches stressed (pasted material, code, hurried typing, the grey zone). Never read.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -230,6 +234,7 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   ae: { refused: 77, falselyRefused: 3 },
   af: { refused: 75, falselyRefused: 16 },
   ac: { refused: 76, falselyRefused: 4 },
+  ag: { refused: 76, falselyRefused: 0 },
 };
 
 test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
