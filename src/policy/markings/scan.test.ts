@@ -210,6 +210,9 @@ test("Dutch DEPARTEMENTAAL VERTROUWELIJK is never prose: alone on a line in any 
 test("a common marking in capitals with a handling instruction in its sentence is marked; emphasis without one is not", () => {
   assert.deepEqual(names("posilam zapis z porady, je to DUVERNE tak to nikam nepreposilej."), ["DŮVĚRNÉ"]);
   assert.deepEqual(names("the minutes are CONFIDENTIAL, do not forward them."), ["CONFIDENTIAL"]);
+  // Instructions written with their accents and letters beyond ASCII (the phrases are compared folded).
+  assert.deepEqual(names("o relatório é CONFIDENCIAL, não reencaminhar."), ["CONFIDENCIAL"]);
+  assert.deepEqual(names("raportti on SALAINEN, älä välitä eteenpäin."), ["SALAINEN"]);
   assert.deepEqual(names("Secret Santa is TOP SECRET, don't tell the kids!"), []);
   // The instruction belongs to its own sentence: one that follows does not make the emphasis a marking.
   assert.deepEqual(names("The recipe is SECRET. Do not share the photos though."), []);

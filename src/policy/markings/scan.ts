@@ -493,15 +493,12 @@ const QUOTE_CLOSE = /^\s?["'»”“’›«]/;
  * handling-words.txt): 80 characters either side, cut at a sentence end.
  */
 function handlingNote(text: string, c: Candidate): boolean {
-  // Every instruction holds a negation or "only" of its language: without one nearby, there is none.
-  if (!NEGATION_NEAR.test(text.slice(Math.max(0, c.start - 80), c.end + 80))) return false;
   const ls = lineStart(text, c.start, 80);
   const le = lineEnd(text, c.end, 80);
   const before = text.slice(ls === -1 ? c.start - 80 : ls, c.start).split(/[.!?](?:\s|$)/).at(-1)!;
   const after = text.slice(c.end, le === -1 ? c.end + 80 : le).split(/[.!?](?:\s|$)/)[0]!;
   return HANDLING.test(` ${foldWords(`${before} ${after}`)} `);
 }
-const NEGATION_NEAR = /\b(?:not?|don.?t|nicht|ne|pas|no|non|nie|ne\p{L}*|niet|ikke|inte|ala|ei|nao|nu|ara|ne)\b|me(?:yin|yiniz)?\b|mayin|nepre|nesd|nesir|nezd|iletme|paylasma|for distribution/iu;
 /** handling-words.txt as one pattern over folded words: one test instead of one search per phrase. */
 const HANDLING = new RegExp(` (?:${HANDLING_WORDS.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}) `);
 
