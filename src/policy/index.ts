@@ -7,6 +7,9 @@
  *   second     consultSecondOpinion: an operator-configured language model asked about what the rules allowed
  */
 import { levelRank, type Level } from "./levels.ts";
+import { warmUp } from "./warm.ts";
+import { detectProhibitedUse } from "./prohibited/detect.ts";
+import { findPersonalData } from "./personal/detect.ts";
 import { scanWindow, type Finding } from "./markings/scan.ts";
 import { createWindowedStream, type MarkingStream } from "./markings/stream.ts";
 import { createGuard, type OutputGuard } from "./markings/guard.ts";
@@ -49,3 +52,11 @@ export {
 export { compileBundle, DEFAULT_POLICIES, DEFAULT_SCHEMA, PolicyError, type PolicyBundle } from "./cedar/bundle.ts";
 export { checkPolicyFile, type FileCheck } from "./cedar/check.ts";
 export { consultSecondOpinion, type AskModel, type OnError, type SecondOpinion } from "./second-opinion/consult.ts";
+
+// The detectors' own regexes are compiled at load, before the rules' patterns use up V8's budget for optimised regex
+// code (warm.ts): the prohibited-use detector's material and quotation checks on a short request first (they run on
+// every request), then the marking scanner and the personal-data detector on the sample of their forms.
+warmUp(detectProhibitedUse, "request");
+warmUp((text) => scanWindow(text, { ceiling: 0 }));
+warmUp(findPersonalData);
+

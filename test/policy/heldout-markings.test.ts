@@ -223,3 +223,10 @@ batchTest("ac", "markings-ac.jsonl", 49, 0);
 // spread written after every change, measured once with the guard as the session began and as it ended: 50/50 found,
 // 0/50 refused both times. Never read.
 batchTest("ag", "markings-ag.jsonl", 50, 0);
+// Batches ah and ai (session 9, 50 marked and 50 look-alikes each, in 24 to 27 member languages: memos, minutes, mails,
+// tickets and forms of many nations; ai a representative spread). On arrival ah 50/50 and 0/50, ai 50/50 and 1/50: a
+// security notice naming "information at NATO SECRET level", now read as a level named (a level word after it).
+batchTest("ah", "markings-ah.jsonl", 50, 0);
+batchTest("ai", "markings-ai.jsonl", 50, 0);
+// Batch aj (session 9's unseen one, never read): 49/50 and 0/50 with the session's starting guard and its final one.
+batchTest("aj", "markings-aj.jsonl", 49, 0);

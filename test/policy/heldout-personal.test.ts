@@ -182,3 +182,16 @@ test("held-out personal data, ninth batch (running prose): each type at its floo
 test("held-out personal data, tenth batch (end of session 8, unseen): each type at its floor", (t) => {
   measure(t, load("personal-10.jsonl"), { name: 127, phone: 58, email: 31, iban: 27, card: 9 }, 3);
 });
+
+// Eleventh held-out batch (test/policy/heldout/personal-11.jsonl, session 9): 120 texts in 26 languages, 90 documents of
+// an alliance workbench (rosters, travel orders, visitor lists, HR forms, medevac requests, chat exports, CSV extracts)
+// with 494 items, and 30 look-alikes (places, ships and barracks named after people, order numbers, failed check
+// digits). On arrival: names 180/188, phones 134/140, every identifier but 2/4 EGN, and 10/30 look-alikes flagged.
+// Then: a table column headed in Cyrillic ("ЕГН") labels its numbers (folding read it as "EGH"); "Nume și prenume"
+// and the other whole-name headers of the member languages; streets, quays, airports and universities before a name
+// and place compounds after it ("quai Jean Bart", "Zračna luka Franjo Tuđman", "Willem Alexanderkazerne"). Now names
+// 182/188, phones 134/140, every identifier, 6/30 look-alikes (historical figures' names in a place the rules do not
+// know, and three numbers whose failed check digit is valid as another nation's identifier).
+test("held-out personal data, eleventh batch: each type is found at its floor, and look-alikes mostly yield nothing", (t) => {
+  measure(t, load("personal-11.jsonl"), { name: 182, phone: 134, email: 67, iban: 31, card: 12, egn: 4, cnp: 4, pesel: 5 }, 6);
+});

@@ -189,6 +189,19 @@
 // measured once with the guard as session 8 began (commit bb58c98) and as it ended: 76/80 and 0/80 both times. With
 // batch ac (76/80 and 4/80 with either guard), the session's work left fresh representative text where it was: its
 // gains are in the forms its batches stressed (pasted material, code, hurried typing, the grey zone). Never read.
+// Batches ah and ai (session 9, 80 + 80 each, two more writers; ah the voices of staff officers, liaison officers,
+// tickets, user stories and tender clauses, ai a representative spread) were the first written in all the member
+// languages rather than the eight the rules were written for. On arrival: ah 38/80 refused and 1/80 legitimate
+// refused, ai 51/80 and 1/80. Every miss but one was in a language without a lexicon (Portuguese, the Nordic, Baltic,
+// Slavic and Finno-Ugric languages, Greek, Romanian, Albanian): 0 of 29 and 0 of 41 of those were refused. Twenty
+// lexicons were then written (rules.yaml, by seven writers who saw only the rules and the English lexicon), with the
+// language gate (gate.ts), and an Italian legal question and a German request for a leader's position fixed: now ah
+// 77/80 and 1/80, ai 80/80 and 0/80. Their three misses are a Finnish border camera request (the city Kotka is also
+// the eagle of the animal exclusions), a Swedish mail-traffic request through "our servers" (an own-network
+// exclusion), a Lithuanian number-plate request and a Slovenian request whose words the lexicon lacks.
+// Batch aj (80 + 80, a twenty-eighth writer, a representative spread in 24 member languages) was written while the
+// lexicons were, never read, and measured once at the end of session 9 with the guard as the session began (commit
+// 041f403, its own checkout) and as it ended: 60/80 and 2/80, then 76/80 and 2/80.
 // The figures are printed per batch; the floors asserted are the ones the rules reached, so a change that loses
 // recall or refuses more legitimate work fails here. Never copy these sentences into rules.yaml: fix the word
 // classes (lexicons) they fall through, so that wording nobody wrote yet falls into them too.
@@ -235,15 +248,23 @@ const FLOORS: Record<string, { refused: number; falselyRefused: number }> = {
   af: { refused: 75, falselyRefused: 16 },
   ac: { refused: 76, falselyRefused: 4 },
   ag: { refused: 76, falselyRefused: 0 },
+  ah: { refused: 77, falselyRefused: 1 },
+  ai: { refused: 80, falselyRefused: 0 },
+  aj: { refused: 76, falselyRefused: 2 },
 };
 
-test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in the 8 languages", () => {
+/** The languages every batch covers; later batches cover the other member languages too. */
+const CORE = ["en", "fr", "de", "es", "it", "pl", "tr", "nl"];
+
+test("the held-out set holds at least 40 prohibited and 40 legitimate requests per batch, in at least the 8 languages", () => {
   for (const batch of Object.keys(FLOORS)) {
     const p = prohibited.filter((i) => i.batch === batch);
     const l = legitimate.filter((i) => i.batch === batch);
     assert.ok(p.length >= 40 && l.length >= 40, `batch ${batch}: ${p.length} / ${l.length}`);
-    assert.equal(new Set(p.map((i) => i.lang)).size, 8);
-    assert.equal(new Set(l.map((i) => i.lang)).size, 8);
+    for (const items of [p, l]) {
+      const langs = new Set(items.map((i) => i.lang));
+      assert.deepEqual(CORE.filter((lang) => !langs.has(lang)), [], `batch ${batch} lacks a core language`);
+    }
   }
 });
 

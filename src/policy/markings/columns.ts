@@ -73,7 +73,7 @@ const HEADER_LINES = 4;
 export class LabelColumns {
   private blockStarts: number[] | undefined;
   private readonly byBlock = new Map<number, LabelColumn[]>();
-  constructor(private readonly text: string, private readonly isLabel: (folded: string) => boolean) {}
+  constructor(private readonly text: string, private readonly isLabel: (folded: string, raw: string) => boolean) {}
 
   /** The label columns of the table holding offset `at`. */
   at(at: number): readonly LabelColumn[] {
@@ -102,8 +102,9 @@ export class LabelColumns {
       const row = separator === null ? [] : cells(text, from, to, separator);
       if (row.length >= 2) {
         row.forEach((cell, index) => {
-          const folded = foldWords(text.slice(cell.start, cell.end));
-          if (folded !== "" && this.isLabel(folded)) out.push({ headerStart: from, tableEnd: next, separator: separator!, index, from: cell.start - from, to: cell.end - from });
+          const raw = text.slice(cell.start, cell.end);
+          const folded = foldWords(raw);
+          if (folded !== "" && this.isLabel(folded, raw)) out.push({ headerStart: from, tableEnd: next, separator: separator!, index, from: cell.start - from, to: cell.end - from });
         });
       }
       from = to + 1;

@@ -508,6 +508,8 @@ const HANDLING = new RegExp(` (?:${HANDLING_WORDS.map((h) => h.replace(/[.*+?^${
  * ending the three right before it, on its line.
  */
 function clearanceMention(text: string, c: Candidate): boolean {
+  // A level named as a level ("information at NATO SECRET level", "Unterlagen der Stufe GEHEIM" reads before).
+  if (LEVEL_AFTER.test(text.slice(c.end, c.end + 16))) return true;
   // Three words after, three before: 40 characters either side hold them (the fold below is the costly part).
   const to = lineEnd(text, c.end, 40);
   const after = foldWords(text.slice(c.end, to === -1 ? c.end + 40 : to).replace(/\\[nrt]/g, " ")).split(" ").filter((w) => w !== "");
@@ -519,6 +521,8 @@ function clearanceMention(text: string, c: Candidate): boolean {
   for (let n = 1; n <= 3 && n <= before.length; n++) if (CLEARANCE_WORDS.has(before.slice(-n).join(" "))) return true;
   return false;
 }
+
+const LEVEL_AFTER = /^[ \t]+(?:level|levels|niveau|niveaux|stufe|nivel|livello|poziom\p{L}*|seviye\p{L}*|tason|nivå|niveauet)(?![\p{L}])/iu;
 
 /**
  * A memo's head in any case: the candidate is the whole first line of the text and a subject field follows within
@@ -751,3 +755,4 @@ export function scanWindow(text: string, opts: WindowOptions): Finding[] {
     };
   });
 }
+

@@ -297,7 +297,15 @@ const KIND_BEFORE = new RegExp(String.raw`(?<![\p{L}])(?:${[
   "gimnazjum", "liceo", "lycée", "collège", "gymnasium", "avenida", "viale", "aleja", "aleje", "catedral", "cathédrale", "kathedrale",
   "cattedrale", "katedr\\p{L}*", "iglesia", "église", "chiesa", "kościół", "basilica", "basilique", "parque", "parc", "parco", "park",
   "plaza", "praça", "plac", "placu", "estación", "estação", "gare", "stazione", "dworzec", "dworca", "istasyon\\p{L}*",
-].join("|")})(?: (?:\d+\p{L}*|nr\.? ?\d+|naval[ae]?|navale|aerian[ăa]|aérienne|aérea|aerea|militar[ae]?|militare|lotnicza|morska|de asalto anfibio))* $`, "iu");
+  // Streets, quays and squares written before the name in French, Italian, Spanish and Slavic usage; airports, universities
+  // and squares of the other member languages ("quai Jean Bart", "Zračna luka Franjo Tuđman", "Αεροδρόμιο Ελευθέριος Βενιζέλος").
+  "rue", "quai", "boulevard", "bd\\.?", "avenue", "impasse", "chemin", "cours", "calle", "via", "piazza", "piazzale", "corso", "largo", "rua",
+  "ul\\.", "ulica", "ulice", "ulici", "trg", "náměstí", "námestie", "zračn\\p{L}* luk\\p{L}*", "letališč\\p{L}*", "lennujaam\\p{L}*",
+  "lidost\\p{L}*", "oro uost\\p{L}*", "aeroportul", "aeroportului", "aeroport", "αεροδρόμιο\\p{L}*", "αερολιμέν\\p{L}*", "летище",
+  "аерогара", "аеродром", "университет\\p{L}*", "универзитет\\p{L}*", "univerzit\\p{L}*", "sveučilišt\\p{L}*", "universitet\\p{L}*",
+  "universitat\\p{L}*", "πανεπιστήμιο\\p{L}*", "училище", "колеж", "academia", "akademi\\p{L}*", "академия", "hospital", "spital\\p{L}*",
+  "bolnic\\p{L}*", "болница", "νοσοκομείο\\p{L}*", "stadionul", "стадион", "γήπεδο",
+].join("|")})(?: (?:\d+\p{L}*|nr\.? ?\d+|naval[ae]?|navale|aerian[ăa]|aérienne|aérea|aerea|militar[ae]?|militare|lotnicza|morska|de asalto anfibio))* [„"“«]?$`, "iu");
 
 const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
 /**
@@ -326,6 +334,7 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
   // A street named after the person, its kind written after the name in lower case ("Karl Johans gate", "Ozolu iela").
   if (STREET_AFTER.test(text.slice(end, end + 12))) return true;
   const lastWord = text.slice(start, end).split(" ").at(-1) ?? "";
+  if (PLACE_COMPOUND.test(lastWord)) return true;
   if (COMPANY_WORDS.has(lastWord) || COMPANY_WORDS.has(followingWord(text, end)) || COMPANY_FORM.test(text.slice(end, end + 14))) return true;
   // "Paul Wurth S.A.": the pattern took the S of S.A. for an initial.
   if (/^\p{Lu}$/u.test(lastWord) && COMPANY_FORM.test(text.slice(end - 2, end + 12))) return true;
@@ -341,7 +350,9 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
   return false;
 }
 
-const STREET_AFTER = /^ (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square)(?![\p{L}])/u;
+/** A last word that is a place compound in the Germanic languages: "Alexanderkazerne", "Goethestraße", "Karl-Marx-Allee". */
+const PLACE_COMPOUND = /\p{Ll}(?:kazerne|kaserne|kasernen|kaserni|straße|strasse|gasse|platz|plein|laan|gracht|kade|brug|brücke|hafen|haven|stadion|arena|plads|gade|gatan|vägen|torget|kaserne|flughafen|lufthavn|flygplats|allee)$/iu;
+const STREET_AFTER = /^[“"]? (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square|t[ée]r|t[ée]ri|t[ée]ren|repül[őo]t[ée]r\p{L}*|egyetem\p{L}*|l[üu]likool\p{L}*|arena|stadion|stadium|kazerne|kaserne|barracks|airport|university|bridge|station|hall|centre|center|school|college|hospital)(?![\p{L}])/iu;
 
 /**
  * Words that make a name a firm's or an institution's ("Thomas Cook Logistics", "Carl Zeiss Optronics", "Jan De Nul
@@ -963,3 +974,4 @@ export type RedactionSetting = "outside_residency" | "always" | "never";
 export function shouldRedact(setting: RedactionSetting, endpointInResidency: boolean): boolean {
   return setting === "always" || (setting === "outside_residency" && !endpointInResidency);
 }
+

@@ -27,7 +27,11 @@ const NAME_LABELS = [
   "nom complet", "nom_complet", "nome completo", "nome_completo", "nombre completo", "nombre_completo", "imię i nazwisko", "imie i nazwisko",
   "nazwisko i imię", "ad soyad", "ad_soyad", "adı soyadı", "volledige naam", "volledige_naam", "jméno a příjmení", "cognome e nome",
   "nome e cognome", "vor- und nachname", "nimi ja sukunimi", "apellidos_nombre", "apellidos y nombre", "nombre_apellidos", "nom_prenom",
-  "cognome_nome", "nachname_vorname", "surname_name",
+  "cognome_nome", "nachname_vorname", "surname_name", "nume și prenume", "nume si prenume", "nume şi prenume", "numele și prenumele",
+  "име и фамилия", "име и презиме", "ime i prezime", "ime in priimek", "meno a priezvisko", "vardas ir pavardė", "vardas, pavardė",
+  "vārds un uzvārds", "vārds, uzvārds", "eesnimi ja perekonnanimi", "ees- ja perekonnanimi", "emri dhe mbiemri", "emri e mbiemri",
+  "fornavn og efternavn", "fornavn og etternavn", "förnamn och efternamn", "nafn og föðurnafn", "családi és utónév", "név és rang",
+  "etu- ja sukunimi", "sukunimi ja etunimi", "επώνυμο και όνομα", "όνομα και επώνυμο", "naam en voornaam",
   // Fields whose value is a person by their role on a form: guest lists, visitor logs, travel and HR records.
   "guest", "visitor", "escort", "passenger", "traveller", "traveler", "attendee", "participant", "applicant", "employee", "holder",
   "recipient", "requester", "patient", "contact person", "point of contact", "poc", "gast", "besucher", "passagier", "teilnehmer",

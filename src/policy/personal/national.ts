@@ -435,12 +435,12 @@ export function classifyNationalId(raw: string, text: string, start: number, tab
   if (rules === undefined) return undefined;
   let alone: NationalIdKind | undefined;
   let before: string | undefined;
-  let header: string | null | undefined;
+  let header: readonly string[] | null | undefined;
   for (const [r, standsAlone] of rules) {
     if (!r.check(d, raw)) continue;
     before ??= text.slice(Math.max(0, start - 96), start);
     if (r.label !== undefined && r.label.test(before)) return r.kind;
-    if (r.label !== undefined && tables !== undefined && (header ??= columnLabel(text, tables(), start, start + raw.length)) !== null && r.label.test(header)) return r.kind;
+    if (r.label !== undefined && tables !== undefined && (header ??= columnLabel(text, tables(), start, start + raw.length)) !== null && header.some((h) => r.label!.test(h))) return r.kind;
     if (alone === undefined && standsAlone) alone = r.kind;
   }
   if (alone === "ISIKUKOOD" && L.LT.test(before!)) return "ASMENS_KODAS";
@@ -458,17 +458,22 @@ export function namedAsNationalId(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 96), start);
   return ALL_LABELS.some((re) => re.test(before));
 }
-/** Whether a table header cell (folded: capitals, words apart by one space) names a national identifier. */
-export function isNationalIdLabel(folded: string): boolean {
+/**
+ * Whether a table header cell names a national identifier, folded (capitals, words apart by one space) or as written
+ * (folding reads Cyrillic by its look: "ЕГН" as "EGH").
+ */
+export function isNationalIdLabel(folded: string, raw = folded): boolean {
   const header = folded.toLowerCase();
-  return ALL_LABELS.some((re) => re.test(header));
+  const written = raw.trim().toLowerCase();
+  return ALL_LABELS.some((re) => re.test(header) || re.test(written));
 }
 
 /**
- * The header of the table column the number is the cell of, folded as labels are read ("rodne_cislo" -> "rodne cislo"),
- * or null: "jmeno,rodne_cislo,mesto" over "Petra,6452177985,Olomouc" labels the number as a birth number.
+ * The header of the table column the number is the cell of, folded as labels are read ("rodne_cislo" -> "rodne cislo")
+ * and as written in lower case (folding reads Cyrillic by its look, "ЕГН" as "EGH", where the labels hold "егн"), or
+ * null: "jmeno,rodne_cislo,mesto" over "Petra,6452177985,Olomouc" labels the number as a birth number.
  */
-function columnLabel(text: string, tables: LabelColumns, start: number, end: number): string | null {
+function columnLabel(text: string, tables: LabelColumns, start: number, end: number): readonly string[] | null {
   const header = labelColumnOf(text, tables, start, end);
-  return header === undefined ? null : foldWords(header).toLowerCase();
+  return header === undefined ? null : [foldWords(header).toLowerCase(), header.toLowerCase()];
 }

@@ -236,3 +236,24 @@ test("a device left to decide by itself when to shoot, a guided round's CEP, and
   assert.equal(detectProhibitedUse("Let the camera decide on its own when to shoot a photo of the sunrise."), null);
   assert.equal(detectProhibitedUse("Un drone survole le vignoble : chaque cep de vigne malade est cartographié pour le traitement."), null);
 });
+
+test("a marker language's rules run only where one of its markers is: its international words alone do not fire it", () => {
+  const set = loadRules(`
+rules:
+  - id: find-faces
+    anchor: [bio]
+    reason: mass_surveillance
+    all: ['\\b(?:{bio})\\b[^.]{0,40}\\b(?:{crowd})\\b']
+    none: ['\\b(?:{topic})\\b']
+languages:
+  en: { bio: 'facial recognition', crowd: 'crowds?|protesters', topic: 'report|law' }
+  hr: { bio: 'facial recognition|prepoznavanj\\w* lica', crowd: 'prosvjednik\\w*|protesters', topic: 'izvješć\\w*|zakon\\w*', marker: 'koji|sve|\\w+(?:skog)' }
+`);
+  // An English passage about the law: the English rule's exclusion holds; the Croatian one is never weighed.
+  assert.equal(detectWith(set, "A report: police used facial recognition on protesters under the new law."), null);
+  // Croatian, with a marker: the Croatian rule fires, in the language's own letters and words.
+  assert.equal(detectWith(set, "Pokreni prepoznavanje lica na sve prosvjednike.")?.rule, "find-faces/hr");
+  // Croatian words without any Croatian marker are not read as Croatian.
+  assert.equal(detectWith(set, "Facial recognition prosvjednike."), null);
+  assert.equal(detectWith(set, "Facial recognition na sve prosvjednike.")?.rule, "find-faces/hr");
+});

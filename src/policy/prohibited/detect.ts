@@ -8,9 +8,10 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { classify, features, parseModel, type ClassifierModel } from "./classifier.ts";
 import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
-import { prepare } from "./prepare.ts";
+import { foldSource, prepare, type Prepared } from "./prepare.ts";
 import { withoutPastedMaterial } from "./material.ts";
 import { withoutQuotedMaterial } from "./quoted.ts";
+import { admits, buildGate, languagesIn, wordBits, type LanguageGate } from "./gate.ts";
 import { literalSet, templateClauses } from "./shape.ts";
 
 export type ProhibitedReason = "mass_surveillance" | "autonomous_weapons" | "targeting";
@@ -53,12 +54,16 @@ interface CompiledRule {
   readonly someMin: number;
   /** Per `some` pattern, the concepts one of which it needs (null: the keyword pass cannot tell, so counted). */
   readonly someGroups: readonly (readonly number[] | null)[];
+  /** The language's bit in the gate (gate.ts) when its lexicon has markers, else 0. */
+  readonly langBit: number;
 }
 
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   /** Every distinct pattern once: a passage tests each at most once, whichever rules share it. */
   readonly patterns: readonly RegExp[];
+  /** Which passages the rules of the languages with markers run on (gate.ts), or null when none has markers. */
+  readonly gate: LanguageGate | null;
   /** The keyword pass: every keyword of every concept whose lexicon entry gives keywords. */
   readonly keywords: KeywordAutomaton;
   readonly keywordLength: Int32Array;
@@ -69,6 +74,10 @@ export interface RuleSet {
   readonly stateLongest: Int32Array;
   /** Concept to the rules keyed on it (one clause of each rule is its key), in rule order. */
   readonly conceptRules: readonly (readonly number[])[];
+  /** Per concept: 1 when it keys some rule (conceptRules non-empty). */
+  readonly keyed: Uint8Array;
+  /** Per concept: its language's bit in the gate, or 0 (a language without markers). */
+  readonly conceptLanguage: Int32Array;
   /** Rules with no clause the keyword pass can check: tried on every sentence. */
   readonly unkeyed: readonly number[];
   readonly conceptCount: number;
@@ -104,7 +113,21 @@ function fill(pattern: string, lexicon: Record<string, string>): string | null {
   return missing ? null : out;
 }
 
-export function compileRules(file: RuleFile): RuleSet {
+function foldLexiconEntry(lang: string, name: string, value: string): string {
+  try {
+    return foldSource(value);
+  } catch (err) {
+    throw new Error(`prohibited-use lexicon ${lang}/${name}: ${(err as Error).message}`);
+  }
+}
+
+export function compileRules(source: RuleFile): RuleSet {
+  // Lexicons are written in their languages' own letters; the text they run on is folded (prepare.ts), so are they.
+  const file: RuleFile = {
+    ...source,
+    rules: source.rules,
+    languages: Object.fromEntries(Object.entries(source.languages).map(([lang, lexicon]) => [lang, Object.fromEntries(Object.entries(lexicon).map(([name, value]) => [name, foldLexiconEntry(lang, name, value)]))])),
+  };
   const rules: CompiledRule[] = [];
   const patterns: RegExp[] = [];
   const patternIds = new Map<string, number>();
@@ -135,15 +158,20 @@ export function compileRules(file: RuleFile): RuleSet {
     }
     return id;
   };
+  const markers = new Map(Object.entries(file.languages).flatMap(([lang, l]) => (l.marker === undefined ? [] : [[lang, l.marker] as const])));
+  const gate = markers.size === 0 ? null : buildGate(markers);
   const templateShape = new Map<string, string[][]>();
   const shapeOf = (t: string) => templateShape.get(t) ?? templateShape.set(t, templateClauses(t)).get(t)!;
   for (const [lang, lexicon] of Object.entries(file.languages)) {
+    // Rules share templates ("\\b(?:{topic})\\b" in most): each is filled once per language.
+    const filled = new Map<string, string | null>();
     for (const r of file.rules) {
       if (r.langs !== undefined && !r.langs.includes(lang)) continue;
       const compile = (list: readonly string[] | undefined): number[] | null => {
         const out: number[] = [];
         for (const p of list ?? []) {
-          const source = fill(p, lexicon);
+          let source = filled.get(p);
+          if (source === undefined) filled.set(p, (source = fill(p, lexicon)));
           if (source === null) return null;
           let id = patternIds.get(source);
           if (id === undefined) {
@@ -165,7 +193,8 @@ export function compileRules(file: RuleFile): RuleSet {
       const some = compile(r.some?.of);
       if (all === null || any === null || none === null || some === null || r.anchor.some((a) => lexicon[a] === undefined)) continue;
       // The anchor first: it is the rule author's choice of the rarest concept, so the best key.
-      const named: string[][] = [r.anchor, ...r.all.flatMap(shapeOf)];
+      // A marker language's rules also need one of its markers, which the keyword pass sees too (gate.ts).
+      const named: string[][] = [r.anchor, ...(lexicon.marker === undefined ? [] : [["marker"]]), ...r.all.flatMap(shapeOf)];
       if (r.any !== undefined && r.any.length > 0) {
         const each = r.any.map(shapeOf);
         if (each.every((c) => c.length > 0)) named.push([...new Set(each.flatMap((c) => c[0]!))]);
@@ -180,9 +209,11 @@ export function compileRules(file: RuleFile): RuleSet {
         const ids = shape[0]!.map((n) => concept(lang, n, lexicon[n]!));
         return ids.includes(-1) ? null : [...new Set(ids)];
       });
-      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, clauses, all, any, none, some, someMin: r.some?.min ?? 0, someGroups });
+      rules.push({ reason: r.reason, rule: `${r.id}/${lang}`, clauses, all, any, none, some, someMin: r.some?.min ?? 0, someGroups, langBit: gate?.bits.get(lang) ?? 0 });
     }
   }
+  const conceptLanguage = new Int32Array(conceptCount);
+  for (const [key, id] of conceptIds) if (id >= 0) conceptLanguage[id] = gate?.bits.get(key.slice(0, key.indexOf(":"))) ?? 0;
   const conceptRules: number[][] = Array.from({ length: conceptCount }, () => []);
   const unkeyed: number[] = [];
   rules.forEach((r, i) => {
@@ -193,12 +224,16 @@ export function compileRules(file: RuleFile): RuleSet {
   const keywords = buildKeywords(words);
   const stateConcepts = keywords.out.map((ks) => (ks === null ? null : [...new Set(ks.flatMap((k) => keywordConcepts[k]!))]));
   const stateLongest = Int32Array.from(keywords.out, (ks) => Math.max(0, ...(ks ?? []).map((k) => words[k]!.length)));
-  const wildlife = Object.values(file.languages).flatMap((l) => [l.wildlife, l.relief]).filter((w): w is string => w !== undefined);
-  const simulator = Object.values(file.languages).map((l) => l.simulator).filter((w): w is string => w !== undefined);
-  const realdata = Object.values(file.languages).map((l) => l.realdata).filter((w): w is string => w !== undefined);
+  // The classifier learnt from the first eight languages, so only their lexicons veto it: a marker language's animal
+  // or simulator words, read in text of another language, would overrule it where nothing was said.
+  const vetoing = Object.values(file.languages).filter((l) => l.marker === undefined);
+  const wildlife = vetoing.flatMap((l) => [l.wildlife, l.relief]).filter((w): w is string => w !== undefined);
+  const simulator = vetoing.map((l) => l.simulator).filter((w): w is string => w !== undefined);
+  const realdata = vetoing.map((l) => l.realdata).filter((w): w is string => w !== undefined);
   return {
     rules,
     patterns,
+    gate,
     wildlife: wildlife.length === 0 ? null : new RegExp(`\\b(?:${wildlife.join("|")})\\b`),
     simulator: simulator.length === 0 ? null : new RegExp(`\\b(?:${simulator.join("|")})\\b`),
     realdata: realdata.length === 0 ? null : new RegExp(`\\b(?:${realdata.join("|")})\\b`),
@@ -208,6 +243,8 @@ export function compileRules(file: RuleFile): RuleSet {
     stateConcepts,
     stateLongest,
     conceptRules,
+    keyed: Uint8Array.from(conceptRules, (rs) => (rs.length > 0 ? 1 : 0)),
+    conceptLanguage,
     unkeyed,
     conceptCount,
   };
@@ -227,53 +264,85 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
   const ranges = withoutPastedMaterial(buf, withoutQuotedMaterial(buf, prepared.ranges));
   const n = ranges.length / 2;
   if (n === 0) return null;
-  const { out } = set.keywords;
-  const { keywordLength, keywordConcepts, stateConcepts, stateLongest } = set;
   const scratch = scratchFor(set);
-  // Concepts of each sentence: ids in concepts.ids, sentence s owning ids[conceptFrom[s] .. conceptFrom[s + 1]).
+  // Concepts of each sentence: ids in concepts.ids, sentence s owning ids[conceptFrom[s] .. conceptFrom[s + 1]);
+  // the same for the concepts that key some rule (keys, keyFrom), which alone make candidates.
   const concepts = new ConceptList(Math.max(64, hits.count * 2));
   const conceptFrom = new Int32Array(n + 1);
+  const keyFrom = new Int32Array(n + 1);
+  // Per sentence: the marker languages it may be in (gate.ts), and its first keyword hit.
+  const languagesOf = new Int32Array(n);
+  const hitFrom = new Int32Array(n);
+  const { gate } = set;
   let h = 0;
   for (let s = 0; s < n; s++) {
     const start = ranges[2 * s]!;
     const end = ranges[2 * s + 1]!;
     conceptFrom[s] = concepts.count;
-    const stamp = scratch.next();
+    keyFrom[s] = concepts.keyCount;
+    // A marker language's concepts count in a passage that holds one of its markers, so text in other languages
+    // never weighs its rules.
+    languagesOf[s] = gate === null ? 0 : languagesIn(gate, buf, start, end);
     while (h < hits.count && hits.ends[h]! <= start) h++;
-    for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
-      const e = hits.ends[j]!;
-      const state = hits.states[j]!;
-      if (e - stateLongest[state]! >= start) {
-        // Every keyword ending here lies within the sentence: take the state's concepts at once.
-        concepts.addNew(stateConcepts[state]!, scratch.present, stamp);
-        continue;
-      }
-      const ks = out[state]!;
-      for (let x = 0; x < ks.length; x++) {
-        const k = ks[x]!;
-        if (e - keywordLength[k]! >= start) concepts.addNew(keywordConcepts[k]!, scratch.present, stamp);
-      }
-    }
+    hitFrom[s] = h;
+    collectConcepts(set, hits, h, start, end, languagesOf[s]!, scratch, scratch.next(), concepts);
     conceptFrom[s + 1] = concepts.count;
+    keyFrom[s + 1] = concepts.keyCount;
     const c0 = ranges[2 * contextFirst(buf, ranges, s)]!;
     const c1 = ranges[2 * contextLast(buf, ranges, s) + 1]!;
-    const found = scratch.judge(concepts.ids, conceptFrom[s]!, concepts.count, buf, start, end, -1, -1, c0, c1);
+    const found = scratch.judge(concepts.keys, keyFrom[s]!, concepts.keyCount, buf, start, end, -1, -1, c0, c1);
     if (found !== null) return found;
   }
+  let pair: ConceptList | null = null;
   for (let s = 1; s < n; s++) {
     // Neighbours across a paragraph break (a blank line) are not one request: joining them refused pairs of
     // legitimate paragraphs, each allowed alone (e.g. two texts of the legitimate corpus set one after another).
     if (paragraphBreak(buf, ranges[2 * s - 1]!, ranges[2 * s]!)) continue;
     const stamp = scratch.next();
-    const from = conceptFrom[s - 1]!;
-    const to = conceptFrom[s + 1]!;
-    for (let j = from; j < to; j++) scratch.present[concepts.ids[j]!] = stamp;
     const c0 = ranges[2 * contextFirst(buf, ranges, s - 1)]!;
     const c1 = ranges[2 * contextLast(buf, ranges, s) + 1]!;
-    const found = scratch.judge(concepts.ids, from, to, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
+    let keys = concepts.keys;
+    let keysFrom = keyFrom[s - 1]!;
+    let keysTo = keyFrom[s + 1]!;
+    if (languagesOf[s - 1] === languagesOf[s]) {
+      for (let j = conceptFrom[s - 1]!; j < conceptFrom[s + 1]!; j++) scratch.present[concepts.ids[j]!] = stamp;
+    } else {
+      // A marker language of one sentence counts in the other too: the pair's concepts are read again for both.
+      pair ??= new ConceptList(64);
+      pair.count = 0;
+      pair.keyCount = 0;
+      collectConcepts(set, hits, hitFrom[s - 1]!, ranges[2 * s - 2]!, ranges[2 * s + 1]!, languagesOf[s - 1]! | languagesOf[s]!, scratch, stamp, pair);
+      keys = pair.keys;
+      keysFrom = 0;
+      keysTo = pair.keyCount;
+    }
+    const found = scratch.judge(keys, keysFrom, keysTo, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
     if (found !== null) return found;
   }
   return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, set, buf, ranges);
+}
+
+/**
+ * Adds to `list` the concepts of the keywords lying within buf[start, end), reading hits from index `h` on, each once
+ * (marked present with `stamp`), a marker language's only when `languages` holds its bit.
+ */
+function collectConcepts(set: RuleSet, hits: Prepared["hits"], h: number, start: number, end: number, languages: number, scratch: Scratch, stamp: number, list: ConceptList): void {
+  const { keywordLength, keywordConcepts, stateConcepts, stateLongest, keyed, conceptLanguage } = set;
+  const { out } = set.keywords;
+  for (let j = h; j < hits.count && hits.ends[j]! <= end; j++) {
+    const e = hits.ends[j]!;
+    const state = hits.states[j]!;
+    if (e - stateLongest[state]! >= start) {
+      // Every keyword ending here lies within the range: take the state's concepts at once.
+      list.addNew(stateConcepts[state]!, scratch.present, stamp, keyed, conceptLanguage, languages);
+      continue;
+    }
+    const ks = out[state]!;
+    for (let x = 0; x < ks.length; x++) {
+      const k = ks[x]!;
+      if (e - keywordLength[k]! >= start) list.addNew(keywordConcepts[k]!, scratch.present, stamp, keyed, conceptLanguage, languages);
+    }
+  }
 }
 
 /**
@@ -352,26 +421,49 @@ function paragraphBreak(buf: Uint16Array, from: number, to: number): boolean {
 class ConceptList {
   ids: Int32Array;
   count = 0;
+  /** The ids that key some rule, in a list of their own. */
+  keys: Int32Array;
+  keyCount = 0;
   constructor(capacity: number) {
     this.ids = new Int32Array(capacity);
+    this.keys = new Int32Array(capacity);
   }
-  /** Appends each of `cs` not yet marked present with `stamp` in this sentence, and marks it. */
-  addNew(cs: readonly number[], present: Int32Array, stamp: number): void {
+  /**
+   * Appends each of `cs` not yet marked present with `stamp` in this sentence, and marks it; a concept of a marker
+   * language only when `languages` (the sentence's) holds its bit.
+   */
+  addNew(cs: readonly number[], present: Int32Array, stamp: number, keyed: Uint8Array, conceptLanguage: Int32Array, languages: number): void {
     for (let y = 0; y < cs.length; y++) {
       const c = cs[y]!;
       if (present[c] === stamp) continue;
+      const language = conceptLanguage[c]!;
+      if (language !== 0 && (language & languages) === 0) continue;
       present[c] = stamp;
-      if (this.count === this.ids.length) {
-        const grown = new Int32Array(this.ids.length * 2);
-        grown.set(this.ids);
-        this.ids = grown;
-      }
+      if (this.count === this.ids.length) this.ids = grow(this.ids);
       this.ids[this.count++] = c;
+      if (keyed[c] === 1) {
+        if (this.keyCount === this.keys.length) this.keys = grow(this.keys);
+        this.keys[this.keyCount++] = c;
+      }
     }
   }
 }
 
+function grow(a: Int32Array): Int32Array {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
+}
+
 const UTF16 = new TextDecoder("utf-16le");
+
+/** The gate's bits of the words of a passage: buf[a0, a1), and buf[b0, b1) when it is a pair (b0 >= 0). */
+function passageWords(gate: LanguageGate, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): number[] {
+  const out: number[] = [];
+  wordBits(gate, buf, a0, a1, out);
+  if (b0 >= 0) wordBits(gate, buf, b0, b1, out);
+  return out;
+}
 
 function anyPresent(clause: readonly number[], present: Int32Array, stamp: number): boolean {
   for (let j = 0; j < clause.length; j++) if (present[clause[j]!] === stamp) return true;
@@ -448,8 +540,9 @@ class Scratch {
     const { set, present, tried, stamp, candidates } = this;
     candidates.length = 0;
     for (const r of set.unkeyed) candidates.push(r);
+    const { conceptRules } = set;
     for (let j = from; j < to; j++) {
-      for (const r of set.conceptRules[concepts[j]!]!) {
+      for (const r of conceptRules[concepts[j]!]!) {
         if (tried[r] === stamp) continue;
         tried[r] = stamp;
         if (meets(set.rules[r]!, present, stamp)) candidates.push(r);
@@ -460,8 +553,11 @@ class Scratch {
     const first = UTF16.decode(buf.subarray(a0, a1));
     this.passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
     let context: string | null = null;
+    let words: number[] | null = null;
     for (const i of candidates) {
       const r = set.rules[i]!;
+      // First, whether the passage is read in the rule's language at all (gate.ts): cheaper than the rule's patterns.
+      if (r.langBit !== 0 && !admits((words ??= passageWords(set.gate!, buf, a0, a1, b0, b1)), r.langBit)) continue;
       if (!this.all(r.all)) continue;
       if (r.any.length > 0 && !this.any(r.any)) continue;
       if (this.any(r.none)) continue;

@@ -27,6 +27,11 @@ export interface KeywordAutomaton {
   /** Per state: the ids of keywords ending there (its own and its suffixes'), or null. */
   readonly out: ReadonlyArray<readonly number[] | null>;
   readonly accepting: Uint8Array;
+  /**
+   * States with keywords to report are numbered from here on, the others below: the scan asks `state >= reportFrom`,
+   * one comparison on a value it already holds, instead of loading a flag per character.
+   */
+  readonly reportFrom: number;
 }
 
 /** Builds the automaton; keyword i is reported as id i. Keywords hold only a-z, 0-9, space, ' and -. */
@@ -75,7 +80,27 @@ export function buildKeywords(keywords: readonly string[]): KeywordAutomaton {
       }
     }
   }
+  return renumbered(delta, out);
+}
+
+/** The same automaton with its reporting states numbered last (state 0, the start, reports nothing and stays 0). */
+function renumbered(delta: Uint16Array | Int32Array, out: (number[] | null)[]): KeywordAutomaton {
+  const n = out.length;
+  const order = new Int32Array(n);
+  let k = 0;
+  for (let s = 0; s < n; s++) if (out[s] === null) order[k++] = s;
+  const reportFrom = k;
+  for (let s = 0; s < n; s++) if (out[s] !== null) order[k++] = s;
+  const newId = new Int32Array(n);
+  order.forEach((old, id) => (newId[old] = id));
+  const moved = n < 65536 ? new Uint16Array(n * SYMBOLS) : new Int32Array(n * SYMBOLS);
+  const movedOut: (number[] | null)[] = new Array<number[] | null>(n);
+  for (let id = 0; id < n; id++) {
+    const old = order[id]!;
+    for (let c = 0; c < SYMBOLS; c++) moved[id * SYMBOLS + c] = newId[delta[old * SYMBOLS + c]!]!;
+    movedOut[id] = out[old]!;
+  }
   const accepting = new Uint8Array(n);
-  out.forEach((o, i) => (accepting[i] = o === null ? 0 : 1));
-  return { delta, out, accepting };
+  for (let id = reportFrom; id < n; id++) accepting[id] = 1;
+  return { delta: moved, out: movedOut, accepting, reportFrom };
 }

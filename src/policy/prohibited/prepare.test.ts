@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mulberry32 } from "../../../test/helpers/prng.ts";
 import { buildKeywords } from "./keywords.ts";
-import { isBlank, normalise, normaliseReference, prepare } from "./prepare.ts";
+import { foldSource, isBlank, normalise, normaliseReference, prepare } from "./prepare.ts";
 
 // Characters that exercise every branch: case, breaks (\r\n, \r, \u2028), blanks, zero-width and soft hyphen,
 // letters that fold to several (ß, Æ), dotted I, look-alikes (Cyrillic, Greek), full-width and astral letters,
@@ -102,4 +102,18 @@ test("on random text in many scripts, keyword hits and sentences equal a naive p
 test("camelCase identifiers read as words when their run opens with two lower-case letters; brands stay whole", () => {
   assert.equal(normalise("trackEveryPhone osobaPoTwarzy"), "track every phone osoba po twarzy");
   assert.equal(normalise("WhatsApp iPhone McDonald"), "whatsapp iphone mcdonald");
+});
+
+test("a lexicon written in its own letters folds as the text does, so its words match the normalised text", () => {
+  for (const word of ["odposlouchávat", "παρακολούθηση", "следи", "ansiktsgjenkjenning", "megfigyelés", "urmărească", "ştiri"]) {
+    assert.ok(new RegExp(`^${foldSource(word)}$`).test(normalise(word.toUpperCase())), word);
+  }
+  // Regex syntax is ASCII and stays as written; a class of one-letter folds is allowed.
+  assert.equal(foldSource("sledov\\w*|[šs]pion\\S+"), "sledov\\w*|[ss]pion\\S+");
+});
+
+test("a letter that folds to two inside a character class is refused with the fix to make", () => {
+  assert.throws(() => foldSource("[шщ]pion"), /inside \[\.\.\.\] folds to "sh"/);
+  // An escaped bracket is not a class.
+  assert.equal(foldSource("\\[ш"), "\\[sh");
 });

@@ -15,7 +15,10 @@ function foldChar(ch: string): string {
   if (out === undefined) {
     const cp = ch.codePointAt(0)!;
     const cls = classOf(cp);
-    if (cls === IGN) out = "";
+    // Serbian Cyrillic's own letters, which the look-alike table leaves as they are: read as their Latin spelling.
+    if (cp === 0x452) out = "dj";
+    else if (cp === 0x45b) out = "c";
+    else if (cls === IGN) out = "";
     else if (cls >= 65) out = String.fromCharCode(cls + 32);
     else if (cls === MULTI) out = multiLetters(cp).toLowerCase();
     else if (cls === WORD) out = ch;
@@ -59,6 +62,35 @@ function foldCodePoint(cp: number): Uint16Array {
 }
 
 /**
+ * A lexicon entry or rule pattern with every character beyond ASCII folded as `prepare` folds text, so a lexicon
+ * may be written in its language's own letters ("odposlouchávat", "παρακολούθηση", "следи") and still match the
+ * normalised text. Regex syntax is ASCII and passes unchanged. Inside a character class a letter must fold to one
+ * character ("[šs]" is fine, "[ш]" would become "[sh]", another meaning), so that is refused.
+ */
+export function foldSource(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c < 128) {
+      out += source[i];
+      if (c === 92 && i + 1 < source.length && source.charCodeAt(i + 1) < 128) out += source[++i];
+      else if (c === 91) inClass = true;
+      else if (c === 93) inClass = false;
+      continue;
+    }
+    const cp = source.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    const folded = foldCodePoint(cp);
+    if (inClass && folded.length !== 1) {
+      throw new Error(`"${String.fromCodePoint(cp)}" inside [...] folds to ${folded.length === 0 ? "nothing" : `"${String.fromCharCode(...folded)}"`}: write the alternatives out, e.g. (?:a|b)`);
+    }
+    out += String.fromCharCode(...folded);
+  }
+  return out;
+}
+
+/**
  * What each ASCII code becomes: lowercase letter, 10 for a line break (\r too), 32 for a blank, else itself. An
  * underscore is a blank: identifiers in pasted code and configuration join words with it
  * ("await_human_release", "contatti_frequenti"), and the rules read words.
@@ -97,7 +129,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
   const SYMBOL_OF = KEYWORD_SYMBOL_OF;
   const FOLD_ASCII = ASCII;
   const delta = keywords?.delta ?? new Uint16Array(SYMBOLS);
-  const accepting = keywords?.accepting ?? new Uint8Array(1);
+  const reportFrom = keywords?.reportFrom ?? 1;
   let buf = new Uint16Array(text.length + 16);
   let n = 0;
   let hitEnds = new Int32Array(256);
@@ -165,7 +197,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
           buf[n++] = 32;
           prev = 32;
           state = delta[state * SYMBOLS + SYMBOL_OF[32]!]!;
-          if (accepting[state] === 1) {
+          if (state >= reportFrom) {
             recordHit(n, state);
           }
         }
@@ -177,8 +209,28 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         buf[n++] = w;
         prev = w;
         state = delta[state * SYMBOLS + SYMBOL_OF[w]!]!;
-        if (accepting[state] === 1) {
+        if (state >= reportFrom) {
           recordHit(n, state);
+        }
+        if (lower) {
+          // The rest of a run of lower-case letters, most of any text: nothing to fold, no sentence or camelCase
+          // break can fall inside it, and each letter's symbol is its offset from "a".
+          let k = i + 1;
+          const room = buf.length - 1;
+          for (; k < text.length && n < room; k++) {
+            const d = text.charCodeAt(k);
+            if (d < 97 || d > 122) break;
+            buf[n++] = d;
+            state = delta[state * SYMBOLS + d - 97]!;
+            if (state >= reportFrom) {
+              recordHit(n, state);
+            }
+          }
+          if (k > i + 1) {
+            runLength += k - i - 1;
+            prev = text.charCodeAt(k - 1);
+            i = k - 1;
+          }
         }
         continue;
       }
@@ -235,7 +287,7 @@ export function prepare(text: string, keywords: KeywordAutomaton | null): Prepar
         buf[n++] = w;
         prev = w;
         state = delta[state * SYMBOLS + (w < 128 ? SYMBOL_OF[w]! : SYMBOLS - 1)]!;
-        if (accepting[state] === 1) {
+        if (state >= reportFrom) {
           recordHit(n, state);
         }
       }
