@@ -11,7 +11,7 @@ import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
 import { foldSource, prepare, type Prepared } from "./prepare.ts";
 import { withoutPastedMaterial } from "./material.ts";
 import { withoutQuotedMaterial } from "./quoted.ts";
-import { admits, buildGate, languagesIn, wordBits, type LanguageGate } from "./gate.ts";
+import { buildGate, languagesIn, type LanguageGate } from "./gate.ts";
 import { literalSet, templateClauses } from "./shape.ts";
 
 export type ProhibitedReason = "mass_surveillance" | "autonomous_weapons" | "targeting";
@@ -290,7 +290,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
     keyFrom[s + 1] = concepts.keyCount;
     const c0 = ranges[2 * contextFirst(buf, ranges, s)]!;
     const c1 = ranges[2 * contextLast(buf, ranges, s) + 1]!;
-    const found = scratch.judge(concepts.keys, keyFrom[s]!, concepts.keyCount, buf, start, end, -1, -1, c0, c1);
+    const found = scratch.judge(concepts.keys, keyFrom[s]!, concepts.keyCount, languagesOf[s]!, buf, start, end, -1, -1, c0, c1);
     if (found !== null) return found;
   }
   let pair: ConceptList | null = null;
@@ -316,7 +316,7 @@ export function detectWith(set: RuleSet, text: string): ProhibitedUse | null {
       keysFrom = 0;
       keysTo = pair.keyCount;
     }
-    const found = scratch.judge(keys, keysFrom, keysTo, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
+    const found = scratch.judge(keys, keysFrom, keysTo, languagesOf[s - 1]! | languagesOf[s]!, buf, ranges[2 * s - 2]!, ranges[2 * s - 1]!, ranges[2 * s]!, ranges[2 * s + 1]!, c0, c1);
     if (found !== null) return found;
   }
   return set.classifier === undefined || text.length > CLASSIFIER_MAX_TEXT ? null : classifyPassages(set.classifier, set, buf, ranges);
@@ -457,14 +457,6 @@ function grow(a: Int32Array): Int32Array {
 
 const UTF16 = new TextDecoder("utf-16le");
 
-/** The gate's bits of the words of a passage: buf[a0, a1), and buf[b0, b1) when it is a pair (b0 >= 0). */
-function passageWords(gate: LanguageGate, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number): number[] {
-  const out: number[] = [];
-  wordBits(gate, buf, a0, a1, out);
-  if (b0 >= 0) wordBits(gate, buf, b0, b1, out);
-  return out;
-}
-
 function anyPresent(clause: readonly number[], present: Int32Array, stamp: number): boolean {
   for (let j = 0; j < clause.length; j++) if (present[clause[j]!] === stamp) return true;
   return false;
@@ -533,10 +525,10 @@ class Scratch {
   }
   /**
    * The first rule, in file order, whose clauses the passage's concepts (concepts[from..to)) meet and whose
-   * patterns hold. The passage is buf[a0, a1), joined by a space to buf[b0, b1) for a pair (b0 = -1 alone);
-   * its text is only decoded when some rule gets that far.
+   * patterns hold. The passage is buf[a0, a1), joined by a space to buf[b0, b1) for a pair (b0 = -1 alone), and
+   * `languages` the marker languages its words may be in (gate.ts); its text is only decoded when some rule gets that far.
    */
-  judge(concepts: Int32Array, from: number, to: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number, c0: number, c1: number): ProhibitedUse | null {
+  judge(concepts: Int32Array, from: number, to: number, languages: number, buf: Uint16Array, a0: number, a1: number, b0: number, b1: number, c0: number, c1: number): ProhibitedUse | null {
     const { set, present, tried, stamp, candidates } = this;
     candidates.length = 0;
     for (const r of set.unkeyed) candidates.push(r);
@@ -553,11 +545,10 @@ class Scratch {
     const first = UTF16.decode(buf.subarray(a0, a1));
     this.passage = b0 < 0 ? first : `${first} ${UTF16.decode(buf.subarray(b0, b1))}`;
     let context: string | null = null;
-    let words: number[] | null = null;
     for (const i of candidates) {
       const r = set.rules[i]!;
-      // First, whether the passage is read in the rule's language at all (gate.ts): cheaper than the rule's patterns.
-      if (r.langBit !== 0 && !admits((words ??= passageWords(set.gate!, buf, a0, a1, b0, b1)), r.langBit)) continue;
+      // First, whether the passage holds one of the rule's language's markers (gate.ts): cheaper than its patterns.
+      if (r.langBit !== 0 && (r.langBit & languages) === 0) continue;
       if (!this.all(r.all)) continue;
       if (r.any.length > 0 && !this.any(r.any)) continue;
       if (this.any(r.none)) continue;

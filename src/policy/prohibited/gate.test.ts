@@ -1,28 +1,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admits, buildGate, languagesIn, wordBits } from "./gate.ts";
+import { buildGate, languagesIn } from "./gate.ts";
 
 const gate = buildGate(new Map([["hr", "koji|sve|\\w+(?:skog|nog)|naj\\w+"], ["da", "og|ikke|\\w+(?:erne)"]]));
 const hr = gate.bits.get("hr")!;
 const da = gate.bits.get("da")!;
 const buf = (s: string) => Uint16Array.from(s, (c) => c.charCodeAt(0));
-const bitsOf = (s: string) => {
-  const out: number[] = [];
-  wordBits(gate, buf(s), 0, s.length, out);
-  return out;
-};
+const admits = (s: string, bit: number) => (languagesIn(gate, buf(s), 0, s.length) & bit) !== 0;
 
 test("a passage is read in a marker language when one of its words, endings or beginnings is there, as a whole word", () => {
-  assert.ok(admits(bitsOf("odaberi sve ciljeve"), hr));
-  assert.ok(admits(bitsOf("napad na vojnog zapovjednog mjesta"), hr), "an ending");
-  assert.ok(admits(bitsOf("koji je najbolji"), hr));
-  assert.ok(admits(bitsOf("najbolji cilj"), hr), "a beginning");
-  assert.ok(admits(bitsOf("beregn skydedata og send"), da));
+  assert.ok(admits("odaberi sve ciljeve", hr));
+  assert.ok(admits("napad na vojnog zapovjednog mjesta", hr), "an ending");
+  assert.ok(admits("koji je najbolji", hr));
+  assert.ok(admits("najbolji cilj", hr), "a beginning");
+  assert.ok(admits("beregn skydedata og send", da));
   // A marker inside another word, or a whole word that is only the ending or beginning, does not count.
-  assert.ok(!admits(bitsOf("svelte koji-koji"), hr));
-  assert.ok(!admits(bitsOf("the software skog naj"), hr));
-  assert.ok(!admits(bitsOf("summarise the public reports"), hr));
-  assert.ok(!admits([], hr));
+  assert.ok(!admits("svelte koji-koji", hr));
+  assert.ok(!admits("the software skog naj", hr));
+  assert.ok(!admits("summarise the public reports", hr));
+  assert.ok(!admits("", hr));
 });
 
 test("the languages of a stretch of text are the bits of all its words together", () => {

@@ -111,20 +111,10 @@ function splitTop(source: string): string[] {
   return out.filter((a) => a !== "");
 }
 
-/** Appends to `out` the bits of each word of buf[from, to) that has any (normalised text). */
-export function wordBits(gate: LanguageGate, buf: Uint16Array, from: number, to: number, out: number[]): void {
-  let i = from;
-  while (i < to) {
-    while (i < to && symbolOf(buf[i]!) < 0) i++;
-    const start = i;
-    while (i < to && symbolOf(buf[i]!) >= 0) i++;
-    if (i === start) continue;
-    const b = bitsOfWord(gate, buf, start, i);
-    if (b !== 0) out.push(b);
-  }
-}
-
-/** The bits of all words of buf[from, to) together: the marker languages the text there may be in. */
+/**
+ * The bits of all words of buf[from, to) together: the marker languages the text there may be in. A marker language's
+ * rules run on a passage whose bits hold its own.
+ */
 export function languagesIn(gate: LanguageGate, buf: Uint16Array, from: number, to: number): number {
   let mask = 0;
   let i = from;
@@ -159,10 +149,4 @@ function bitsOfWord(gate: LanguageGate, buf: Uint16Array, start: number, end: nu
     if (q > 0) b |= endings.bits[q]!;
   }
   return b;
-}
-
-/** Whether a marker language's rules run on a passage of these word bits: one of its markers is there. */
-export function admits(bitsOfWords: readonly number[], bit: number): boolean {
-  for (const b of bitsOfWords) if ((b & bit) !== 0) return true;
-  return false;
 }

@@ -26,7 +26,6 @@ export interface KeywordAutomaton {
   readonly delta: Uint16Array | Int32Array;
   /** Per state: the ids of keywords ending there (its own and its suffixes'), or null. */
   readonly out: ReadonlyArray<readonly number[] | null>;
-  readonly accepting: Uint8Array;
   /**
    * States with keywords to report are numbered from here on, the others below: the scan asks `state >= reportFrom`,
    * one comparison on a value it already holds, instead of loading a flag per character.
@@ -100,7 +99,5 @@ function renumbered(delta: Uint16Array | Int32Array, out: (number[] | null)[]): 
     for (let c = 0; c < SYMBOLS; c++) moved[id * SYMBOLS + c] = newId[delta[old * SYMBOLS + c]!]!;
     movedOut[id] = out[old]!;
   }
-  const accepting = new Uint8Array(n);
-  for (let id = reportFrom; id < n; id++) accepting[id] = 1;
-  return { delta: moved, out: movedOut, accepting, reportFrom };
+  return { delta: moved, out: movedOut, reportFrom };
 }

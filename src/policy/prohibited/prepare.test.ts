@@ -60,7 +60,7 @@ function referencePrepare(text: string, words: string[]) {
     const c = t.charCodeAt(i);
     const sym = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? 26 : c === 32 ? 27 : c === 39 ? 28 : c === 45 ? 29 : 30;
     state = a.delta[state * 31 + sym]!;
-    if (a.accepting[state] === 1) hits.push(`${i + 1}:${a.out[state]!.join(",")}`);
+    if (state >= a.reportFrom) hits.push(`${i + 1}:${a.out[state]!.join(",")}`);
   }
   const sentences: string[] = [];
   let from = 0;
