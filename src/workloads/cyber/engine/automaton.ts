@@ -122,6 +122,16 @@ export class Automaton {
     else this.scanWide(text, sink);
   }
 
+  /** Whether any pattern occurs in `text`, ignoring case. */
+  holdsAny(text: string): boolean {
+    const flag = this.flag;
+    flag.found = false;
+    this.scan(text, flag);
+    return flag.found;
+  }
+
+  private readonly flag = { found: false, hit(): void { this.found = true; } };
+
   private scanNarrow(text: string, sink: HitSink): void {
     const { classOf, nonAscii, narrow: jump, classes, reporting } = this;
     let s = 0;

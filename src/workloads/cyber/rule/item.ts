@@ -10,6 +10,7 @@ import { base64, base64Offsets, toBytes, type Encoding } from "./encode.ts";
 import { UnsupportedRule } from "./unsupported.ts";
 import { regexNeedle } from "./regex-needle.ts";
 import { pcreToJs } from "./pcre.ts";
+import { valueSet, type ValueTest as SetMember } from "./value-set.ts";
 
 export interface CompileOptions {
   /** Values for `expand` placeholders (`%name%` -> list). A placeholder without values makes its rule unsupported. */
@@ -25,8 +26,7 @@ export interface CompiledItem {
 }
 
 /** A test of one event string (and its lower-case form); the event is there for field references. */
-interface ValueTest {
-  test(value: string, lower: string, ev: SigmaEvent): boolean;
+interface ValueTest extends SetMember {
   needle: ValueNeedle | null;
   /** False when `test` never reads `lower`: then no lower-case form is made for it. */
   lower: boolean;
@@ -53,24 +53,19 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
   const field = spec.field;
   // Regular expressions, numbers and networks read values as written: lower-casing them would be wasted work.
   const needsLower = tests.some((t) => t.lower);
-  const anyStringMatches = (t: ValueTest, ev: SigmaEvent, orig: readonly string[], lower: readonly string[]): boolean => {
-    for (let i = 0; i < orig.length; i++) if (t.test(orig[i]!, lower[i]!, ev)) return true;
-    return false;
-  };
-  const anyTestMatches = (alts: readonly ValueTest[], ev: SigmaEvent, orig: readonly string[], lower: readonly string[]): boolean => {
-    for (const t of alts) if (anyStringMatches(t, ev, orig, lower)) return true;
-    return false;
-  };
+  const all = spec.all;
+  const eachGroup = groups.map(valueSet);
+  const any = valueSet(tests);
   const positive = (ev: SigmaEvent): boolean => {
     const s = field === null ? ev.keywordStrings() : ev.strings(field);
     if (s.absent) return acceptsNull;
     const orig = s.orig;
     const lower = needsLower ? s.lower : orig;
-    if (spec.all) {
-      for (const g of groups) if (!anyTestMatches(g, ev, orig, lower)) return false;
-      return groups.length > 0;
+    if (all) {
+      for (let g = 0; g < eachGroup.length; g++) if (!eachGroup[g]!(orig, lower, ev)) return false;
+      return eachGroup.length > 0;
     }
-    return anyTestMatches(tests, ev, orig, lower);
+    return any(orig, lower, ev);
   };
   const test = spec.neq ? (ev: SigmaEvent) => !positive(ev) : positive;
   return { field, test, needles: spec.neq || acceptsNull ? [] : needlesOf(groups, spec.all) };
@@ -137,7 +132,7 @@ function valueTests(spec: ModifierSpec, value: unknown): ValueTest[] {
   if (spec.time !== undefined) return [timeEqualsTest(spec.time, value)];
   return stringAlternatives(spec, String(value)).map(({ pieces, cased }) => {
     const t: StringTest = compilePieces(pieces, cased);
-    return { test: t.test, needle: t.needle, lower: !cased };
+    return { test: t.test, needle: t.needle, lower: !cased, ...(t.form !== undefined ? { form: t.form } : {}) };
   });
 }
 

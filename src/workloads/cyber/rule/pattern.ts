@@ -58,6 +58,15 @@ export function withStars(pieces: readonly Piece[], start: boolean, end: boolean
 export interface StringTest {
   test(value: string, lower: string): boolean;
   needle: ValueNeedle | null;
+  /** For the common shapes, what the test compares: lists of them are then matched together (value-set.ts). */
+  form?: ValueForm;
+}
+
+/** A test that compares the value (lower-cased unless `cased`) with `text`: whole, at its start, its end, or anywhere. */
+export interface ValueForm {
+  op: "eq" | "starts" | "ends" | "contains";
+  text: string;
+  cased: boolean;
 }
 
 /** Lower-case text a matching value contains; `exact`: the value (lower-cased) is this text, whole. */
@@ -84,16 +93,32 @@ export function compilePieces(pieces: readonly Piece[], cased: boolean): StringT
 
   // The shapes Sigma rules use almost always; each avoids a regular expression.
   switch (shape) {
-    case "": return cased ? { test: (v) => v === "", needle } : { test: (_v, l) => l === "", needle };
+    case "": {
+      const form: ValueForm = { op: "eq", text: "", cased };
+      return cased ? { test: (v) => v === "", needle, form } : { test: (_v, l) => l === "", needle, form };
+    }
     case "*": return { test: () => true, needle };
     case "L": {
       const t = text(0);
       const whole = { text: t.toLowerCase(), exact: true };
-      return cased ? { test: (v) => v === t, needle: whole } : { test: (_v, l) => l === t, needle: whole };
+      const form: ValueForm = { op: "eq", text: t, cased };
+      return cased ? { test: (v) => v === t, needle: whole, form } : { test: (_v, l) => l === t, needle: whole, form };
     }
-    case "L*": { const t = text(0); return cased ? { test: (v) => v.startsWith(t), needle } : { test: (_v, l) => l.startsWith(t), needle }; }
-    case "*L": { const t = text(1); return cased ? { test: (v) => v.endsWith(t), needle } : { test: (_v, l) => l.endsWith(t), needle }; }
-    case "*L*": { const t = text(1); return cased ? { test: (v) => v.includes(t), needle } : { test: (_v, l) => l.includes(t), needle }; }
+    case "L*": {
+      const t = text(0);
+      const form: ValueForm = { op: "starts", text: t, cased };
+      return cased ? { test: (v) => v.startsWith(t), needle, form } : { test: (_v, l) => l.startsWith(t), needle, form };
+    }
+    case "*L": {
+      const t = text(1);
+      const form: ValueForm = { op: "ends", text: t, cased };
+      return cased ? { test: (v) => v.endsWith(t), needle, form } : { test: (_v, l) => l.endsWith(t), needle, form };
+    }
+    case "*L*": {
+      const t = text(1);
+      const form: ValueForm = { op: "contains", text: t, cased };
+      return cased ? { test: (v) => v.includes(t), needle, form } : { test: (_v, l) => l.includes(t), needle, form };
+    }
   }
   const source = pieces.map((p) => (p.kind === "lit" ? escapeRegex(p.text) : p.kind === "star" ? "[\\s\\S]*" : ONE_CHAR)).join("");
   const re = new RegExp(`^${source}$`, cased ? "" : "i");
