@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { groupAlternatives } from "./alternation.ts";
 import { classify, features, parseModel, type ClassifierModel } from "./classifier.ts";
 import { buildKeywords, type KeywordAutomaton } from "./keywords.ts";
 import { foldSource, prepare, type Prepared } from "./prepare.ts";
@@ -121,7 +122,13 @@ function foldLexiconEntry(lang: string, name: string, value: string): string {
   }
 }
 
-export function compileRules(source: RuleFile): RuleSet {
+/** `groupAlternatives: false` compiles the patterns as written, to compare the grouped ones with (alternation.ts). */
+export interface CompileOptions {
+  groupAlternatives?: boolean;
+}
+
+export function compileRules(source: RuleFile, options: CompileOptions = {}): RuleSet {
+  const compiled = options.groupAlternatives === false ? (s: string) => s : groupAlternatives;
   // Lexicons are written in their languages' own letters; the text they run on is folded (prepare.ts), so are they.
   const file: RuleFile = {
     ...source,
@@ -176,7 +183,7 @@ export function compileRules(source: RuleFile): RuleSet {
           let id = patternIds.get(source);
           if (id === undefined) {
             try {
-              patterns.push(new RegExp(source));
+              patterns.push(new RegExp(compiled(source)));
             } catch (err) {
               throw new Error(`prohibited-use rule ${r.id}/${lang}: ${(err as Error).message}`);
             }
@@ -234,9 +241,9 @@ export function compileRules(source: RuleFile): RuleSet {
     rules,
     patterns,
     gate,
-    wildlife: wildlife.length === 0 ? null : new RegExp(`\\b(?:${wildlife.join("|")})\\b`),
-    simulator: simulator.length === 0 ? null : new RegExp(`\\b(?:${simulator.join("|")})\\b`),
-    realdata: realdata.length === 0 ? null : new RegExp(`\\b(?:${realdata.join("|")})\\b`),
+    wildlife: wildlife.length === 0 ? null : new RegExp(compiled(`\\b(?:${wildlife.join("|")})\\b`)),
+    simulator: simulator.length === 0 ? null : new RegExp(compiled(`\\b(?:${simulator.join("|")})\\b`)),
+    realdata: realdata.length === 0 ? null : new RegExp(compiled(`\\b(?:${realdata.join("|")})\\b`)),
     keywords,
     keywordLength: Int32Array.from(words, (w) => w.length),
     keywordConcepts,
@@ -586,8 +593,8 @@ class Scratch {
 
 
 /** Rules from YAML text; with `classifier` (a model file's text), the classifier is consulted when no rule fires. */
-export function loadRules(yamlText: string, classifier?: string): RuleSet {
-  const set = compileRules(RuleFile.parse(parse(yamlText)));
+export function loadRules(yamlText: string, classifier?: string, options: CompileOptions = {}): RuleSet {
+  const set = compileRules(RuleFile.parse(parse(yamlText)), options);
   return classifier === undefined ? set : { ...set, classifier: parseModel(classifier) };
 }
 
