@@ -9,17 +9,15 @@
  * every core through worker threads (rule compilation in the workers excluded), with the ratios. The first two
  * are also given per second of this process's CPU time, which a machine busy with other work inflates far less
  * than wall-clock time (it includes V8's garbage-collection helper threads, so it errs low). `--one-core` stops
- * before the worker threads.
+ * before the worker threads. To compare two commits, see bench/detect-stages.ts.
  */
 import { availableParallelism } from "node:os";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { compileRules, readRuleSources } from "../src/workloads/cyber/index.ts";
 import { ruleDirs, sigmaCorpusDir } from "../src/workloads/cyber/conformance.ts";
 import { EventMatcher } from "../src/workloads/cyber/engine/detector.ts";
 import { WorkerPool } from "../src/workloads/cyber/engine/pool.ts";
 import { decodeRecord, newDecoderState } from "../src/workloads/cyber/input/decode.ts";
-import { readRecords, openInput } from "../src/workloads/cyber/input/read.ts";
+import { benchEventLines } from "./lib/sigma-events.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -32,14 +30,6 @@ if (corpus === undefined) {
   process.exit(1);
 }
 
-const BENIGN: Array<[string, string]> = [
-  ["C:\\Windows\\System32\\notepad.exe", "\"C:\\Windows\\system32\\notepad.exe\" C:\\Users\\Public\\notes.txt"],
-  ["C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe", "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\" --type=renderer --lang=en-US"],
-  ["C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE"],
-  ["C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE", "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE\" /recycle"],
-  ["C:\\Program Files\\Mozilla Firefox\\firefox.exe", "\"C:\\Program Files\\Mozilla Firefox\\firefox.exe\" -contentproc --channel=1 tab"],
-  ["C:\\Windows\\System32\\RuntimeBroker.exe", "C:\\Windows\\System32\\RuntimeBroker.exe -Embedding"],
-];
 
 // Rules.
 let t0 = performance.now();
@@ -53,11 +43,10 @@ const indexMs = performance.now() - t0;
 console.log(`rules: ${ruleSet.detections.length} Windows rules loaded (${ruleSet.unsupported.length} unsupported) in ${(compileMs / 1000).toFixed(1)} s, index built in ${(indexMs / 1000).toFixed(1)} s`);
 
 // Events.
-const templates = await regressionEvents(join(corpus, "regression_data"));
 const VARIANTS = Math.min(total, 20_000);
-const lines = Array.from({ length: VARIANTS }, (_, i) => JSON.stringify(variant(templates[i % templates.length]!, i)));
+const { lines, templates } = await benchEventLines(corpus, VARIANTS);
 const bytes = lines.reduce((n, l) => n + l.length, 0);
-console.log(`events: ${total} (${VARIANTS} distinct variants of ${templates.length} regression events, avg ${Math.round(bytes / VARIANTS)} bytes), cores: ${availableParallelism()}`);
+console.log(`events: ${total} (${VARIANTS} distinct variants of ${templates} regression events, avg ${Math.round(bytes / VARIANTS)} bytes), cores: ${availableParallelism()}`);
 const line = (i: number): string => lines[i % VARIANTS]!;
 
 const fmt = (n: number): string => `${Math.round(n).toLocaleString("en-US")} events/s`;
@@ -108,53 +97,3 @@ await pool.close();
 
 console.log(`detect, ${threads} worker threads: ${fmt(allRate)}  (${(allRate / oneRate).toFixed(2)}x one core; ${poolAlerts} alerts)`);
 if (sink < 0) console.log(sink);
-
-/** Every event of the regression cases (Windows Event trees). */
-async function regressionEvents(root: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith(".json")) {
-        for await (const batch of readRecords(openInput(p))) for (const r of batch) out.push(JSON.parse(r.text) as Record<string, unknown>);
-      }
-    }
-  };
-  await walk(root);
-  if (out.length === 0) throw new Error(`no regression events under ${root}`);
-  return out;
-}
-
-
-/** A copy of the event with ids and times varied; nine in ten get a benign process. */
-function variant(template: Record<string, unknown>, i: number): unknown {
-  const ev = structuredClone(template) as { Event: { System: Record<string, unknown>; EventData?: Record<string, unknown> } };
-  const sys = ev.Event.System;
-  sys.EventRecordID = 100000 + i;
-  sys.Computer = `ws-${i % 997}.corp.example`;
-  sys.TimeCreated = { "#attributes": { SystemTime: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() } };
-  const data = ev.Event.EventData;
-  if (data) {
-    if ("ProcessId" in data) data.ProcessId = 1000 + (i % 60000);
-    if ("ProcessGuid" in data) data.ProcessGuid = `{${(i * 2654435761 >>> 0).toString(16).padStart(8, "0")}-0000-0000-0000-000000000000}`;
-    if ("User" in data) data.User = `CORP\\user${i % 500}`;
-    if ("ParentUser" in data) data.ParentUser = data.User;
-    if (i % 10 !== 0) {
-      const [image, cmd] = BENIGN[i % BENIGN.length]!;
-      for (const k of ["Image", "SourceImage", "NewProcessName"]) if (k in data) data[k] = image;
-      for (const k of ["CommandLine", "ScriptBlockText", "TargetFilename", "TargetObject", "PipeName", "QueryName", "ImageLoaded"]) {
-        if (k in data) data[k] = `${cmd} ${i}`;
-      }
-      const name = image.split("\\").pop()!;
-      if ("OriginalFileName" in data) data.OriginalFileName = name;
-      if ("ParentImage" in data) data.ParentImage = "C:\\Windows\\explorer.exe";
-      if ("ParentCommandLine" in data) data.ParentCommandLine = "C:\\Windows\\Explorer.EXE";
-      if ("Description" in data) data.Description = name;
-      if ("Product" in data) data.Product = "Microsoft\u00ae Windows\u00ae Operating System";
-      if ("Company" in data) data.Company = "Microsoft Corporation";
-      if ("Hashes" in data) data.Hashes = `SHA256=${(i * 2654435761 >>> 0).toString(16).padStart(64, "0")}`;
-    }
-  }
-  return ev;
-}
