@@ -6,6 +6,10 @@
 // Run: node --import tsx bench/guard.ts [--quick] [--before DIR]
 // --before DIR: also measure the guard of another checkout (e.g. `git archive <commit> src package.json | tar -x
 // -C DIR`, then link node_modules into DIR), each line right after this one's, so a busy machine slows both alike.
+// Read its lines with care: both guards' regexes share one process, and V8 compiles regexes without its optimisations
+// once a process holds a megabyte of regex code (docs/policy.md, Throughput), so the guard whose rules compile second
+// is slowed by the first (session 10: 4.1 MB/s for the older guard here, 14-15 in a process of its own). For figures
+// to quote, run this script in each checkout, alternately.
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
