@@ -4,23 +4,36 @@
 // the prohibited topics), repeated to 1 MB and cut to 1 KB; and, for comparison, ordinary prose: the
 // language-identification sentences of test/comms/langid (24 languages, everyday and logistics wording), to 1 MB.
 // Run: node --import tsx bench/guard.ts [--quick] [--before DIR]
-// --before DIR: also measure the guard of another checkout (e.g. `git archive <commit> src package.json | tar -x
-// -C DIR`, then link node_modules into DIR), each line right after this one's, so a busy machine slows both alike.
-// Read its lines with care: both guards' regexes share one process, and V8 compiles regexes without its optimisations
-// once a process holds a megabyte of regex code (docs/policy.md, Throughput), so the guard whose rules compile second
-// is slowed by the first (session 10: 4.1 MB/s for the older guard here, 14-15 in a process of its own). For figures
-// to quote, run this script in each checkout, alternately.
+// --before DIR: compare with the guard of another checkout (e.g. `git archive <commit> src test package.json | tar -x
+// -C DIR`, then link node_modules into DIR): each guard is measured in a process of its own, twice, the two
+// alternating, so that a busy machine slows both alike. Not in one process: V8 compiles regexes without its
+// optimisations once a process holds a megabyte of regex code (docs/policy.md, Throughput), so the guard whose rules
+// compiled second would be slowed by the first (session 10: 4.1 MB/s for the older guard so, 14-15 alone).
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { detectProhibitedUse, findPersonalData, scanMarkings } from "../src/policy/index.ts";
 
 type Guard = Pick<typeof import("../src/policy/index.ts"), "detectProhibitedUse" | "findPersonalData" | "scanMarkings">;
-const beforeAt = process.argv.indexOf("--before");
-const beforeDir = beforeAt === -1 ? undefined : process.argv[beforeAt + 1];
-if (beforeAt !== -1 && beforeDir === undefined) throw new Error("--before needs a directory holding src/policy/index.ts");
-const before: Guard | undefined =
-  beforeDir === undefined ? undefined : ((await import(pathToFileURL(resolve(beforeDir, "src/policy/index.ts")).href)) as Guard);
+const argOf = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  if (at === -1) return undefined;
+  const value = process.argv[at + 1];
+  if (value === undefined) throw new Error(`${name} needs a directory holding src/policy/index.ts`);
+  return value;
+};
+const here = resolve(import.meta.dirname, "..");
+const beforeDir = argOf("--before");
+if (beforeDir !== undefined) {
+  for (const [name, root] of [["before", beforeDir], ["now", here], ["before", beforeDir], ["now", here]] as const) {
+    console.log(`\n===== ${name}: ${root}`);
+    const args = [...process.execArgv, import.meta.filename, "--guard", root, ...(process.argv.includes("--quick") ? ["--quick"] : [])];
+    process.stdout.write(execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 }));
+  }
+  process.exit(0);
+}
+// The guard measured: this checkout's, or (--guard ROOT, the children of a --before run) another's.
+const current = (await import(pathToFileURL(resolve(argOf("--guard") ?? here, "src/policy/index.ts")).href)) as Guard;
 
 const quick = process.argv.includes("--quick");
 const budgetMs = quick ? 200 : 1500;
@@ -65,25 +78,17 @@ const allOf = (g: Guard) => (s: string) => {
   g.detectProhibitedUse(s);
   g.findPersonalData(s);
 };
-const current: Guard = { detectProhibitedUse, findPersonalData, scanMarkings };
-
-/** Measures this guard's `pick`, then (with --before) the other checkout's, on the next line. */
-function both(name: string, input: string, pick: (g: Guard) => (s: string) => unknown): number {
-  const mbps = measure(name, input, pick(current));
-  if (before !== undefined) measure(`  ${name} (--before)`, input, pick(before));
-  return mbps;
-}
 
 for (const [label, size, text] of [["1 MB", 1_000_000, corpus], ["1 KB", 1_000, corpus], ["1 MB ordinary prose", 1_000_000, prose]] as const) {
   const input = sized(size, text);
   console.log(`\n${label} input (${Buffer.byteLength(input)} bytes)`);
   // The input is legitimate text: if a detector refused it, it would stop early and its figure would flatter it.
-  const verdict = detectProhibitedUse(input);
+  const verdict = current.detectProhibitedUse(input);
   if (verdict !== null) console.log(`WARNING: the prohibited-use rules refuse this input (${verdict.rule}), so that detector stops early and its MB/s is inflated`);
   const floor = measure("indexOf (baseline)", input, (s) => s.indexOf("NATO SECRET"));
-  const markings = both("markings", input, (g) => (s) => g.scanMarkings(s));
-  both("prohibited uses", input, (g) => (s) => g.detectProhibitedUse(s));
-  both("personal data", input, (g) => (s) => g.findPersonalData(s));
-  const guard = both("all detectors", input, allOf);
+  const markings = measure("markings", input, (s) => current.scanMarkings(s));
+  measure("prohibited uses", input, (s) => current.detectProhibitedUse(s));
+  measure("personal data", input, (s) => current.findPersonalData(s));
+  const guard = measure("all detectors", input, allOf(current));
   console.log(`ratios: indexOf / markings ${(floor / markings).toFixed(1)}x, indexOf / all ${(floor / guard).toFixed(1)}x; target >= 50 MB/s per core on 1 MB: ${size === 1_000_000 ? (guard >= 50 ? "met" : "NOT met") : "n/a"}`);
 }
