@@ -54,8 +54,9 @@ export function compileItem(key: string | null, value: unknown, opts: CompileOpt
   // Regular expressions, numbers and networks read values as written: lower-casing them would be wasted work.
   const needsLower = tests.some((t) => t.lower);
   const all = spec.all;
-  const eachGroup = groups.map(valueSet);
-  const any = valueSet(tests);
+  // With `all` each value written must match (through any of its alternatives); without, any value will do.
+  const eachGroup = all ? groups.map(valueSet) : [];
+  const any = all ? () => false : valueSet(tests);
   const positive = (ev: SigmaEvent): boolean => {
     const s = field === null ? ev.keywordStrings() : ev.strings(field);
     if (s.absent) return acceptsNull;

@@ -125,7 +125,6 @@ function affixes(texts: readonly string[], side: "start" | "end"): (s: string) =
 function substrings(texts: readonly string[], folded: boolean): (s: string) => boolean {
   const unique = [...new Set(texts)];
   if (unique.includes("")) return () => true;
-  // eslint-disable-next-line no-control-regex
   if (folded && unique.length >= INDEX_FROM && unique.every((t) => /^[\x00-\x7f]*$/.test(t))) {
     const automaton = Automaton.build(unique.map((text, value) => ({ text, value })));
     return (s) => automaton.holdsAny(s);
