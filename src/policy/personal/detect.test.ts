@@ -461,3 +461,14 @@ test("places named after people: saints, bridges, stations, galleries, streets w
     "Катедралата „Свети Александър Невски“ беше отворена."]) assert.deepEqual(kinds(text).filter((k) => k.startsWith("NAME")), [], text);
   assert.deepEqual(kinds("A minta 923 456 781 TAJ-szám érvénytelen."), []);
 });
+
+test("a street, quay or barracks named after someone, a call sign spelt in the phonetic alphabet, are not names", () => {
+  for (const text of ["A Kossuth Lajos téri raktár zárva.", "A Kossuth Lajos utca 5. alatt.", "then along Albert Embankment to the barracks",
+    "Call sign Charlie Two-One, frequency 243.000 MHz.", "Livraison au Quartier Général Frère, 12 boulevard Victor Hugo."]) {
+    assert.deepEqual(kinds(text).filter((k) => k.startsWith("NAME")), [], text);
+  }
+  // The same given names where they name people.
+  assert.deepEqual(kinds("Kovács Péter holnap érkezik."), ["NAME:Kovács Péter"]);
+  assert.deepEqual(kinds("Charlie Evans called at noon."), ["NAME:Charlie Evans"]);
+  assert.deepEqual(kinds("Nominativo: GALLO Elena"), ["NAME:GALLO Elena"]);
+});

@@ -250,7 +250,7 @@ export const NAME_PATTERN = new RegExp(
   "gu",
 );
 // Capitalised words that follow a given name without being a surname ("Anna Said", "Jan Mayen" stay names).
-export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı",
+export const NOT_SURNAMES: ReadonlySet<string> = new Set(["The", "And", "Und", "Et", "In", "On", "At", "Of", "To", "For", "From", "With", "Is", "Was", "Has", "Had", "Said", "Says", "Street", "Road", "Avenue", "Lane", "Embankment", "Quay", "Wharf", "Terrace", "Crescent", "Strasse", "Straße", "Rue", "Via", "Ulica", "Sokak", "Station", "Airport", "Square", "Bridge", "Hospital", "Church", "Cathedral", "Platz", "Bahnhof", "Kirche", "Place", "Gare", "Plaza", "Calle", "Piazza", "Stazione", "Plein", "Straat", "Caddesi", "Meydanı",
   // Barracks and bases named after people ("Victoria Barracks", "Caserma Ugo Mara") are places.
   "Barracks", "Kaserne", "Caserne", "Caserma", "Cuartel", "Koszary", "Kazerne", "Airbase", "Airfield", "Harbour", "Harbor",
   // Stations named after their place ("Milano Centrale", "Roma Termini") and streets after their namesake.
@@ -299,12 +299,15 @@ const KIND_BEFORE = new RegExp(String.raw`(?<![\p{L}])(?:${[
   "plaza", "praça", "plac", "placu", "estación", "estação", "gare", "stazione", "dworzec", "dworca", "istasyon\\p{L}*",
   // Streets, quays and squares written before the name in French, Italian, Spanish and Slavic usage; airports, universities
   // and squares of the other member languages ("quai Jean Bart", "Zračna luka Franjo Tuđman", "Αεροδρόμιο Ελευθέριος Βενιζέλος").
-  "rue", "quai", "boulevard", "bd\\.?", "avenue", "impasse", "chemin", "cours", "calle", "via", "piazza", "piazzale", "corso", "largo", "rua",
+  "rue", "quai", "quartier", "boulevard", "bd\\.?", "avenue", "impasse", "chemin", "cours", "calle", "via", "piazza", "piazzale", "corso", "largo", "rua",
   "ul\\.", "ulica", "ulice", "ulici", "trg", "náměstí", "námestie", "zračn\\p{L}* luk\\p{L}*", "letališč\\p{L}*", "lennujaam\\p{L}*",
   "lidost\\p{L}*", "oro uost\\p{L}*", "aeroportul", "aeroportului", "aeroport", "αεροδρόμιο\\p{L}*", "αερολιμέν\\p{L}*", "летище",
   "аерогара", "аеродром", "университет\\p{L}*", "универзитет\\p{L}*", "univerzit\\p{L}*", "sveučilišt\\p{L}*", "universitet\\p{L}*",
   "universitat\\p{L}*", "πανεπιστήμιο\\p{L}*", "училище", "колеж", "academia", "akademi\\p{L}*", "академия", "hospital", "spital\\p{L}*",
   "bolnic\\p{L}*", "болница", "νοσοκομείο\\p{L}*", "stadionul", "стадион", "γήπεδο",
+  // A radio call sign is spelt in the phonetic alphabet, whose Charlie, Victor and Oscar are given names too. (Not the
+  // words that also mean the name a person goes by: Rufname, roepnaam, nominativo alone.)
+  "call ?sign", "indicatif d'appel", "funkrufname", "rufzeichen", "nominativo radio", "indicativo de (?:llamada|chamada)", "kryptonim", "çağrı işareti",
 ].join("|")})(?: (?:\d+\p{L}*|nr\.? ?\d+|naval[ae]?|navale|aerian[ăa]|aérienne|aérea|aerea|militar[ae]?|militare|lotnicza|morska|de asalto anfibio))* [„"“«]?$`, "iu");
 
 const PLACE_HEAD_GIVEN = new Set(["Santiago", "Santa", "Santo", "São", "Salvador", "Concepción", "Asunción", "Victoria"]);
@@ -352,7 +355,7 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
 
 /** A last word that is a place compound in the Germanic languages: "Alexanderkazerne", "Goethestraße", "Karl-Marx-Allee". */
 const PLACE_COMPOUND = /\p{Ll}(?:kazerne|kaserne|kasernen|kaserni|straße|strasse|gasse|platz|plein|laan|gracht|kade|brug|brücke|hafen|haven|stadion|arena|plads|gade|gatan|vägen|torget|kaserne|flughafen|lufthavn|flygplats|allee)$/iu;
-const STREET_AFTER = /^[“"]? (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square|t[ée]r|t[ée]ri|t[ée]ren|repül[őo]t[ée]r\p{L}*|egyetem\p{L}*|l[üu]likool\p{L}*|arena|stadion|stadium|kazerne|kaserne|barracks|airport|university|bridge|station|hall|centre|center|school|college|hospital)(?![\p{L}])/iu;
+const STREET_AFTER = /^[“"]? (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square|t[ée]r|t[ée]ri|t[ée]ren|repül[őo]t[ée]r\p{L}*|egyetem\p{L}*|l[üu]likool\p{L}*|arena|stadion|stadium|kazerne|kaserne|barracks|airport|university|bridge|station|hall|centre|center|school|college|hospital|embankment|quay|wharf|terrace|crescent)(?![\p{L}])/iu;
 
 /**
  * Words that make a name a firm's or an institution's ("Thomas Cook Logistics", "Carl Zeiss Optronics", "Jan De Nul
@@ -713,6 +716,8 @@ function familyNameFirst(text: string, i: number, j: number, after: number, out:
   if (listedFamilyOnly && !HUNGARIAN_FAMILY_NAMES.has(m[1]!)) return after;
   const start = i - m[0].length;
   if (start < after || NOT_SURNAMES.has(m[1]!) || NOT_FAMILY_NAMES.has(m[1]!) || TITLE_WORDS.has(m[1]!)) return after;
+  // Streets, squares and barracks are named so too ("a Kossuth Lajos téri raktár"): a place, as in the other order.
+  if (placeOrFirm(text, start, start, j)) return after;
   out.push({ kind: "NAME", start, end: j });
   return j;
 }
