@@ -194,8 +194,9 @@ test("held-out personal data, tenth batch (end of session 8, unseen): each type 
 // 182/188, phones 134/140, every identifier, 6/30 look-alikes (historical figures' names in a place the rules do not
 // know, and three numbers whose failed check digit is valid as another nation's identifier). Session 10, from the
 // look-alikes still flagged in the ninth to eleventh batches: Hungarian order reads streets and squares after the name
-// as the other order does ("a Kossuth Lajos téri raktár"); "Quartier" before a name, "Embankment", "Quay", "Wharf",
-// "Terrace" and "Crescent" after one, and a radio call sign ("Call sign Charlie Two-One") mark places and call signs.
+// as the other order does ("a Kossuth Lajos téri raktár"); "Quartier" before a name marks a place, "Embankment",
+// "Quay", "Wharf", "Terrace", "Crescent" and "Lane" are not surnames, and a radio call sign ("Call sign Charlie
+// Two-One") is no name.
 // Names found stayed the same in every batch; look-alikes 4/30 here and 2/40 in the tenth.
 test("held-out personal data, eleventh batch: each type is found at its floor, and look-alikes mostly yield nothing", (t) => {
   measure(t, load("personal-11.jsonl"), { name: 182, phone: 134, email: 67, iban: 31, card: 12, egn: 4, cnp: 4, pesel: 5 }, 4);

@@ -355,7 +355,7 @@ function placeOrFirm(text: string, start: number, head: number, end: number, giv
 
 /** A last word that is a place compound in the Germanic languages: "Alexanderkazerne", "Goethestraße", "Karl-Marx-Allee". */
 const PLACE_COMPOUND = /\p{Ll}(?:kazerne|kaserne|kasernen|kaserni|straße|strasse|gasse|platz|plein|laan|gracht|kade|brug|brücke|hafen|haven|stadion|arena|plads|gade|gatan|vägen|torget|kaserne|flughafen|lufthavn|flygplats|allee)$/iu;
-const STREET_AFTER = /^[“"]? (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square|t[ée]r|t[ée]ri|t[ée]ren|repül[őo]t[ée]r\p{L}*|egyetem\p{L}*|l[üu]likool\p{L}*|arena|stadion|stadium|kazerne|kaserne|barracks|airport|university|bridge|station|hall|centre|center|school|college|hospital|embankment|quay|wharf|terrace|crescent)(?![\p{L}])/iu;
+const STREET_AFTER = /^[“"]? (?:gate|gata|gatan|vej|vei|veien|vegen|gade|plass|plads|torg|torget|all[ée]|gr[äa]nd|v[äa]g|v[äa]gen|tie|katu|kuja|iela|gatv[ėe]|ulica|ulice|utca|[úu]tja|sokak|soka[ğg][ıi]|caddesi|straat|laan|weg|plein|street|road|avenue|lane|square|t[ée]r|t[ée]ri|t[ée]ren|repül[őo]t[ée]r\p{L}*|egyetem\p{L}*|l[üu]likool\p{L}*|arena|stadion|stadium|kazerne|kaserne|barracks|airport|university|bridge|station|hall|centre|center|school|college|hospital)(?![\p{L}])/iu;
 
 /**
  * Words that make a name a firm's or an institution's ("Thomas Cook Logistics", "Carl Zeiss Optronics", "Jan De Nul
